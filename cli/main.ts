@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { ConfigError, GrantflowError } from '../core/errors.js';
+import { registerApiCommand } from './commands/api.js';
+import { registerDevCommand } from './commands/dev.js';
+import { registerDirectoryCommands } from './commands/directory.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerTokenCommands } from './commands/token.js';
+import { registerWorkerCommand } from './commands/worker.js';
+
+const program = new Command()
+  .name('grantflow')
+  .description('Workflow-driven access governance: requests, approvals, provisioning, reviews, audit.')
+  .showHelpAfterError();
+
+registerDevCommand(program);
+registerWorkerCommand(program);
+registerApiCommand(program);
+registerMigrateCommand(program);
+registerDirectoryCommands(program);
+registerTokenCommands(program);
+
+async function main(): Promise<void> {
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  // Expected failures print one clear message; only the unexpected get a stack trace.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`grantflow: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof GrantflowError) {
+    process.stderr.write(`grantflow: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`grantflow: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

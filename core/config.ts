@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const postgresUrl = optionalString.refine(
+  (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+  'must be a postgres:// or postgresql:// URL',
+);
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+/** Every environment variable grantflow reads; `.env.example` documents each one. */
+export const envSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  GRANTFLOW_DATA_DIR: z.string().min(1).default('.grantflow'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  DATABASE_URL: postgresUrl,
+  DATABASE_RUNTIME_URL: postgresUrl,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('grantflow'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: booleanFlag,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_UI_PORT: port(8233),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  GRANTFLOW_AUDIT_SIGNING_KEY: optionalString,
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** The validated configuration every entrypoint receives. */
+export type Config = Env & {
+  /** Absolute data directory (embedded PostgreSQL, Temporal's database, generated secrets). */
+  dataDir: string;
+};
+
+/**
+ * Parses the environment once; on any problem throws a ConfigError naming every bad variable,
+ * so the process stops before it touches a service.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: `${issue.message}${describeValue(env, issue.path[0])}`,
+      })),
+    );
+  }
+  const config = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+  if (config.TEMPORAL_TLS_CLIENT_CERT_PATH && !config.TEMPORAL_TLS_CLIENT_KEY_PATH) {
+    problems.push({ variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: 'required with TEMPORAL_TLS_CLIENT_CERT_PATH' });
+  }
+  if (config.DATABASE_RUNTIME_URL && !config.DATABASE_URL) {
+    problems.push({
+      variable: 'DATABASE_URL',
+      message: 'required with DATABASE_RUNTIME_URL (migrations run as the owner role)',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...config, dataDir: path.resolve(cwd, config.GRANTFLOW_DATA_DIR) };
+}
+
+function describeValue(env: NodeJS.ProcessEnv, key: PropertyKey | undefined): string {
+  if (typeof key !== 'string' || env[key] === undefined) return '';
+  // Secrets never reach the terminal: only say how long the rejected value was.
+  if (/TOKEN|SECRET|KEY|URL/.test(key)) return ` (got a value of ${env[key]?.length} characters)`;
+  return ` (got "${env[key]}")`;
+}

@@ -1,0 +1,45 @@
+import type postgres from 'postgres';
+
+/**
+ * Least privilege for the runtime role the API and the worker connect as. Every table is listed
+ * explicitly (a test checks none is missing), so a new table grants nothing until someone decides
+ * what the services may do with it. Append-only tables (the audit ledger) will get INSERT/SELECT only.
+ */
+export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
+  people: ['SELECT', 'INSERT', 'UPDATE'],
+  groups: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  group_members: ['SELECT', 'INSERT', 'DELETE'],
+  policies: ['SELECT', 'INSERT', 'UPDATE'],
+  policy_versions: ['SELECT', 'INSERT'],
+  resources: ['SELECT', 'INSERT', 'UPDATE'],
+  entitlements: ['SELECT', 'INSERT', 'UPDATE'],
+  sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
+  api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+};
+
+const identifier = (sql: postgres.Sql, name: string) => sql.unsafe(`"${name.replaceAll('"', '""')}"`);
+
+/**
+ * Creates (or updates) the runtime login role and grants it exactly RUNTIME_TABLE_PRIVILEGES.
+ * Runs as the owner after migrations; idempotent. Privileges not in the map are revoked, so a
+ * widened grant is undone by the next migrate.
+ */
+export async function applyRuntimeRole(
+  sql: postgres.Sql,
+  role: { name: string; password?: string },
+  database: string,
+): Promise<void> {
+  const roleId = identifier(sql, role.name);
+  const [existing] = await sql`select 1 from pg_roles where rolname = ${role.name}`;
+  if (!existing) await sql`create role ${roleId} login`;
+  if (role.password !== undefined) {
+    await sql.unsafe(`alter role "${role.name.replaceAll('"', '""')}" login password '${role.password.replaceAll("'", "''")}'`);
+  }
+  await sql`grant connect on database ${identifier(sql, database)} to ${roleId}`;
+  await sql`grant usage on schema public to ${roleId}`;
+  await sql`revoke all on all tables in schema public from ${roleId}`;
+  for (const [table, privileges] of Object.entries(RUNTIME_TABLE_PRIVILEGES)) {
+    await sql.unsafe(`grant ${privileges.join(', ')} on table "${table}" to "${role.name.replaceAll('"', '""')}"`);
+  }
+  await sql`grant usage, select on all sequences in schema public to ${roleId}`;
+}

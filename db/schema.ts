@@ -1,0 +1,222 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+/** Whether a person is still employed; inactive people keep their history but can do nothing. */
+export const personStatus = pgEnum('person_status', ['active', 'inactive']);
+/** How dangerous an entitlement is; drives approval policy, alerts and review scope. */
+export const riskLevel = pgEnum('risk_level', ['low', 'medium', 'high', 'critical']);
+/** Catalog entries are retired rather than deleted, so grants and the ledger keep their referents. */
+export const catalogStatus = pgEnum('catalog_status', ['active', 'retired']);
+/** What a bearer token may do through the API. */
+export const apiRole = pgEnum('api_role', ['employee', 'admin', 'auditor']);
+
+/** Everyone in the directory: requesters, approvers, owners, reviewers. */
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    slackUserId: text('slack_user_id'),
+    managerId: uuid('manager_id'),
+    department: text('department'),
+    title: text('title'),
+    status: personStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('people_email_key').on(table.email),
+    uniqueIndex('people_slack_user_id_key').on(table.slackUserId),
+    index('people_manager_id_idx').on(table.managerId),
+    foreignKey({ name: 'people_manager_id_fk', columns: [table.managerId], foreignColumns: [table.id] }).onDelete(
+      'set null',
+    ),
+    check('people_email_lowercase', sql`${table.email} = lower(${table.email})`),
+  ],
+);
+export type Person = typeof people.$inferSelect;
+
+/** Named sets of people ("security", "platform"), used by approval steps and policies. */
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('groups_key_key').on(table.key)],
+);
+export type Group = typeof groups.$inferSelect;
+
+/** Who belongs to which group. */
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ name: 'group_members_pkey', columns: [table.groupId, table.personId] }),
+    index('group_members_person_id_idx').on(table.personId),
+  ],
+);
+export type GroupMember = typeof groupMembers.$inferSelect;
+
+/**
+ * Versioned approval policies. The current definition is the highest version; every version is
+ * kept so a decision can always be explained by the policy in force at the time.
+ */
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull(),
+    description: text('description'),
+    currentVersion: integer('current_version').notNull(),
+    status: catalogStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('policies_key_key').on(table.key)],
+);
+export type Policy = typeof policies.$inferSelect;
+
+/** One immutable version of a policy's definition. */
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => policies.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').notNull(),
+    /** SHA-256 of the canonical definition: a re-import of the same policy makes no new version. */
+    definitionHash: text('definition_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ name: 'policy_versions_pkey', columns: [table.policyId, table.version] })],
+);
+export type PolicyVersion = typeof policyVersions.$inferSelect;
+
+/** A target system access is granted in, with the connector that provisions it. */
+export const resources = pgTable(
+  'resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    connectorKind: text('connector_kind').notNull(),
+    connectorConfig: jsonb('connector_config').notNull().default({}),
+    status: catalogStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('resources_key_key').on(table.key), index('resources_owner_id_idx').on(table.ownerId)],
+);
+export type Resource = typeof resources.$inferSelect;
+
+/** A role in a resource that people can request ("payments / approver"). */
+export const entitlements = pgTable(
+  'entitlements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'restrict' }),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    riskLevel: riskLevel('risk_level').notNull(),
+    /** Longest grant allowed, in seconds; the policy may be stricter. */
+    maxDurationSeconds: integer('max_duration_seconds').notNull(),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references((): AnyPgColumn => policies.id, { onDelete: 'restrict' }),
+    /** Connector-specific target of this entitlement (e.g. the PostgreSQL role name). */
+    connectorTarget: jsonb('connector_target').notNull().default({}),
+    status: catalogStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('entitlements_resource_id_key_key').on(table.resourceId, table.key),
+    index('entitlements_policy_id_idx').on(table.policyId),
+    check('entitlements_max_duration_positive', sql`${table.maxDurationSeconds} > 0`),
+  ],
+);
+export type Entitlement = typeof entitlements.$inferSelect;
+
+/** Entitlements nobody may hold together, or only with an extra approval (separation of duties). */
+export const sodRules = pgTable(
+  'sod_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull(),
+    description: text('description'),
+    /** `resource/entitlement` keys; holding all of them at once is the conflict. */
+    entitlementKeys: jsonb('entitlement_keys').$type<string[]>().notNull(),
+    action: text('action').notNull(),
+    /** With action `require_approval`: who approves the exception (`group:<key>` / `user:<email>`). */
+    approvers: jsonb('approvers').$type<string[]>().notNull().default([]),
+    status: catalogStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('sod_rules_key_key').on(table.key),
+    check('sod_rules_action_known', sql`${table.action} in ('deny', 'require_approval')`),
+  ],
+);
+export type SodRule = typeof sodRules.$inferSelect;
+
+/** API bearer tokens; only a SHA-256 of the secret is stored, the token is shown once. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: apiRole('role').notNull(),
+    /** First characters of the token, so a person can tell tokens apart without the secret. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    description: text('description'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('api_tokens_token_hash_key').on(table.tokenHash),
+    index('api_tokens_person_id_idx').on(table.personId),
+  ],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;

@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { count } from 'drizzle-orm';
+import type { Config } from '../core/config.js';
+import { StartupError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { isPortFree } from '../core/net.js';
+import { connectDatabase } from '../db/client.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { people } from '../db/schema.js';
+import { formatImportReport, importDirectory } from '../directory/import.js';
+import { parseDirectoryFile } from '../directory/parse.js';
+import { startApi } from './api.js';
+import { openDatabase } from './database.js';
+import { ensureDevAdminToken } from './dev-token.js';
+import { clearStackState, readStackState, writeStackState } from './state.js';
+import { openTemporal } from './temporal.js';
+import { startWorker } from './worker.js';
+
+/** Options of `grantflow dev`. */
+export type DevOptions = { seedFile: string | undefined };
+
+/**
+ * The whole stack on one machine: PostgreSQL, Temporal, migrations, the example company on first
+ * run, the worker and the API. Resolves when the stack has stopped (Ctrl-C / SIGTERM).
+ */
+export async function runDev(config: Config, log: Logger, options: DevOptions): Promise<void> {
+  const running = readStackState(config.dataDir);
+  if (running) {
+    throw new StartupError(
+      'stack_running',
+      `grantflow dev is already running for ${config.dataDir} (pid ${running.pid}, API ${running.apiUrl}).`,
+    );
+  }
+  if (!(await isPortFree(config.PORT, config.HOST))) {
+    throw new StartupError(
+      'port_in_use',
+      `Port ${config.PORT} on ${config.HOST} is already in use. Stop whatever listens there, or set PORT.`,
+    );
+  }
+
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const { name, stop } of stops.reverse()) {
+      log.info(`stopping ${name}`);
+      await stop().catch((error) => log.error({ err: error }, `stopping ${name} failed`));
+    }
+    clearStackState(config.dataDir);
+  };
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info(`${signal} received, shutting down`);
+    stopping ??= stopAll();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const database = await openDatabase(config, log, { startEmbedded: true, joinRunningStack: false });
+    stops.push({ name: 'PostgreSQL', stop: database.stop });
+    log.info(`database: ${database.describe}`);
+    await migrateDatabase(database.ownerUrl, database.runtimeRole);
+
+    const temporal = await openTemporal(config, log, { startDevServer: true, ui: true, joinRunningStack: false });
+    stops.push({ name: 'Temporal', stop: temporal.stop });
+    log.info(`temporal: ${temporal.describe} at ${temporal.address}`);
+
+    const token = await seedOnFirstRun(database.runtimeUrl, config, log, options.seedFile);
+
+    const endpoints = { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address };
+    const worker = await startWorker(config, log, endpoints);
+    stops.push({ name: 'worker', stop: worker.stop });
+    const api = await startApi(config, log, endpoints);
+    stops.push({ name: 'API', stop: api.close });
+
+    writeStackState(config.dataDir, {
+      pid: process.pid,
+      ownerUrl: database.ownerUrl,
+      runtimeUrl: database.runtimeUrl,
+      temporalAddress: temporal.address,
+      temporalUiUrl: temporal.uiUrl,
+      apiUrl: api.url,
+    });
+    printBanner({ apiUrl: api.url, temporal, token, dataDir: config.dataDir });
+    await Promise.race([worker.done, new Promise<void>((resolve) => process.once('beforeExit', resolve))]);
+    stopping ??= stopAll();
+    await stopping;
+  } catch (error) {
+    stopping ??= stopAll();
+    await stopping;
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function seedOnFirstRun(
+  runtimeUrl: string,
+  config: Config,
+  log: Logger,
+  seedFile: string | undefined,
+): Promise<{ token: string; email: string } | undefined> {
+  const database = connectDatabase(runtimeUrl, { max: 2, applicationName: 'grantflow-dev' });
+  try {
+    const [row] = await database.db.select({ n: count() }).from(people);
+    if (seedFile && (row?.n ?? 0) === 0) {
+      log.info(`first run: importing the example organisation from ${path.relative(process.cwd(), seedFile)}`);
+      const report = await importDirectory(database.db, await parseDirectoryFile(seedFile), {
+        actor: 'grantflow dev (first run)',
+      });
+      log.info(formatImportReport(report));
+    }
+    return await ensureDevAdminToken(database.db, config.dataDir);
+  } finally {
+    await database.close();
+  }
+}
+
+function printBanner(info: {
+  apiUrl: string;
+  temporal: { address: string; uiUrl: string | undefined };
+  token: { token: string; email: string } | undefined;
+  dataDir: string;
+}): void {
+  const lines = [
+    '',
+    'grantflow is ready',
+    `  API          ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/api/v1/openapi.json)`,
+    `  Temporal     ${info.temporal.address}${info.temporal.uiUrl ? `   UI: ${info.temporal.uiUrl}` : ''}`,
+    `  Data         ${info.dataDir}`,
+  ];
+  if (info.token) {
+    lines.push(
+      `  Admin token  ${info.token.token}   (${info.token.email})`,
+      '',
+      'Try:',
+      `  curl -H "Authorization: Bearer ${info.token.token}" ${info.apiUrl}/api/v1/people`,
+    );
+  } else {
+    lines.push('', 'No directory yet: grantflow directory import examples/acme.yaml');
+  }
+  lines.push('', 'Ctrl-C stops everything; data is kept for the next start.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({}, '/srv/app');
+
+    expect(config.PORT).toBe(3000);
+    expect(config.dataDir).toBe(path.resolve('/srv/app', '.grantflow'));
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+    expect(config.TEMPORAL_TASK_QUEUE).toBe('grantflow');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+  });
+
+  it('treats empty values as unset, as .env files write them', () => {
+    const config = loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '  ' });
+
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
+      expect(problems).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+      expect((error as ConfigError).message).toContain('PORT');
+    }
+  });
+
+  it('never echoes a secret value back', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db' });
+      expect.unreachable('a mysql URL must be refused');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as Error).message).toContain('DATABASE_URL');
+    }
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('requires the owner URL when a runtime URL is given', () => {
+    expect(() => loadConfig({ DATABASE_RUNTIME_URL: 'postgres://app@db/grantflow' })).toThrow(/DATABASE_URL/);
+  });
+});
