@@ -34,7 +34,9 @@ export function requireRole(db: Database, ...roles: ApiRole[]) {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) {
       reply.header('www-authenticate', 'Bearer');
-      throw new UnauthenticatedError('Send an API token as "Authorization: Bearer <token>" (grantflow token create).');
+      throw new UnauthenticatedError(
+        'Send an API token as "Authorization: Bearer <token>" (grantflow token create).',
+      );
     }
     const principal = await findPrincipalByToken(db, match[1]);
     if (!principal) {
@@ -42,10 +44,13 @@ export function requireRole(db: Database, ...roles: ApiRole[]) {
       throw new UnauthenticatedError('The API token is unknown, revoked or expired.');
     }
     if (!roles.includes(principal.role)) {
-      throw new ForbiddenError(`This needs the ${roles.join(' or ')} role; your token has ${principal.role}.`, {
-        required: roles,
-        actual: principal.role,
-      });
+      throw new ForbiddenError(
+        `This needs the ${roles.join(' or ')} role; your token has ${principal.role}.`,
+        {
+          required: roles,
+          actual: principal.role,
+        },
+      );
     }
     request.principal = principal;
   };

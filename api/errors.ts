@@ -26,7 +26,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status < 500) return reply.status(status).send(body(clientCode(error), error.message));
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(body('internal_error', 'Something went wrong on our side; it has been logged.'));
+    return reply
+      .status(500)
+      .send(body('internal_error', 'Something went wrong on our side; it has been logged.'));
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(body('route_not_found', `No route ${request.method} ${request.url}`)),

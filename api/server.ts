@@ -18,7 +18,13 @@ import { peopleRoutes } from './routes/people.js';
 const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** The API's Fastify instance, typed for zod schemas. */
-export type ApiServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type ApiServer = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** Builds the HTTP server (not listening yet), so tests can use `inject` or a real port. */
 export async function buildServer(deps: ApiDeps, log: Logger): Promise<ApiServer> {

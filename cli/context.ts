@@ -25,7 +25,8 @@ export async function withRuntimeDatabase<T>(
   const joining = !context.config.DATABASE_URL && readStackState(context.config.dataDir) !== undefined;
   const endpoint = await openDatabase(context.config, context.log, { startEmbedded: true });
   try {
-    if (!context.config.DATABASE_URL && !joining) await migrateDatabase(endpoint.ownerUrl, endpoint.runtimeRole);
+    if (!context.config.DATABASE_URL && !joining)
+      await migrateDatabase(endpoint.ownerUrl, endpoint.runtimeRole);
     const database = connectDatabase(endpoint.runtimeUrl, { max: 4, applicationName: 'grantflow-cli' });
     try {
       return await work(database);

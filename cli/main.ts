@@ -4,6 +4,7 @@ import { registerApiCommand } from './commands/api.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerTemporalCommands } from './commands/temporal.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
@@ -18,6 +19,7 @@ registerApiCommand(program);
 registerMigrateCommand(program);
 registerDirectoryCommands(program);
 registerTokenCommands(program);
+registerTemporalCommands(program);
 
 async function main(): Promise<void> {
   await program.parseAsync(process.argv);

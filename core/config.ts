@@ -71,7 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const config = parsed.data;
   const problems: { variable: string; message: string }[] = [];
   if (config.TEMPORAL_TLS_CLIENT_CERT_PATH && !config.TEMPORAL_TLS_CLIENT_KEY_PATH) {
-    problems.push({ variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH', message: 'required with TEMPORAL_TLS_CLIENT_CERT_PATH' });
+    problems.push({
+      variable: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      message: 'required with TEMPORAL_TLS_CLIENT_CERT_PATH',
+    });
   }
   if (config.DATABASE_RUNTIME_URL && !config.DATABASE_URL) {
     problems.push({

@@ -17,7 +17,9 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen({ port: 0, host }, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -33,7 +35,11 @@ export async function preferredOrFreePort(preferred: number, host = '127.0.0.1')
  */
 export async function waitUntil(
   probe: () => Promise<boolean>,
-  { timeoutMs, intervalMs = 200, abort }: { timeoutMs: number; intervalMs?: number; abort?: () => Error | undefined },
+  {
+    timeoutMs,
+    intervalMs = 200,
+    abort,
+  }: { timeoutMs: number; intervalMs?: number; abort?: () => Error | undefined },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

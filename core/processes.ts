@@ -32,7 +32,11 @@ export function findProcesses(markers: string[]): number[] {
 }
 
 /** Sends `signal`, waits up to `graceMs` for the process to go, then SIGKILLs it. */
-export async function terminate(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+export async function terminate(
+  pid: number,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<void> {
   try {
     process.kill(pid, signal);
   } catch {

@@ -17,7 +17,10 @@ export type DatabaseHandle = {
 };
 
 /** Opens a connection pool. Notices (e.g. "already exists, skipping") are not logged. */
-export function connectDatabase(url: string, options: { max?: number; applicationName?: string } = {}): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  options: { max?: number; applicationName?: string } = {},
+): DatabaseHandle {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},

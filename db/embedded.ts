@@ -1,5 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,6 +55,9 @@ export async function startEmbeddedPostgres(
   const secrets = loadSecrets(options.dataDir);
   const owner = await unprivilegedUser(log);
   mkdirSync(options.dataDir, { recursive: true });
+  // As root, postgres runs as another user that must be able to pass through the data directory
+  // (mkdtemp makes it 0700); it gets traverse rights only, not read.
+  if (owner) chmodSync(options.dataDir, statSync(options.dataDir).mode | 0o711);
 
   if (!existsSync(path.join(pgData, 'PG_VERSION'))) {
     log.info({ pgData }, 'initialising embedded PostgreSQL (first start)');

@@ -20,7 +20,9 @@ export async function migrateDatabase(ownerUrl: string, runtimeRole: RuntimeRole
     await sql`select pg_advisory_lock(hashtext('grantflow.migrate'))`;
     await migrate(drizzle(sql), { migrationsFolder, migrationsSchema: 'drizzle' });
     if (runtimeRole) {
-      const [{ database }] = (await sql`select current_database() as database`) as unknown as [{ database: string }];
+      const [{ database }] = (await sql`select current_database() as database`) as unknown as [
+        { database: string },
+      ];
       await applyRuntimeRole(sql, runtimeRole, database);
     }
   } finally {

@@ -33,13 +33,17 @@ export async function applyRuntimeRole(
   const [existing] = await sql`select 1 from pg_roles where rolname = ${role.name}`;
   if (!existing) await sql`create role ${roleId} login`;
   if (role.password !== undefined) {
-    await sql.unsafe(`alter role "${role.name.replaceAll('"', '""')}" login password '${role.password.replaceAll("'", "''")}'`);
+    await sql.unsafe(
+      `alter role "${role.name.replaceAll('"', '""')}" login password '${role.password.replaceAll("'", "''")}'`,
+    );
   }
   await sql`grant connect on database ${identifier(sql, database)} to ${roleId}`;
   await sql`grant usage on schema public to ${roleId}`;
   await sql`revoke all on all tables in schema public from ${roleId}`;
   for (const [table, privileges] of Object.entries(RUNTIME_TABLE_PRIVILEGES)) {
-    await sql.unsafe(`grant ${privileges.join(', ')} on table "${table}" to "${role.name.replaceAll('"', '""')}"`);
+    await sql.unsafe(
+      `grant ${privileges.join(', ')} on table "${table}" to "${role.name.replaceAll('"', '""')}"`,
+    );
   }
   await sql`grant usage, select on all sequences in schema public to ${roleId}`;
 }

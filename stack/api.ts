@@ -16,7 +16,10 @@ export async function startApi(
 ): Promise<RunningApi> {
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-api' });
   const temporal = await connectClient({ ...config, address: endpoints.temporalAddress });
-  const app = await buildServer({ config, db: database.db, sql: database.sql, temporal }, log.child({ component: 'api' }));
+  const app = await buildServer(
+    { config, db: database.db, sql: database.sql, temporal },
+    log.child({ component: 'api' }),
+  );
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (error) {

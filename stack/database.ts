@@ -52,7 +52,10 @@ export async function openDatabase(
     };
   }
   if (!options.startEmbedded) {
-    throw new StartupError('no_database', 'No database: set DATABASE_URL, or start the local stack with `grantflow dev` first.');
+    throw new StartupError(
+      'no_database',
+      'No database: set DATABASE_URL, or start the local stack with `grantflow dev` first.',
+    );
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir }, log);
   return {

@@ -60,7 +60,11 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
     log.info(`database: ${database.describe}`);
     await migrateDatabase(database.ownerUrl, database.runtimeRole);
 
-    const temporal = await openTemporal(config, log, { startDevServer: true, ui: true, joinRunningStack: false });
+    const temporal = await openTemporal(config, log, {
+      startDevServer: true,
+      ui: true,
+      joinRunningStack: false,
+    });
     stops.push({ name: 'Temporal', stop: temporal.stop });
     log.info(`temporal: ${temporal.describe} at ${temporal.address}`);
 
@@ -104,7 +108,9 @@ async function seedOnFirstRun(
   try {
     const [row] = await database.db.select({ n: count() }).from(people);
     if (seedFile && (row?.n ?? 0) === 0) {
-      log.info(`first run: importing the example organisation from ${path.relative(process.cwd(), seedFile)}`);
+      log.info(
+        `first run: importing the example organisation from ${path.relative(process.cwd(), seedFile)}`,
+      );
       const report = await importDirectory(database.db, await parseDirectoryFile(seedFile), {
         actor: 'grantflow dev (first run)',
       });

@@ -65,7 +65,10 @@ async function locate(
     };
   }
   if (!options.startDevServer) {
-    throw new StartupError('no_temporal', 'No Temporal server: set TEMPORAL_ADDRESS, or start the local stack with `grantflow dev` first.');
+    throw new StartupError(
+      'no_temporal',
+      'No Temporal server: set TEMPORAL_ADDRESS, or start the local stack with `grantflow dev` first.',
+    );
   }
   const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
   const server = await startDevServer(
@@ -79,5 +82,10 @@ async function locate(
     },
     log,
   );
-  return { address: server.address, uiUrl: server.uiUrl, describe: `dev server ${server.describe}`, stop: server.stop };
+  return {
+    address: server.address,
+    uiUrl: server.uiUrl,
+    describe: `dev server ${server.describe}`,
+    stop: server.stop,
+  };
 }

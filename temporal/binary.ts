@@ -89,7 +89,9 @@ async function goInstall(cacheDir: string, env: NodeJS.ProcessEnv, log: Logger):
     child.on('close', resolve);
   }).finally(() => clearInterval(progress));
   if (code !== 0) {
-    throw new TemporalBinaryError(`go install ${TEMPORAL_CLI_MODULE} failed (exit ${code}):\n${output.trim()}`);
+    throw new TemporalBinaryError(
+      `go install ${TEMPORAL_CLI_MODULE} failed (exit ${code}):\n${output.trim()}`,
+    );
   }
   log.info(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s`);
 }

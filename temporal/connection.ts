@@ -4,21 +4,24 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../core/config.js';
 
 /** The Temporal connection settings of DESIGN: standard TEMPORAL_* variables, or a local dev server. */
-export type TemporalTarget = Pick<
-  Config,
-  | 'TEMPORAL_NAMESPACE'
-  | 'TEMPORAL_TASK_QUEUE'
-  | 'TEMPORAL_API_KEY'
-  | 'TEMPORAL_TLS'
-  | 'TEMPORAL_TLS_CLIENT_CERT_PATH'
-  | 'TEMPORAL_TLS_CLIENT_KEY_PATH'
-  | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'
-  | 'TEMPORAL_TLS_SERVER_NAME'
-> & { address: string };
+export type TemporalTarget = Pick<Config, 'TEMPORAL_NAMESPACE'> &
+  Partial<
+    Pick<
+      Config,
+      | 'TEMPORAL_API_KEY'
+      | 'TEMPORAL_TLS'
+      | 'TEMPORAL_TLS_CLIENT_CERT_PATH'
+      | 'TEMPORAL_TLS_CLIENT_KEY_PATH'
+      | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'
+      | 'TEMPORAL_TLS_SERVER_NAME'
+    >
+  > & { address: string };
 
 function tlsFor(target: TemporalTarget): TLSConfig | boolean | undefined {
   const wantsTls =
-    target.TEMPORAL_TLS || target.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined || target.TEMPORAL_API_KEY !== undefined;
+    target.TEMPORAL_TLS ||
+    target.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined ||
+    target.TEMPORAL_API_KEY !== undefined;
   if (!wantsTls) return undefined;
   return {
     serverNameOverride: target.TEMPORAL_TLS_SERVER_NAME,

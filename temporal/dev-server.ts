@@ -37,7 +37,8 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startDevServer(input: DevServerInput, log: Logger): Promise<DevServer> {
   const host = '127.0.0.1';
   const port = await preferredOrFreePort(input.preferredPort ?? 7233, host);
-  const uiPort = input.preferredUiPort === undefined ? undefined : await preferredOrFreePort(input.preferredUiPort, host);
+  const uiPort =
+    input.preferredUiPort === undefined ? undefined : await preferredOrFreePort(input.preferredUiPort, host);
   if (input.dbFile) await stopLeftovers(input.dbFile, log);
   const common = [
     '--ip',
@@ -73,7 +74,9 @@ export async function startDevServer(input: DevServerInput, log: Logger): Promis
   const address = `${host}:${port}`;
   try {
     await waitForFrontend(address, input.namespace, () =>
-      exited ? new Error(`temporal ${exited}; last lines of ${input.logFile}:\n${tail(input.logFile)}`) : undefined,
+      exited
+        ? new Error(`temporal ${exited}; last lines of ${input.logFile}:\n${tail(input.logFile)}`)
+        : undefined,
     );
   } catch (error) {
     if (child.pid && isAlive(child.pid)) await terminate(child.pid, 'SIGTERM', 5_000);
@@ -119,11 +122,17 @@ async function startWithSdk(
       stop: () => env.teardown(),
     };
   } catch (error) {
-    throw new TemporalBinaryError(noTemporalMessage(await detectGoVersion(process.env), (error as Error).message));
+    throw new TemporalBinaryError(
+      noTemporalMessage(await detectGoVersion(process.env), (error as Error).message),
+    );
   }
 }
 
-async function waitForFrontend(address: string, namespace: string, abort: () => Error | undefined): Promise<void> {
+async function waitForFrontend(
+  address: string,
+  namespace: string,
+  abort: () => Error | undefined,
+): Promise<void> {
   let connection: Connection | undefined;
   try {
     await waitUntil(

@@ -12,7 +12,9 @@ export function installTemporalRuntime(log: Logger): void {
   installed = true;
   const temporalLog = log.child({ component: 'temporal' });
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
-    const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+    const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[
+      level
+    ];
     temporalLog[method](meta ?? {}, message);
   };
   Runtime.install({

@@ -19,16 +19,20 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async () => ({ status: 'ok' as const }),
     );
 
-    app.get('/readyz', { schema: { hide: true, response: { 200: readiness, 503: readiness } } }, async (_request, reply) => {
-      const [postgres, temporal] = await Promise.all([
-        check(() => pingDatabase(deps.sql)),
-        check(() => deps.temporal.connection.workflowService.getSystemInfo({})),
-      ]);
-      const ready = postgres.ok && temporal.ok;
-      return reply
-        .status(ready ? 200 : 503)
-        .send({ status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } });
-    });
+    app.get(
+      '/readyz',
+      { schema: { hide: true, response: { 200: readiness, 503: readiness } } },
+      async (_request, reply) => {
+        const [postgres, temporal] = await Promise.all([
+          check(() => pingDatabase(deps.sql)),
+          check(() => deps.temporal.connection.workflowService.getSystemInfo({})),
+        ]);
+        const ready = postgres.ok && temporal.ok;
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } });
+      },
+    );
   };
 }
 

@@ -13,7 +13,10 @@ export function registerApiCommand(program: Command): void {
       const { config, log } = cliContext();
       const database = await openDatabase(config, log, { startEmbedded: false });
       const temporal = await openTemporal(config, log, { startDevServer: false });
-      const api = await startApi(config, log, { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address });
+      const api = await startApi(config, log, {
+        runtimeUrl: database.runtimeUrl,
+        temporalAddress: temporal.address,
+      });
       log.info(`API listening on ${api.url}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -7,7 +7,9 @@ import { cliContext } from '../context.js';
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
-    .description('Start PostgreSQL, Temporal, the worker and the API on this machine (data kept between runs)')
+    .description(
+      'Start PostgreSQL, Temporal, the worker and the API on this machine (data kept between runs)',
+    )
     .option('--seed <file>', 'directory file imported on first run', 'examples/acme.yaml')
     .option('--no-seed', 'start with an empty directory')
     .action(async (options: { seed: string | false }) => {

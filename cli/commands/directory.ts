@@ -17,7 +17,10 @@ export function registerDirectoryCommands(program: Command): void {
       const parsed = await parseDirectoryFile(path.resolve(file));
       const context = cliContext();
       const report = await withRuntimeDatabase(context, (database) =>
-        importDirectory(database.db, parsed, { actor: `cli:${process.env.USER ?? 'unknown'}`, dryRun: options.dryRun }),
+        importDirectory(database.db, parsed, {
+          actor: `cli:${process.env.USER ?? 'unknown'}`,
+          dryRun: options.dryRun,
+        }),
       );
       process.stdout.write(`${options.dryRun ? '(dry run) ' : ''}${formatImportReport(report)}\n`);
     });

@@ -37,7 +37,9 @@ export function registerTokenCommands(program: Command): void {
           description: options.description,
         });
       });
-      process.stderr.write(`Token for ${parsed.data.user} (${parsed.data.role}); it is shown only this once:\n`);
+      process.stderr.write(
+        `Token for ${parsed.data.user} (${parsed.data.role}); it is shown only this once:\n`,
+      );
       process.stdout.write(`${created.token}\n`);
     });
 }

@@ -8,7 +8,9 @@ import { cliContext } from '../context.js';
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('Run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS, or a running grantflow dev)')
+    .description(
+      'Run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS, or a running grantflow dev)',
+    )
     .action(async () => {
       const { config, log } = cliContext();
       const database = await openDatabase(config, log, { startEmbedded: false });

@@ -7,7 +7,13 @@ import { type ApiToken, apiTokens, people } from '../schema.js';
 export type ApiRole = ApiToken['role'];
 
 /** Who a valid token speaks for. */
-export type TokenPrincipal = { tokenId: string; personId: string; email: string; name: string; role: ApiRole };
+export type TokenPrincipal = {
+  tokenId: string;
+  personId: string;
+  email: string;
+  name: string;
+  role: ApiRole;
+};
 
 /** SHA-256 hex of a token: what is stored and looked up, never the token itself. */
 export function hashToken(token: string): string {

@@ -24,7 +24,11 @@ declare module 'vitest' {
  * TEMPORAL_ADDRESS), and migrates a template database every test file clones.
  */
 export default async function setup(project: TestProject) {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', LOG_FORMAT: 'json' });
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_FORMAT: 'json',
+  });
   const log = createLogger(config, 'test-setup');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'grantflow-test-'));
   const stops: (() => Promise<void>)[] = [];

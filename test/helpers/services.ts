@@ -65,7 +65,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async truncate() {
       const tables = await owner.sql<{ name: string }[]>`
         select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`;
-      if (tables.length > 0) await owner.sql.unsafe(`truncate ${tables.map((t) => t.name).join(', ')} cascade`);
+      if (tables.length > 0)
+        await owner.sql.unsafe(`truncate ${tables.map((t) => t.name).join(', ')} cascade`);
     },
     async drop() {
       await runtime.close();

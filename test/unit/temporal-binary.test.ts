@@ -29,7 +29,9 @@ describe('resolveTemporalBinary', () => {
     const explicit = fakeExecutable(path.join(root, 'explicit'), 'temporal');
     fakeExecutable(path.join(root, 'onpath'), 'temporal');
 
-    const found = await resolveTemporalBinary({ cliPath: explicit }, log, { PATH: path.join(root, 'onpath') });
+    const found = await resolveTemporalBinary({ cliPath: explicit }, log, {
+      PATH: path.join(root, 'onpath'),
+    });
 
     expect(found).toEqual({ kind: 'path', path: explicit, source: 'TEMPORAL_CLI_PATH' });
   });
@@ -60,7 +62,10 @@ describe('resolveTemporalBinary', () => {
   it('falls back to the SDK download when there is no Go toolchain', async () => {
     const found = await resolveTemporalBinary({}, log, emptyEnv);
 
-    expect(found).toEqual({ kind: 'sdk-download', downloadDir: path.join(emptyEnv.XDG_CACHE_HOME, 'grantflow') });
+    expect(found).toEqual({
+      kind: 'sdk-download',
+      downloadDir: path.join(emptyEnv.XDG_CACHE_HOME, 'grantflow'),
+    });
   });
 
   it('names every option when nothing is left', async () => {

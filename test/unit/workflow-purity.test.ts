@@ -9,7 +9,7 @@ const workflowsDir = path.resolve(import.meta.dirname, '../../workflows');
  * other workflow files, and *types* from elsewhere. Biome forbids Node built-ins and I/O
  * libraries there; this test also catches value imports from the rest of the codebase.
  */
-export function impureImports(source: string): string[] {
+function impureImports(source: string): string[] {
   const problems: string[] = [];
   const importPattern = /^\s*(import|export)\s+(type\s+)?([^'"]*?)\s*from\s*['"]([^'"]+)['"]/gm;
   const bareImport = /^\s*import\s+['"]([^'"]+)['"]/gm;
@@ -43,7 +43,9 @@ describe('workflows/ purity', () => {
     const files = readdirSync(workflowsDir).filter((file) => file.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(0);
     const offenders = files.flatMap((file) =>
-      impureImports(readFileSync(path.join(workflowsDir, file), 'utf8')).map((specifier) => `${file}: ${specifier}`),
+      impureImports(readFileSync(path.join(workflowsDir, file), 'utf8')).map(
+        (specifier) => `${file}: ${specifier}`,
+      ),
     );
 
     expect(offenders).toEqual([]);

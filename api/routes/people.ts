@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFoundError } from '../../core/errors.js';
+import { countPeople, getPersonById, listPeople } from '../../db/queries/people.js';
+import type { Person } from '../../db/schema.js';
+import { ANY_ROLE, requireRole } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+
+const personBody = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  slackUserId: z.string().nullable(),
+  managerId: z.uuid().nullable(),
+  department: z.string().nullable(),
+  title: z.string().nullable(),
+  status: z.enum(['active', 'inactive']),
+});
+
+function toBody(person: Person): z.infer<typeof personBody> {
+  const { id, email, name, slackUserId, managerId, department, title, status } = person;
+  return { id, email, name, slackUserId, managerId, department, title, status };
+}
+
+/** The directory, read-only: who is who, who reports to whom. */
+export function peopleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/people',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: {
+          tags: ['directory'],
+          summary: 'List people, ordered by email',
+          querystring: z.object({
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+            offset: z.coerce.number().int().min(0).default(0),
+            status: z.enum(['active', 'inactive']).optional(),
+          }),
+          response: {
+            200: z.object({
+              items: z.array(personBody),
+              total: z.number().int(),
+              limit: z.number().int(),
+              offset: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { limit, offset, status } = request.query;
+        const [items, total] = await Promise.all([
+          listPeople(deps.db, { limit, offset, status }),
+          countPeople(deps.db, { status }),
+        ]);
+        return { items: items.map(toBody), total, limit, offset };
+      },
+    );
+
+    app.get(
+      '/people/:id',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: {
+          tags: ['directory'],
+          summary: 'One person',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: personBody },
+        },
+      },
+      async (request) => {
+        const person = await getPersonById(deps.db, request.params.id);
+        if (!person) throw new NotFoundError('person', request.params.id);
+        return toBody(person);
+      },
+    );
+  };
+}

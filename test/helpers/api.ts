@@ -1,0 +1,61 @@
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { type ApiServer, buildServer } from '../../api/server.js';
+import type { Database } from '../../db/client.js';
+import { type ApiRole, createApiToken } from '../../db/queries/api-tokens.js';
+import { people } from '../../db/schema.js';
+import type { TestDatabase } from './services.js';
+
+/** The real API on the test database and the shared Temporal server, driven through `inject`. */
+export type TestApi = { app: ApiServer; temporal: Client; close(): Promise<void> };
+
+/** Builds the API exactly as production does; `temporalAddress` overrides the shared server. */
+export async function startTestApi(
+  database: TestDatabase,
+  options: { temporalAddress?: string } = {},
+): Promise<TestApi> {
+  const services = inject('services');
+  // Lazy: a dead address must not fail here, so /readyz can be tested against it.
+  const connection = Connection.lazy({
+    address: options.temporalAddress ?? services.temporalAddress,
+    connectTimeout: '1s',
+  });
+  const temporal = new Client({ connection, namespace: services.temporalNamespace });
+  const app = await buildServer(
+    {
+      config: { TEMPORAL_NAMESPACE: services.temporalNamespace, TEMPORAL_TASK_QUEUE: 'unused' },
+      db: database.runtime.db,
+      sql: database.runtime.sql,
+      temporal,
+    },
+    pino({ level: 'silent' }),
+  );
+  await app.ready();
+  return {
+    app,
+    temporal,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
+
+/** Inserts a person and returns a bearer token for them with `role`. */
+export async function personWithToken(
+  db: Database,
+  person: { email: string; name?: string; status?: 'active' | 'inactive' },
+  role: ApiRole,
+): Promise<{ id: string; token: string }> {
+  const [row] = await db
+    .insert(people)
+    .values({ email: person.email, name: person.name ?? person.email, status: person.status ?? 'active' })
+    .returning({ id: people.id });
+  if (!row) throw new Error('person insert returned nothing');
+  const { token } = await createApiToken(db, { personId: row.id, role });
+  return { id: row.id, token };
+}
+
+/** `Authorization` header for a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
