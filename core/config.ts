@@ -44,6 +44,13 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
   GRANTFLOW_AUDIT_SIGNING_KEY: optionalString,
+  GRANTFLOW_AUDIT_VERIFIER_KEYS: optionalString,
+  GRANTFLOW_AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[^\s]+$/, 'must be one word without spaces (a checkpoint origin line)')
+    .default('grantflow.local/audit'),
+  GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
+  GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -15,7 +15,17 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   entitlements: ['SELECT', 'INSERT', 'UPDATE'],
   sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+  // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
+  audit_ledger: ['SELECT', 'INSERT'],
+  audit_checkpoint: ['SELECT', 'INSERT'],
+  // Intake rows are immutable too, except the sequencer's stamp (a column grant below).
+  audit_intake: ['SELECT', 'INSERT'],
 };
+
+/** Column-level grants on top of RUNTIME_TABLE_PRIVILEGES. */
+export const RUNTIME_COLUMN_PRIVILEGES: { table: string; privilege: string; columns: string[] }[] = [
+  { table: 'audit_intake', privilege: 'UPDATE', columns: ['seq'] },
+];
 
 const identifier = (sql: postgres.Sql, name: string) => sql.unsafe(`"${name.replaceAll('"', '""')}"`);
 
@@ -30,6 +40,7 @@ export async function applyRuntimeRole(
   database: string,
 ): Promise<void> {
   const roleId = identifier(sql, role.name);
+  const quoted = `"${role.name.replaceAll('"', '""')}"`;
   const [existing] = await sql`select 1 from pg_roles where rolname = ${role.name}`;
   if (!existing) await sql`create role ${roleId} login`;
   if (role.password !== undefined) {
@@ -44,6 +55,9 @@ export async function applyRuntimeRole(
     await sql.unsafe(
       `grant ${privileges.join(', ')} on table "${table}" to "${role.name.replaceAll('"', '""')}"`,
     );
+  }
+  for (const { table, privilege, columns } of RUNTIME_COLUMN_PRIVILEGES) {
+    await sql.unsafe(`grant ${privilege} (${columns.join(', ')}) on table "${table}" to ${quoted}`);
   }
   await sql`grant usage, select on all sequences in schema public to ${roleId}`;
 }

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
+  bigserial,
   check,
+  customType,
   foreignKey,
   index,
   integer,
@@ -47,9 +50,11 @@ export const people = pgTable(
     uniqueIndex('people_email_key').on(table.email),
     uniqueIndex('people_slack_user_id_key').on(table.slackUserId),
     index('people_manager_id_idx').on(table.managerId),
-    foreignKey({ name: 'people_manager_id_fk', columns: [table.managerId], foreignColumns: [table.id] }).onDelete(
-      'set null',
-    ),
+    foreignKey({
+      name: 'people_manager_id_fk',
+      columns: [table.managerId],
+      foreignColumns: [table.id],
+    }).onDelete('set null'),
     check('people_email_lowercase', sql`${table.email} = lower(${table.email})`),
   ],
 );
@@ -140,7 +145,10 @@ export const resources = pgTable(
     status: catalogStatus('status').notNull().default('active'),
     ...timestamps,
   },
-  (table) => [uniqueIndex('resources_key_key').on(table.key), index('resources_owner_id_idx').on(table.ownerId)],
+  (table) => [
+    uniqueIndex('resources_key_key').on(table.key),
+    index('resources_owner_id_idx').on(table.ownerId),
+  ],
 );
 export type Resource = typeof resources.$inferSelect;
 
@@ -220,3 +228,77 @@ export const apiTokens = pgTable(
   ],
 );
 export type ApiToken = typeof apiTokens.$inferSelect;
+
+/** Raw bytes (hashes); drizzle has no built-in bytea. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Where every writer drops audit events: an insert with an idempotency key, `ON CONFLICT DO
+ * NOTHING`, no lock. The sequencer moves rows into the ledger and stamps `seq` here.
+ */
+export const auditIntake = pgTable(
+  'audit_intake',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    eventId: uuid('event_id').notNull(),
+    event: jsonb('event').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The ledger position this event got; null until sequenced. */
+    seq: bigint('seq', { mode: 'number' }),
+  },
+  (table) => [
+    uniqueIndex('audit_intake_idempotency_key_key').on(table.idempotencyKey),
+    index('audit_intake_pending_idx').on(table.id).where(sql`${table.seq} is null`),
+  ],
+);
+export type AuditIntakeRow = typeof auditIntake.$inferSelect;
+
+/**
+ * The append-only, hash-chained ledger. `seq` is dense from 1 and commit order equals seq order
+ * (assigned under an advisory lock, never by a sequence). `leaf_hash` = SHA-256(0x00 ‖ canonical
+ * entry) and `chain_hash` = SHA-256(previous chain ‖ leaf). Triggers refuse UPDATE, DELETE and
+ * TRUNCATE, and the runtime role may only INSERT and SELECT.
+ */
+export const auditLedger = pgTable(
+  'audit_ledger',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    eventId: uuid('event_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    eventType: text('event_type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'string' }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'string' }).notNull(),
+    event: jsonb('event').notNull(),
+    leafHash: bytea('leaf_hash').notNull(),
+    chainHash: bytea('chain_hash').notNull(),
+  },
+  (table) => [
+    uniqueIndex('audit_ledger_idempotency_key_key').on(table.idempotencyKey),
+    index('audit_ledger_event_id_idx').on(table.eventId),
+    index('audit_ledger_event_type_idx').on(table.eventType, table.seq),
+    index('audit_ledger_occurred_at_idx').on(table.occurredAt),
+  ],
+);
+export type AuditLedgerRow = typeof auditLedger.$inferSelect;
+
+/**
+ * Signed checkpoints: the RFC 6962 Merkle root over the first `tree_size` leaves, as a C2SP
+ * signed note. `frontier` lets the next checkpoint extend the tree in O(new entries).
+ */
+export const auditCheckpoint = pgTable(
+  'audit_checkpoint',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+    rootHash: bytea('root_hash').notNull(),
+    /** chain_hash of entry `tree_size` (32 zero bytes for an empty ledger). */
+    chainHead: bytea('chain_head').notNull(),
+    frontier: jsonb('frontier').notNull(),
+    note: text('note').notNull(),
+    keyId: text('key_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('audit_checkpoint_tree_size_idx').on(table.treeSize)],
+);
+export type AuditCheckpointRow = typeof auditCheckpoint.$inferSelect;

@@ -1,14 +1,26 @@
+import path from 'node:path';
+import { loadLedgerKeys } from '../audit/keys.js';
+import { startSequencer } from '../audit/sequencer-loop.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase } from '../db/client.js';
-import { connectWorker } from '../temporal/connection.js';
+import { connectClient, connectWorker } from '../temporal/connection.js';
+import { ensureCheckpointSchedule } from '../temporal/schedules.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
 import { createWorker } from '../worker/worker.js';
 
 /** A polling worker; `stop()` drains in-flight tasks and closes connections. */
 export type RunningWorker = { done: Promise<void>; stop(): Promise<void> };
 
-/** Starts the Temporal worker on TEMPORAL_TASK_QUEUE with activities bound to the runtime role. */
+/** Where exported checkpoints go: GRANTFLOW_AUDIT_EXPORT_DIR, else `<data dir>/audit-checkpoints`. */
+export function auditExportDir(config: Config): string {
+  return config.GRANTFLOW_AUDIT_EXPORT_DIR ?? path.join(config.dataDir, 'audit-checkpoints');
+}
+
+/**
+ * Starts the Temporal worker on TEMPORAL_TASK_QUEUE with activities bound to the runtime role,
+ * the audit sequencer beside it, and makes sure the checkpoint schedule exists.
+ */
 export async function startWorker(
   config: Config,
   log: Logger,
@@ -16,19 +28,36 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const workerLog = log.child({ component: 'worker' });
   installTemporalRuntime(workerLog);
+  const keys = loadLedgerKeys(config, workerLog);
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-worker' });
   const connection = await connectWorker({ ...config, address: endpoints.temporalAddress });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db: database.db, log: workerLog },
+    deps: {
+      db: database.db,
+      sql: database.sql,
+      log: workerLog,
+      ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
+    },
   });
+  const client = await connectClient({ ...config, address: endpoints.temporalAddress });
+  try {
+    await ensureCheckpointSchedule(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
+    });
+  } finally {
+    await client.connection.close();
+  }
+  const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const done = worker.run().finally(async () => {
+    await sequencer.stop();
     await connection.close();
     await database.close();
   });
-  workerLog.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+  workerLog.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling; audit sequencer running');
   return {
     done,
     async stop() {

@@ -1,3 +1,2 @@
 // The workflow bundle's entry: every workflow the worker hosts is exported from here.
-// Workflows land with their issues (audit checkpoints, access requests, grant lifetimes, campaigns).
-export {};
+export { auditCheckpoint } from './audit-checkpoint.js';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { formatImportReport, importDirectory } from '../../directory/import.js';
 import { parseDirectoryFile } from '../../directory/parse.js';
@@ -14,7 +13,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--dry-run', 'report what would change without changing anything')
     .action(async (file: string, options: { dryRun?: boolean }) => {
       // Validate before touching any service: a broken file fails fast and changes nothing.
-      const parsed = await parseDirectoryFile(path.resolve(file));
+      const parsed = await parseDirectoryFile(file);
       const context = cliContext();
       const report = await withRuntimeDatabase(context, (database) =>
         importDirectory(database.db, parsed, {
@@ -22,6 +21,6 @@ export function registerDirectoryCommands(program: Command): void {
           dryRun: options.dryRun,
         }),
       );
-      process.stdout.write(`${options.dryRun ? '(dry run) ' : ''}${formatImportReport(report)}\n`);
+      process.stdout.write(`${formatImportReport(report)}\n`);
     });
 }

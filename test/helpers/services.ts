@@ -63,10 +63,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     runtime,
     owner,
     async truncate() {
-      const tables = await owner.sql<{ name: string }[]>`
-        select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`;
-      if (tables.length > 0)
-        await owner.sql.unsafe(`truncate ${tables.map((t) => t.name).join(', ')} cascade`);
+      await owner.sql.begin(async (tx) => {
+        const tables = await tx<{ name: string }[]>`
+          select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`;
+        // The ledger's append-only triggers refuse TRUNCATE even for the owner: lift them inside
+        // this transaction only, then restore each trigger's exact mode.
+        const triggers = await tx<{ table: string; name: string; mode: string }[]>`
+          select quote_ident(c.relname) as table, quote_ident(t.tgname) as name, t.tgenabled as mode
+          from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and not t.tgisinternal`;
+        for (const t of triggers) await tx.unsafe(`alter table ${t.table} disable trigger ${t.name}`);
+        const names = tables.map((t) => t.name).join(', ');
+        if (tables.length > 0) await tx.unsafe(`truncate ${names} restart identity cascade`);
+        const modes: Record<string, string> = {
+          O: 'enable',
+          A: 'enable always',
+          R: 'enable replica',
+          D: 'disable',
+        };
+        for (const t of triggers)
+          await tx.unsafe(`alter table ${t.table} ${modes[t.mode]} trigger ${t.name}`);
+      });
     },
     async drop() {
       await runtime.close();

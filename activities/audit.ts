@@ -1,0 +1,35 @@
+import type postgres from 'postgres';
+import { sealCheckpoint } from '../audit/checkpoint.js';
+import { type AuditWrite, appendToIntake } from '../audit/intake.js';
+import type { LedgerKeys } from '../audit/keys.js';
+
+/** What the audit activities need: the runtime connection and the checkpoint settings. */
+export type AuditActivityDeps = {
+  sql: postgres.Sql;
+  ledger: { keys: LedgerKeys; origin: string; exportDir: string };
+};
+
+/** Result of one checkpoint seal, small enough for workflow history. */
+export type CheckpointSealResult = { id: number; treeSize: number; rootHash: string };
+
+/** Audit activities: intake writes for workflows, and checkpoint sealing for the schedule. */
+export function createAuditActivities(deps: AuditActivityDeps) {
+  return {
+    /**
+     * Appends events to the intake. Workflows derive each idempotency key deterministically, so a
+     * retried activity or a replayed workflow writes nothing twice.
+     */
+    async recordAudit(writes: AuditWrite[]): Promise<number> {
+      return appendToIntake(deps.sql, writes);
+    },
+
+    /** Seals and signs a checkpoint over everything sequenced so far, and exports it. */
+    async sealAuditCheckpoint(): Promise<CheckpointSealResult> {
+      const sealed = await sealCheckpoint(deps.sql, deps.ledger.keys, {
+        origin: deps.ledger.origin,
+        exportDir: deps.ledger.exportDir,
+      });
+      return { id: sealed.id, treeSize: sealed.treeSize, rootHash: sealed.rootHash };
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// The audit event model: the ISO 27001 data elements every ledger entry carries, mappable to
+// OCSF. Writers validate here before intake, so a malformed event is refused with a precise
+// error instead of being sealed into a ledger that can never be corrected.
+import { z } from 'zod';
+import { CanonicalizationError, canonicalize, formatPath } from './canonical.js';
+
+/** Every event type the ledger accepts, each with what it records. */
+export const auditEventTypes = {
+  'access.request.created': 'A person asked for an entitlement, for themselves or someone else.',
+  'access.request.approved': 'An eligible approver (or an auto-approve rule) approved a request step.',
+  'access.request.denied': 'An approver, policy or separation-of-duties rule denied a request.',
+  'access.request.cancelled': 'The requester withdrew a request before it was provisioned.',
+  'access.request.expired': 'A request was left unanswered past its expiry and closed.',
+  'access.request.escalated': 'A request step went to the escalation approvers.',
+  'access.request.reminded': 'Approvers were reminded of a request awaiting them.',
+  'access.decision.refused': 'A decision was refused: ineligible or self approval, replayed or stale click.',
+  'access.grant.provisioned': 'The target system granted the entitlement.',
+  'access.grant.provisioning_failed': 'Granting the entitlement at the target system failed for good.',
+  'access.grant.extended': 'A grant was given a later expiry.',
+  'access.grant.released': 'The holder gave a grant back before it expired.',
+  'access.grant.revoked': 'An admin or a campaign revoked a grant.',
+  'access.grant.expired': 'A grant reached its expiry.',
+  'access.grant.deprovisioned': 'The target system removed the entitlement.',
+  'access.grant.verified': 'Reading the target back confirmed the grant state.',
+  'campaign.launched': 'A certification campaign started.',
+  'campaign.population.snapshot': 'The grants under review were frozen, with counts and a hash.',
+  'campaign.item.kept': 'A reviewer certified that a grant should stay.',
+  'campaign.item.revoked': 'A reviewer decided that a grant should be removed.',
+  'campaign.item.delegated': 'A reviewer passed an item to another reviewer.',
+  'campaign.reminded': 'Reviewers with open items were reminded.',
+  'campaign.escalated': 'Overdue items went to the escalation reviewers.',
+  'campaign.default_applied': "The campaign's default action was applied to unanswered items.",
+  'campaign.signed_off': 'An admin signed off the campaign results.',
+  'campaign.closed': 'A campaign ended.',
+  'config.directory.imported': 'Directory, catalog and policies were imported.',
+  'config.policy.changed': 'A policy changed; details hold before and after.',
+  'config.token.created': 'An API token was issued.',
+  'config.token.revoked': 'An API token was revoked.',
+  'audit.search.performed': 'Someone searched the audit ledger.',
+  'audit.export.created': 'Someone exported part of the audit ledger.',
+  'audit.verify.performed': 'The ledger was verified, with the outcome.',
+  'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
+  'security.slack.signature_rejected':
+    'A request claiming to come from Slack had a bad signature or timestamp.',
+  'security.auth.denied': 'An API call was refused for a missing, bad or insufficient token.',
+} as const satisfies Record<string, string>;
+
+/** An event type from the catalogue. */
+export type AuditEventType = keyof typeof auditEventTypes;
+
+/** The catalogue's event types, in catalogue order. */
+export const auditEventTypeNames = Object.keys(auditEventTypes) as [AuditEventType, ...AuditEventType[]];
+
+// Bounds keep one event from bloating a ledger that is never pruned; ids and names are short,
+// free text (reasons, user agents) may be long.
+const name = z.string().min(1).max(512);
+const text = z.string().min(1).max(10_000);
+
+const actor = z.strictObject({
+  type: z.enum(['person', 'service', 'policy', 'system']),
+  id: name,
+  email: z.email().optional(),
+  slack_id: name.optional(),
+  on_behalf_of: name.optional(),
+});
+
+const source = z.strictObject({
+  service: name,
+  version: name.optional(),
+  host: name.optional(),
+  ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }).optional(),
+  user_agent: text.optional(),
+});
+
+const target = z.strictObject({ type: name, id: name, name: text.optional() });
+
+const correlation = z.strictObject({
+  request_id: name.optional(),
+  campaign_id: name.optional(),
+  grant_id: name.optional(),
+  workflow_id: name.optional(),
+  run_id: name.optional(),
+  slack_action_id: name.optional(),
+});
+
+// details is free-form, but it is hashed as canonical JSON: anything without a canonical form
+// (NaN, a bigint, a Map) must be refused now, naming where it is.
+const details = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  try {
+    canonicalize(value);
+  } catch (err) {
+    if (!(err instanceof CanonicalizationError)) throw err;
+    ctx.addIssue({ code: 'custom', path: err.path, message: err.problem });
+  }
+});
+
+/** Schema of an audit event as a writer submits it; recorded_at and seq are added at sequencing. */
+export const auditEventInput = z.strictObject({
+  event_id: z.uuid(),
+  occurred_at: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp ending in Z' }),
+  event_type: z.enum(auditEventTypeNames, {
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : `unknown event type ${JSON.stringify(issue.input)}`,
+  }),
+  actor,
+  source,
+  target,
+  action: name,
+  result: z.enum(['success', 'failure', 'denied']),
+  reason: text.optional(),
+  correlation: correlation.optional(),
+  details: details.optional(),
+  risk: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  business_context: text.optional(),
+});
+
+/** An audit event before validation (what writers build). */
+export type AuditEventInput = z.input<typeof auditEventInput>;
+
+/** A validated audit event. */
+export type AuditEvent = z.output<typeof auditEventInput>;
+
+/** One bad field of a refused audit event. */
+export interface AuditEventIssue {
+  path: string;
+  message: string;
+}
+
+/** An audit event failed validation; the message names every bad field. */
+export class InvalidAuditEventError extends Error {
+  /** Stable code for callers that map errors to responses. */
+  readonly code = 'invalid_audit_event';
+  /** Each bad field with what is wrong with it. */
+  readonly issues: AuditEventIssue[];
+
+  constructor(issues: AuditEventIssue[]) {
+    super(`invalid audit event: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+    this.name = 'InvalidAuditEventError';
+    this.issues = issues;
+  }
+}
+
+/** Validates an audit event, returning it typed or throwing InvalidAuditEventError. */
+export function parseAuditEvent(input: unknown): AuditEvent {
+  const parsed = auditEventInput.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues: AuditEventIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+    if (issue.code === 'unrecognized_keys') {
+      // Name each unknown field rather than the object holding it.
+      for (const key of issue.keys) {
+        issues.push({ path: formatField([...path, key]), message: 'unknown field' });
+      }
+    } else {
+      issues.push({ path: formatField(path), message: issue.message });
+    }
+  }
+  throw new InvalidAuditEventError(issues);
+}
+
+function formatField(path: (string | number)[]): string {
+  return path.length === 0 ? '(event)' : formatPath('', path).replace(/^\./, '');
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type postgres from 'postgres';
+import { type AuditEvent, type AuditEventInput, parseAuditEvent } from './events.js';
+
+/** One event to record, with the key that makes a retried write a no-op. */
+export type AuditWrite = { idempotencyKey: string; event: AuditEventInput };
+
+/** An event before the writer's defaults (id, time, source) are filled in. */
+export type AuditEventDraft = Omit<AuditEventInput, 'event_id' | 'occurred_at' | 'source'> &
+  Partial<Pick<AuditEventInput, 'event_id' | 'occurred_at' | 'source'>>;
+
+const defaultSource = { service: 'grantflow', host: os.hostname() };
+
+/** Fills in a fresh event id, the current time and this host as source. */
+export function completeEvent(
+  draft: AuditEventDraft,
+  source: Partial<AuditEventInput['source']> = {},
+): AuditEventInput {
+  return {
+    ...draft,
+    event_id: draft.event_id ?? randomUUID(),
+    occurred_at: draft.occurred_at ?? new Date().toISOString(),
+    source: { ...defaultSource, ...source, ...draft.source },
+  };
+}
+
+/**
+ * Appends events to the intake: validated first (an invalid event throws and nothing is
+ * written), then one multi-row `INSERT ... ON CONFLICT DO NOTHING`, so a retry with the same
+ * idempotency keys writes nothing twice. Takes no lock: the sequencer orders later.
+ * Returns how many were new.
+ */
+export async function appendToIntake(
+  sql: postgres.Sql | postgres.TransactionSql,
+  writes: AuditWrite[],
+): Promise<number> {
+  if (writes.length === 0) return 0;
+  const events: AuditEvent[] = writes.map((write) => parseAuditEvent(write.event));
+  const keys = writes.map((write) => {
+    if (!write.idempotencyKey || write.idempotencyKey.length > 512) {
+      throw new RangeError('an idempotency key of 1 to 512 characters is required');
+    }
+    return write.idempotencyKey;
+  });
+  const inserted = await sql`
+    insert into audit_intake (idempotency_key, event_id, event)
+    select key, event_id::uuid, event::jsonb
+    from unnest(${keys}::text[], ${events.map((e) => e.event_id)}::text[], ${events.map((e) => JSON.stringify(e))}::text[])
+      as u(key, event_id, event)
+    on conflict (idempotency_key) do nothing
+    returning id`;
+  return inserted.length;
+}
+
+/** Records one event from an API or Slack handler; the key defaults to the event id. */
+export async function recordAudit(
+  sql: postgres.Sql | postgres.TransactionSql,
+  draft: AuditEventDraft,
+  options: { idempotencyKey?: string; source?: Partial<AuditEventInput['source']> } = {},
+): Promise<AuditEventInput> {
+  const event = completeEvent(draft, options.source);
+  await appendToIntake(sql, [{ idempotencyKey: options.idempotencyKey ?? event.event_id, event }]);
+  return event;
+}

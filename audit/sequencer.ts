@@ -1,0 +1,85 @@
+import type postgres from 'postgres';
+import { hashEntry, normaliseRecordedAt } from './entry.js';
+import { GENESIS_CHAIN } from './hash.js';
+
+/** Advisory lock key that serialises sequencing across every worker. */
+export const SEQUENCER_LOCK_KEY = 0x67666c64; // "gfld"
+
+/** Most intake rows moved in one transaction. */
+export const DEFAULT_BATCH_SIZE = 5_000;
+
+type PendingRow = { id: string; idempotency_key: string; event_id: string; event: Record<string, unknown> };
+
+/**
+ * Moves one batch from intake to the ledger, in one transaction under an advisory lock:
+ * dense `seq` after the tail, leaf and chain hashes, one multi-row insert, and the intake rows
+ * stamped with their seq. Because only the lock holder assigns seq and commits before the next
+ * holder reads the tail, commit order is seq order. Returns how many entries were sequenced.
+ */
+export async function sequenceBatch(sql: postgres.Sql, batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${SEQUENCER_LOCK_KEY})`;
+    const pending = await tx<PendingRow[]>`
+      select id, idempotency_key, event_id, event from audit_intake
+      where seq is null order by id limit ${batchSize}`;
+    if (pending.length === 0) return 0;
+
+    const [tail] = await tx<{ seq: string; chain_hash: Buffer; recorded_at: Date }[]>`
+      select seq, chain_hash, recorded_at from audit_ledger order by seq desc limit 1`;
+    const [{ now }] = (await tx`select clock_timestamp() as now`) as unknown as [{ now: Date }];
+    // recorded_at never goes backwards, even if the database clock does.
+    const recordedAt = normaliseRecordedAt(tail && tail.recorded_at > now ? tail.recorded_at : now);
+
+    let seq = tail ? Number(tail.seq) : 0;
+    let prev: Uint8Array = tail ? tail.chain_hash : GENESIS_CHAIN;
+    const columns = {
+      seq: [] as string[],
+      eventId: [] as string[],
+      key: [] as string[],
+      type: [] as string[],
+      occurredAt: [] as string[],
+      event: [] as string[],
+      leaf: [] as string[],
+      chain: [] as string[],
+      intakeId: [] as string[],
+    };
+    for (const row of pending) {
+      seq += 1;
+      const { leaf, chain } = hashEntry({ seq, recorded_at: recordedAt, event: row.event }, prev);
+      prev = chain;
+      columns.seq.push(String(seq));
+      columns.eventId.push(row.event_id);
+      columns.key.push(row.idempotency_key);
+      columns.type.push(String(row.event.event_type));
+      columns.occurredAt.push(String(row.event.occurred_at));
+      columns.event.push(JSON.stringify(row.event));
+      columns.leaf.push(leaf.toString('hex'));
+      columns.chain.push(chain.toString('hex'));
+      columns.intakeId.push(row.id);
+    }
+    await tx`
+      insert into audit_ledger
+        (seq, event_id, idempotency_key, event_type, occurred_at, recorded_at, event, leaf_hash, chain_hash)
+      select u.seq, u.event_id::uuid, u.key, u.type, u.occurred_at::timestamptz, ${recordedAt}::timestamptz,
+             u.event::jsonb, decode(u.leaf, 'hex'), decode(u.chain, 'hex')
+      from unnest(${columns.seq}::bigint[], ${columns.eventId}::text[], ${columns.key}::text[],
+                  ${columns.type}::text[], ${columns.occurredAt}::text[], ${columns.event}::text[],
+                  ${columns.leaf}::text[], ${columns.chain}::text[])
+        as u(seq, event_id, key, type, occurred_at, event, leaf, chain)`;
+    await tx`
+      update audit_intake set seq = u.seq
+      from unnest(${columns.intakeId}::bigint[], ${columns.seq}::bigint[]) as u(id, seq)
+      where audit_intake.id = u.id`;
+    return pending.length;
+  });
+}
+
+/** Sequences until the intake is empty; returns the total. */
+export async function sequenceAll(sql: postgres.Sql, batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const moved = await sequenceBatch(sql, batchSize);
+    total += moved;
+    if (moved < batchSize) return total;
+  }
+}

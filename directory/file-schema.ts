@@ -1,0 +1,603 @@
+// The directory file: people, groups, approval policies, the catalog and separation-of-duties rules in
+// one YAML document. The file is the whole truth for what it lists, so the schema is strict: an unknown
+// or misspelt field is an error rather than something silently ignored.
+import { z } from 'zod';
+import { ValidationError } from '../core/errors.js';
+
+/** Risk levels from least to most dangerous; the order matters (`maxRisk`, `requireReasonAbove`). */
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+/** How dangerous an entitlement is. */
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** Connector kinds a resource can name. */
+export const CONNECTOR_KINDS = ['postgres', 'webhook', 'manual'] as const;
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+// The database stores durations as `integer` seconds.
+const MAX_DURATION_SECONDS = 2_147_483_647;
+const DURATION_HINT =
+  'a whole number and a unit (s, m, h, d or w), like "45s", "30m", "4h", "2d", "1w" or "1h30m"';
+
+// Says what is wrong with a duration, phrased to follow the field name ("must be ..."); undefined if fine.
+function durationProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!/^(?:\d+[smhdw])+$/.test(trimmed)) return `must be a duration: ${DURATION_HINT}`;
+  const seconds = sumDuration(trimmed);
+  if (seconds === 0) return 'must be longer than zero';
+  if (seconds > MAX_DURATION_SECONDS) return `must be at most ${formatDuration(MAX_DURATION_SECONDS)}`;
+  return undefined;
+}
+
+function sumDuration(trimmed: string): number {
+  let seconds = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhdw])/g)) {
+    seconds += Number(amount) * (DURATION_UNITS[unit as string] as number);
+  }
+  return seconds;
+}
+
+/** Parses `30m`, `4h`, `2d`, `1w`, `45s` or a combination like `1h30m` to seconds; throws on zero or garbage. */
+export function parseDuration(text: string): number {
+  const problem = durationProblem(text);
+  if (problem) throw new ValidationError(`invalid duration "${text}": ${problem}`, { duration: text });
+  return sumDuration(text.trim());
+}
+
+/** Writes seconds back in the file's notation (`14400` → `4h`, `5400` → `1h30m`). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds <= 0) return `${seconds}s`;
+  let rest = seconds;
+  let text = '';
+  for (const [unit, size] of Object.entries(DURATION_UNITS).reverse()) {
+    if (rest >= size) {
+      text += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return text;
+}
+
+const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/;
+const KEY = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+const KEY_HINT = 'lower-case letters, digits, "-" or "_", like "payments-db"';
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+// PostgreSQL identifiers the connector will quote; keeping them simple keeps the grant SQL obvious.
+const PG_ROLE = /^[a-z_][a-z0-9_$]{0,62}$/;
+
+const text = z.string().trim().min(1, 'must not be empty');
+const email = z
+  .string()
+  .regex(EMAIL, 'must be an email address like "dana@acme.test"')
+  .transform((value) => value.toLowerCase());
+const key = z.string().regex(KEY, `must be a key of ${KEY_HINT}`);
+const envName = z
+  .string()
+  .regex(ENV_NAME, 'must be an environment variable name like "PAYMENTS_DATABASE_URL"');
+const risk = z.enum(RISK_LEVELS);
+
+/** A parsed approver or escalation reference. */
+export type ApproverRef =
+  | { kind: 'manager' }
+  | { kind: 'resource_owner' }
+  | { kind: 'manager_of_manager' }
+  | { kind: 'user'; email: string }
+  | { kind: 'group'; key: string };
+
+/** Splits `manager`, `resource_owner`, `manager_of_manager`, `user:<email>` or `group:<key>`; undefined when malformed. */
+export function parseApproverRef(ref: string): ApproverRef | undefined {
+  if (ref === 'manager' || ref === 'resource_owner' || ref === 'manager_of_manager') return { kind: ref };
+  if (ref.startsWith('user:') && EMAIL.test(ref.slice(5)))
+    return { kind: 'user', email: ref.slice(5).toLowerCase() };
+  if (ref.startsWith('group:') && KEY.test(ref.slice(6))) return { kind: 'group', key: ref.slice(6) };
+  return undefined;
+}
+
+// References are kept as strings (emails lower-cased) so the stored policy reads like the file.
+function refSchema(allowed: readonly ApproverRef['kind'][], hint: string) {
+  return z.string().transform((value, ctx) => {
+    const ref = parseApproverRef(value.trim());
+    if (!ref || !allowed.includes(ref.kind)) {
+      ctx.issues.push({ code: 'custom', message: `must be ${hint}`, input: value });
+      return z.NEVER;
+    }
+    return ref.kind === 'user' ? `user:${ref.email}` : value.trim();
+  });
+}
+
+const stepApprover = refSchema(
+  ['manager', 'resource_owner', 'user', 'group'],
+  '"manager", "resource_owner", "user:<email>" or "group:<key>"',
+);
+const escalationTarget = refSchema(
+  ['manager_of_manager', 'user', 'group'],
+  '"manager_of_manager", "user:<email>" or "group:<key>"',
+);
+const namedApprover = refSchema(['user', 'group'], '"user:<email>" or "group:<key>"');
+
+const durationFromText = z.string().transform((value, ctx) => {
+  const problem = durationProblem(value);
+  if (problem === undefined) return parseDuration(value);
+  ctx.issues.push({ code: 'custom', message: problem, input: value });
+  return z.NEVER;
+});
+const durationFromSeconds = z.int().positive().max(MAX_DURATION_SECONDS);
+// Bare numbers are refused in the file: "maxDuration: 8" is far more likely to mean hours than seconds.
+const fileDuration = z
+  .unknown()
+  .pipe(
+    z.custom<string>((value) => typeof value === 'string', {
+      error: `must be a duration string: ${DURATION_HINT}`,
+    }),
+  )
+  .pipe(durationFromText);
+
+const requireSchema = z
+  .custom<'any' | 'all' | number>(
+    (value) => value === 'any' || value === 'all' || (Number.isInteger(value) && (value as number) > 0),
+    { error: 'must be "any", "all" or a positive whole number of approvals' },
+  )
+  .default('any');
+
+function definitionShape(duration: z.ZodType<number, unknown>) {
+  return {
+    description: text.optional(),
+    /** Approval steps, in order; every step must be satisfied before the next starts. */
+    steps: z
+      .array(
+        z.strictObject({
+          name: text.optional(),
+          approvers: z.array(stepApprover).min(1, 'must list at least one approver'),
+          require: requireSchema,
+        }),
+      )
+      .min(1, 'must have at least one step'),
+    /** A request matching any rule is approved by the policy itself, with no human step. */
+    autoApprove: z
+      .array(
+        z.strictObject({
+          maxRisk: risk,
+          requesterInGroups: z
+            .array(key)
+            .min(1, 'must list at least one group (or leave the field out)')
+            .optional(),
+        }),
+      )
+      .optional(),
+    /** Seconds before approvers of a waiting step are reminded. */
+    remindAfter: duration.optional(),
+    /** Seconds before a waiting step is escalated to `escalateTo`. */
+    escalateAfter: duration.optional(),
+    escalateTo: escalationTarget.optional(),
+    /** Seconds after which a request nobody answered expires. */
+    expireAfter: duration.optional(),
+    /** Longest grant this policy allows, in seconds; entitlements may be stricter. */
+    maxDuration: duration.optional(),
+    /** Requests for entitlements riskier than this level must give a reason. */
+    requireReasonAbove: risk.optional(),
+  };
+}
+
+type DefinitionLike = {
+  steps: { approvers: string[]; require: 'any' | 'all' | number }[];
+  escalateAfter?: number | undefined;
+  escalateTo?: string | undefined;
+  expireAfter?: number | undefined;
+  remindAfter?: number | undefined;
+};
+
+// Checks that need only the policy itself (references to people and groups are checked file-wide).
+function checkDefinition(definition: DefinitionLike, ctx: z.RefinementCtx): void {
+  definition.steps.forEach((step, index) => {
+    const seen = new Set<string>();
+    step.approvers.forEach((approver, i) => {
+      if (seen.has(approver)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'approvers', i],
+          message: `"${approver}" is listed twice in this step`,
+        });
+      }
+      seen.add(approver);
+    });
+    const singles = step.approvers.filter((approver) => !approver.startsWith('group:')).length;
+    if (typeof step.require === 'number' && singles === step.approvers.length && step.require > singles) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', index, 'require'],
+        message: `requires ${step.require} approvals but the step names only ${singles} approver(s)`,
+      });
+    }
+  });
+  if (definition.escalateAfter !== undefined && definition.escalateTo === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['escalateTo'],
+      message: 'is required when escalateAfter is set (who should the request escalate to?)',
+    });
+  }
+  if (definition.escalateTo !== undefined && definition.escalateAfter === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['escalateAfter'],
+      message: `is required when escalateTo is set (after how long should it escalate to ${definition.escalateTo}?)`,
+    });
+  }
+  const { remindAfter, escalateAfter, expireAfter } = definition;
+  if (escalateAfter !== undefined && expireAfter !== undefined && escalateAfter >= expireAfter) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['escalateAfter'],
+      message: `must be shorter than expireAfter (${formatDuration(expireAfter)}), found ${formatDuration(escalateAfter)}: the request would expire before it escalates`,
+    });
+  }
+  if (remindAfter !== undefined && expireAfter !== undefined && remindAfter >= expireAfter) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['remindAfter'],
+      message: `must be shorter than expireAfter (${formatDuration(expireAfter)}), found ${formatDuration(remindAfter)}: the request would expire before anyone is reminded`,
+    });
+  }
+}
+
+/**
+ * One approval policy as written in the file (durations as strings like `4h`). The parsed value has
+ * durations in seconds, `require` defaulted to `any` and `user:` emails lower-cased; that parsed
+ * value is what `policy_versions.definition` stores.
+ */
+export const policyDefinitionSchema = z
+  .strictObject(definitionShape(fileDuration))
+  .superRefine(checkDefinition);
+/** A validated policy definition: durations in seconds (`remindAfter: 14400` for `4h`). */
+export type PolicyDefinition = z.output<typeof policyDefinitionSchema>;
+
+/**
+ * The same definition as stored in `policy_versions.definition` (durations already in seconds), for
+ * reading a stored version back with validation.
+ */
+export const storedPolicyDefinitionSchema = z
+  .strictObject(definitionShape(durationFromSeconds))
+  .superRefine(checkDefinition);
+
+const personSchema = z.strictObject({
+  email,
+  name: text,
+  slackUserId: z.string().regex(SLACK_USER_ID, 'must be a Slack user id like "U0ACME001"').optional(),
+  manager: email.optional(),
+  department: text.optional(),
+  title: text.optional(),
+  status: z.enum(['active', 'inactive']).default('active'),
+});
+
+const groupSchema = z.strictObject({
+  key,
+  name: text,
+  description: text.optional(),
+  members: z.array(email),
+});
+
+const policySchema = z.strictObject({ key, ...definitionShape(fileDuration) }).superRefine(checkDefinition);
+
+const connectorSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('postgres'), databaseUrlEnv: envName }),
+    z.strictObject({
+      kind: z.literal('webhook'),
+      url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+        message: 'must be an http:// or https:// URL',
+      }),
+      secretEnv: envName,
+    }),
+    z.strictObject({ kind: z.literal('manual') }),
+  ],
+  { error: `must be one of ${CONNECTOR_KINDS.map((kind) => `"${kind}"`).join(', ')}` },
+);
+
+const entitlementSchema = z.strictObject({
+  key,
+  name: text,
+  description: text.optional(),
+  risk,
+  maxDuration: fileDuration,
+  policy: key,
+  /** What the connector acts on, e.g. `{ role: payments_read }` for postgres. */
+  target: z.record(z.string(), z.unknown()).optional(),
+});
+
+const resourceSchema = z
+  .strictObject({
+    key,
+    name: text,
+    description: text.optional(),
+    owner: email,
+    connector: connectorSchema,
+    entitlements: z.array(entitlementSchema).min(1, 'must list at least one entitlement'),
+  })
+  .superRefine((resource, ctx) => {
+    if (resource.connector.kind !== 'postgres') return;
+    resource.entitlements.forEach((entitlement, index) => {
+      const role = entitlement.target?.role;
+      if (typeof role !== 'string' || !PG_ROLE.test(role)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entitlements', index, 'target', ...(entitlement.target ? ['role'] : [])],
+          message:
+            'a postgres entitlement needs target.role, a PostgreSQL role name of lower-case letters, digits and "_"' +
+            (role === undefined ? '' : `, found ${JSON.stringify(role)}`),
+        });
+      }
+    });
+  });
+
+const sodRuleSchema = z
+  .strictObject({
+    key,
+    description: text.optional(),
+    entitlements: z
+      .array(z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+$/, 'must be "<resource key>/<entitlement key>"'))
+      .min(2, 'must list at least two entitlements (holding all of them together is the conflict)'),
+    action: z.enum(['deny', 'require_approval']),
+    approvers: z.array(namedApprover).min(1, 'must list at least one approver').optional(),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.action === 'require_approval' && !rule.approvers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvers'],
+        message: 'is required when action is require_approval',
+      });
+    }
+    if (rule.action === 'deny' && rule.approvers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvers'],
+        message: 'only applies when action is require_approval (a deny rule has no approvers)',
+      });
+    }
+  });
+
+const sectionSchema = z.strictObject({
+  people: z.array(personSchema),
+  groups: z.array(groupSchema),
+  policies: z.array(policySchema),
+  resources: z.array(resourceSchema),
+  separationOfDuties: z.array(sodRuleSchema),
+});
+
+/** The sections of a directory file, in the order the file presents them. */
+export const DIRECTORY_SECTIONS = Object.keys(sectionSchema.shape) as (keyof typeof sectionSchema.shape)[];
+
+/** The whole directory file: shape first, then every cross-reference (only once the shape is valid). */
+export const directoryFileSchema = sectionSchema.superRefine((file, ctx) => {
+  for (const issue of checkReferences(file)) ctx.addIssue({ code: 'custom', ...issue });
+});
+/** A validated directory file. */
+export type DirectoryFile = z.output<typeof directoryFileSchema>;
+/** One person as parsed from the file. */
+export type DirectoryPerson = DirectoryFile['people'][number];
+/** One group as parsed from the file. */
+export type DirectoryGroup = DirectoryFile['groups'][number];
+/** One policy (its key plus its definition) as parsed from the file. */
+export type DirectoryPolicy = DirectoryFile['policies'][number];
+/** One resource with its entitlements as parsed from the file. */
+export type DirectoryResource = DirectoryFile['resources'][number];
+/** One entitlement as parsed from the file. */
+export type DirectoryEntitlement = DirectoryResource['entitlements'][number];
+/** One separation-of-duties rule as parsed from the file. */
+export type DirectorySodRule = DirectoryFile['separationOfDuties'][number];
+
+/** A cross-reference problem: where in the file (zod-style path) and what is wrong. */
+export type ReferenceIssue = { path: (string | number)[]; message: string };
+
+/** Checks everything that spans entries: duplicates, dangling references, manager cycles, duration limits. */
+export function checkReferences(file: z.output<typeof sectionSchema>): ReferenceIssue[] {
+  const issues: ReferenceIssue[] = [];
+  const add = (path: (string | number)[], message: string) => issues.push({ path, message });
+
+  const people = new Map<string, { index: number; status: string; manager?: string | undefined }>();
+  const slackIds = new Map<string, number>();
+  file.people.forEach((person, index) => {
+    const first = people.get(person.email);
+    if (first)
+      add(
+        ['people', index, 'email'],
+        `duplicate email "${person.email}": also used by people[${first.index}]`,
+      );
+    else people.set(person.email, { index, status: person.status, manager: person.manager });
+    if (person.slackUserId !== undefined) {
+      const other = slackIds.get(person.slackUserId);
+      if (other !== undefined) {
+        add(
+          ['people', index, 'slackUserId'],
+          `duplicate Slack user id "${person.slackUserId}": also used by people[${other}]`,
+        );
+      } else slackIds.set(person.slackUserId, index);
+    }
+  });
+  const personExists = (path: (string | number)[], address: string, role: string, mustBeActive: boolean) => {
+    const person = people.get(address);
+    if (!person) add(path, `no person with email "${address}" in people`);
+    else if (mustBeActive && person.status !== 'active') {
+      add(path, `"${address}" is inactive and cannot act as ${role}`);
+    }
+  };
+
+  file.people.forEach((person, index) => {
+    if (person.manager === undefined) return;
+    if (person.manager === person.email)
+      add(['people', index, 'manager'], `"${person.email}" cannot be their own manager`);
+    else personExists(['people', index, 'manager'], person.manager, 'manager', false);
+  });
+  issues.push(...findManagerCycles(file.people));
+
+  const groups = new Map<string, number>();
+  file.groups.forEach((group, index) => {
+    const first = groups.get(group.key);
+    if (first !== undefined)
+      add(['groups', index, 'key'], `duplicate group key "${group.key}": also used by groups[${first}]`);
+    else groups.set(group.key, index);
+    const seen = new Set<string>();
+    group.members.forEach((member, i) => {
+      if (seen.has(member)) add(['groups', index, 'members', i], `"${member}" is listed twice in this group`);
+      seen.add(member);
+      personExists(['groups', index, 'members', i], member, 'group member', false);
+    });
+  });
+  const memberCount = (groupKey: string) => {
+    const index = groups.get(groupKey);
+    return index === undefined ? 0 : (file.groups[index]?.members.length ?? 0);
+  };
+
+  // `user:` and `group:` references, wherever they appear.
+  const checkRef = (path: (string | number)[], ref: string, role: string) => {
+    if (ref.startsWith('user:')) personExists(path, ref.slice(5), role, true);
+    else if (ref.startsWith('group:') && !groups.has(ref.slice(6))) {
+      add(path, `no group with key "${ref.slice(6)}" in groups`);
+    }
+  };
+
+  const policies = new Map<string, number>();
+  file.policies.forEach((policy, index) => {
+    const first = policies.get(policy.key);
+    if (first !== undefined) {
+      add(
+        ['policies', index, 'key'],
+        `duplicate policy key "${policy.key}": also used by policies[${first}]`,
+      );
+    } else policies.set(policy.key, index);
+    policy.steps.forEach((step, s) => {
+      step.approvers.forEach((approver, a) => {
+        checkRef(['policies', index, 'steps', s, 'approvers', a], approver, 'an approver');
+      });
+      // Upper bound of distinct people who could approve; manager and resource owner count once each.
+      const pool = new Set<string>();
+      for (const approver of step.approvers) {
+        if (approver.startsWith('group:')) {
+          const g = groups.get(approver.slice(6));
+          for (const member of g === undefined ? [] : (file.groups[g]?.members ?? []))
+            pool.add(`user:${member}`);
+        } else pool.add(approver);
+      }
+      const needed = step.require === 'any' ? 1 : step.require === 'all' ? 1 : step.require;
+      const allGroupsKnown = step.approvers.every((a) => !a.startsWith('group:') || groups.has(a.slice(6)));
+      if (allGroupsKnown && pool.size < needed) {
+        const empty = step.approvers.filter((a) => a.startsWith('group:') && memberCount(a.slice(6)) === 0);
+        add(
+          ['policies', index, 'steps', s, 'require'],
+          pool.size === 0
+            ? `no one can approve this step: ${empty.join(', ')} has no members`
+            : `requires ${needed} approvals but the approvers add up to at most ${pool.size} people`,
+        );
+      }
+    });
+    policy.autoApprove?.forEach((rule, r) => {
+      rule.requesterInGroups?.forEach((groupKey, g) => {
+        if (!groups.has(groupKey)) {
+          add(
+            ['policies', index, 'autoApprove', r, 'requesterInGroups', g],
+            `no group with key "${groupKey}" in groups`,
+          );
+        }
+      });
+    });
+    if (policy.escalateTo !== undefined)
+      checkRef(['policies', index, 'escalateTo'], policy.escalateTo, 'an escalation target');
+  });
+
+  const entitlementRefs = new Set<string>();
+  const resources = new Map<string, number>();
+  file.resources.forEach((resource, index) => {
+    const first = resources.get(resource.key);
+    if (first !== undefined) {
+      add(
+        ['resources', index, 'key'],
+        `duplicate resource key "${resource.key}": also used by resources[${first}]`,
+      );
+    } else resources.set(resource.key, index);
+    personExists(['resources', index, 'owner'], resource.owner, 'resource owner', true);
+    const keys = new Map<string, number>();
+    resource.entitlements.forEach((entitlement, e) => {
+      const path = ['resources', index, 'entitlements', e];
+      const other = keys.get(entitlement.key);
+      if (other !== undefined) {
+        add(
+          [...path, 'key'],
+          `duplicate entitlement key "${entitlement.key}": also used by resources[${index}].entitlements[${other}]`,
+        );
+      } else keys.set(entitlement.key, e);
+      entitlementRefs.add(`${resource.key}/${entitlement.key}`);
+      const policyIndex = policies.get(entitlement.policy);
+      if (policyIndex === undefined) {
+        add([...path, 'policy'], `no policy with key "${entitlement.policy}" in policies`);
+        return;
+      }
+      const policyMax = file.policies[policyIndex]?.maxDuration;
+      if (policyMax !== undefined && entitlement.maxDuration > policyMax) {
+        add(
+          [...path, 'maxDuration'],
+          `${formatDuration(entitlement.maxDuration)} exceeds the maxDuration of policy "${entitlement.policy}" (${formatDuration(policyMax)})`,
+        );
+      }
+    });
+  });
+
+  const rules = new Map<string, number>();
+  file.separationOfDuties.forEach((rule, index) => {
+    const first = rules.get(rule.key);
+    if (first !== undefined) {
+      add(
+        ['separationOfDuties', index, 'key'],
+        `duplicate rule key "${rule.key}": also used by separationOfDuties[${first}]`,
+      );
+    } else rules.set(rule.key, index);
+    const seen = new Set<string>();
+    rule.entitlements.forEach((ref, e) => {
+      const path = ['separationOfDuties', index, 'entitlements', e];
+      if (seen.has(ref)) add(path, `"${ref}" is listed twice in this rule`);
+      seen.add(ref);
+      if (!entitlementRefs.has(ref)) {
+        const [resourceKey] = ref.split('/');
+        add(
+          path,
+          resources.has(resourceKey as string)
+            ? `resource "${resourceKey}" has no entitlement "${ref.slice((resourceKey as string).length + 1)}"`
+            : `no resource with key "${resourceKey}" in resources`,
+        );
+      }
+    });
+    rule.approvers?.forEach((approver, a) => {
+      checkRef(['separationOfDuties', index, 'approvers', a], approver, 'an approver');
+    });
+  });
+  return issues;
+}
+
+// Each cycle is reported once, at the person of the cycle who comes first in the file.
+function findManagerCycles(people: DirectoryPerson[]): ReferenceIssue[] {
+  const index = new Map(people.map((person, i) => [person.email, i]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const issues: ReferenceIssue[] = [];
+  for (const start of people) {
+    const chain: string[] = [];
+    let current: string | undefined = start.email;
+    while (current !== undefined && state.get(current) === undefined) {
+      state.set(current, 'visiting');
+      chain.push(current);
+      const i = index.get(current);
+      const manager: string | undefined = i === undefined ? undefined : people[i]?.manager;
+      current = manager === chain[chain.length - 1] ? undefined : manager; // self-management is reported elsewhere
+    }
+    if (current !== undefined && state.get(current) === 'visiting') {
+      const cycle = chain.slice(chain.indexOf(current));
+      const first = cycle.reduce((a, b) => ((index.get(a) ?? 0) <= (index.get(b) ?? 0) ? a : b));
+      const rotated = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
+      issues.push({
+        path: ['people', index.get(first) ?? 0, 'manager'],
+        message: `manager chain loops back to "${first}": ${rotated.join(' → ')}`,
+      });
+    }
+    for (const email of chain) state.set(email, 'done');
+  }
+  return issues;
+}
