@@ -13,7 +13,13 @@ const postgresUrl = optionalString.refine(
   'must be a postgres:// or postgresql:// URL',
 );
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(1, 'must be 1 to 65535')
+    .max(65535, 'must be 1 to 65535')
+    .default(fallback);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])

@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 /**
  * Search attributes grantflow sets on its workflows so people can find them in the Temporal UI
@@ -23,7 +23,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !known.has(name));
   if (missing.length === 0) return [];
-  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await connection.operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])),
