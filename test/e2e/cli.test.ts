@@ -1,0 +1,119 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findFreePort, waitUntil } from '../../core/net.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin', 'grantflow.js');
+
+/** Runs the real `grantflow` command in plain Node (no vitest transform), as a user would. */
+async function grantflow(args: string[], env: NodeJS.ProcessEnv) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: root,
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the grantflow command', () => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const services = inject('services');
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      GRANTFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gf-cli-')),
+      DATABASE_URL: database.ownerUrl,
+      DATABASE_RUNTIME_URL: database.runtimeUrl,
+      TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_NAMESPACE: services.temporalNamespace,
+    };
+  });
+  afterAll(() => database.drop());
+
+  it('imports the example directory, then reports no changes on the second run', async () => {
+    const first = await grantflow(['directory', 'import', 'examples/acme.yaml'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/people: 30 added/);
+
+    const second = await grantflow(['directory', 'import', 'examples/acme.yaml'], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('No changes');
+  });
+
+  it('refuses a file with one broken field, naming line and field, and changes nothing', async () => {
+    const before = await database.owner.sql`select count(*)::int as n, max(updated_at) as t from people`;
+    const broken = path.join(env.GRANTFLOW_DATA_DIR ?? '', 'broken.yaml');
+    const source = (await import('node:fs')).readFileSync(path.join(root, 'examples/acme.yaml'), 'utf8');
+    writeFileSync(broken, source.replace(/(\n\s+- email: )[^\n]+/, '$1not-an-email'));
+
+    const result = await grantflow(['directory', 'import', broken], env);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+ people\[0\]\.email: /);
+    const after = await database.owner.sql`select count(*)::int as n, max(updated_at) as t from people`;
+    expect(after).toEqual(before);
+  });
+
+  it('creates a token for a person and refuses an unknown one', async () => {
+    const created = await grantflow(
+      ['token', 'create', '--user', 'dana.whitfield@acme.test', '--role', 'auditor'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout.trim()).toMatch(/^gf_[A-Za-z0-9_-]{43}$/);
+
+    const unknown = await grantflow(
+      ['token', 'create', '--user', 'nobody@acme.test', '--role', 'admin'],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('person nobody@acme.test does not exist');
+  });
+
+  it('stops a bad configuration with one line naming the variable', async () => {
+    const result = await grantflow(['dev'], { ...env, PORT: 'eighty' });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'grantflow: Invalid configuration:\n  PORT: must be a port number (got "eighty")',
+    );
+  });
+
+  it('runs dev against given services: ready, then stops cleanly on SIGTERM', async () => {
+    const port = await findFreePort();
+    const child: ChildProcess = spawn(process.execPath, [bin, 'dev', '--no-seed'], {
+      cwd: root,
+      env: { ...env, PORT: String(port) },
+      stdio: 'ignore',
+    });
+    try {
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+        timeoutMs: 45_000,
+        intervalMs: 300,
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
