@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, GrantflowError } from '../core/errors.js';
 import { registerApiCommand } from './commands/api.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -19,6 +20,7 @@ registerApiCommand(program);
 registerMigrateCommand(program);
 registerDirectoryCommands(program);
 registerTokenCommands(program);
+registerAuditCommands(program);
 registerTemporalCommands(program);
 
 async function main(): Promise<void> {

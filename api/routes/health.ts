@@ -25,7 +25,13 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (_request, reply) => {
         const [postgres, temporal] = await Promise.all([
           check(() => pingDatabase(deps.sql)),
-          check(() => deps.temporal.connection.workflowService.getSystemInfo({})),
+          // A gRPC deadline rather than a race: the call (and the SDK's retries) end by themselves,
+          // so nothing is left running against a dead server after we answer.
+          outcome(
+            deps.temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+              deps.temporal.connection.workflowService.getSystemInfo({}),
+            ),
+          ),
         ]);
         const ready = postgres.ok && temporal.ok;
         return reply
@@ -42,11 +48,17 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
     timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
   try {
-    await Promise.race([probe(), timeout]);
+    return await outcome(Promise.race([probe(), timeout]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function outcome(attempt: Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await attempt;
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }

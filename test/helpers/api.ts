@@ -37,6 +37,9 @@ export async function startTestApi(
     temporal,
     async close() {
       await app.close();
+      // Settle any connection attempt still in flight (a dead address), so closing the
+      // channel cannot reject a promise nobody awaits.
+      await connection.ensureConnected().catch(() => undefined);
       await connection.close();
     },
   };

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Command } from 'commander';
+import { sealCheckpoint } from '../../audit/checkpoint.js';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportHeader,
+  formatExportLine,
+} from '../../audit/export-format.js';
+import { recordAudit } from '../../audit/intake.js';
+import { loadLedgerKeys } from '../../audit/keys.js';
+import { checkProofBundle } from '../../audit/proof-verify.js';
+import { proveEvent } from '../../audit/prove.js';
+import {
+  type LedgerEntryView,
+  ledgerFilterSchema,
+  searchLedger,
+  streamLedger,
+  tailLedger,
+} from '../../audit/read.js';
+import { ValidationError } from '../../core/errors.js';
+import { auditExportDir } from '../../stack/worker.js';
+import { cliContext, withRuntimeDatabase } from '../context.js';
+
+/** Who ran a CLI command, as recorded in the ledger when they read it. */
+function cliActor() {
+  return { type: 'system' as const, id: `cli:${os.userInfo().username}@${os.hostname()}` };
+}
+
+function printEntry(entry: LedgerEntryView): void {
+  const event = entry.event as {
+    event_type: string;
+    actor: { id: string };
+    target: { type: string; id: string };
+    result: string;
+    reason?: string;
+  };
+  process.stdout.write(
+    `${String(entry.seq).padStart(8)}  ${entry.recorded_at}  ${event.event_type.padEnd(30)} ${event.result.padEnd(7)} ` +
+      `${event.actor.id} → ${event.target.type}:${event.target.id}${event.reason ? `  (${event.reason})` : ''}\n`,
+  );
+}
+
+function parseFilter(options: Record<string, string | undefined>) {
+  const parsed = ledgerFilterSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '),
+    );
+  }
+  return parsed.data;
+}
+
+/** `grantflow audit ...`: read, prove, checkpoint and export the ledger. */
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('The tamper-evident audit ledger');
+
+  audit
+    .command('tail')
+    .description('Print the newest ledger entries')
+    .option('-n, --count <n>', 'how many', '20')
+    .action(async (options: { count: string }) => {
+      const count = Number(options.count);
+      if (!Number.isInteger(count) || count < 1 || count > 10_000)
+        throw new ValidationError('--count: 1 to 10000');
+      const context = cliContext();
+      await withRuntimeDatabase(context, async ({ sql }) => {
+        const entries = await tailLedger(sql, count);
+        await recordAudit(sql, {
+          event_type: 'audit.search.performed',
+          actor: cliActor(),
+          target: { type: 'audit_ledger', id: 'tail' },
+          action: 'tail',
+          result: 'success',
+          details: { count, returned: entries.length },
+        });
+        entries.forEach(printEntry);
+      });
+    });
+
+  audit
+    .command('search')
+    .description('Search the ledger by actor, type, target, correlation id and time range')
+    .option('--actor <id>', 'actor id, email or Slack id')
+    .option('--type <event-type>', 'e.g. access.request.approved')
+    .option('--target <id>', 'target id or name')
+    .option('--correlation <id>', 'request, campaign, grant, workflow or Slack action id')
+    .option('--from <iso>', 'occurred at or after (ISO-8601)')
+    .option('--to <iso>', 'occurred before (ISO-8601)')
+    .option('--limit <n>', 'most entries to print', '200')
+    .option('--json', 'one JSON entry per line')
+    .action(async (options: Record<string, string | undefined> & { json?: boolean }) => {
+      const { limit, json, ...rest } = options;
+      const filter = parseFilter(rest as Record<string, string | undefined>);
+      const context = cliContext();
+      await withRuntimeDatabase(context, async ({ sql }) => {
+        const entries = await searchLedger(sql, filter, Math.min(Number(limit) || 200, 10_000));
+        await recordAudit(sql, {
+          event_type: 'audit.search.performed',
+          actor: cliActor(),
+          target: { type: 'audit_ledger', id: 'search' },
+          action: 'search',
+          result: 'success',
+          details: { filter, returned: entries.length },
+        });
+        for (const entry of entries) {
+          if (json) process.stdout.write(`${JSON.stringify(entry)}\n`);
+          else printEntry(entry);
+        }
+      });
+    });
+
+  audit
+    .command('export')
+    .description('Export ledger entries as evidence (jsonl, csv or OCSF)')
+    .requiredOption('--from <iso>', 'occurred at or after (ISO-8601)')
+    .requiredOption('--to <iso>', 'occurred before (ISO-8601)')
+    .option('--format <format>', EXPORT_FORMATS.join(' | '), 'jsonl')
+    .option('--out <file>', 'write here instead of standard output')
+    .action(async (options: { from: string; to: string; format: string; out?: string }) => {
+      if (!EXPORT_FORMATS.includes(options.format as ExportFormat)) {
+        throw new ValidationError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      }
+      const format = options.format as ExportFormat;
+      const filter = parseFilter({ from: options.from, to: options.to });
+      const context = cliContext();
+      await withRuntimeDatabase(context, async ({ sql }) => {
+        const out = options.out ? createWriteStream(options.out) : process.stdout;
+        const digest = createHash('sha256');
+        const write = (text: string) => {
+          digest.update(text);
+          out.write(text);
+        };
+        const header = exportHeader(format);
+        if (header) write(header);
+        let count = 0;
+        for await (const entry of streamLedger(sql, filter)) {
+          write(formatExportLine(entry, format));
+          count += 1;
+          if (options.out && count % 10_000 === 0) process.stderr.write(`exported ${count} entries\n`);
+        }
+        if (options.out)
+          await new Promise((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
+        const sha256 = digest.digest('hex');
+        await recordAudit(sql, {
+          event_type: 'audit.export.created',
+          actor: cliActor(),
+          target: { type: 'audit_ledger', id: 'export' },
+          action: 'export',
+          result: 'success',
+          details: { filter, format, count, sha256 },
+        });
+        process.stderr.write(`exported ${count} entries (${format}, sha256 ${sha256})\n`);
+      });
+    });
+
+  audit
+    .command('prove')
+    .description('Print an inclusion proof of one event under the newest signed checkpoint')
+    .argument('<event-id>', 'the event_id of the ledger entry')
+    .action(async (eventId: string) => {
+      const context = cliContext();
+      const bundle = await withRuntimeDatabase(context, ({ sql }) => proveEvent(sql, eventId));
+      process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
+    });
+
+  audit
+    .command('check-proof')
+    .description('Check a proof bundle offline, with only the public key')
+    .argument('<file>', 'a bundle printed by grantflow audit prove')
+    .option('--key <verifier-key...>', "verifier key(s); default: this installation's keys")
+    .action((file: string, options: { key?: string[] }) => {
+      let keys = options.key;
+      if (!keys) {
+        const { config, log } = cliContext();
+        const rotated = (config.GRANTFLOW_AUDIT_VERIFIER_KEYS ?? '').split(',').map((k) => k.trim());
+        keys = [loadLedgerKeys(config, log).verifierKey, ...rotated.filter(Boolean)];
+      }
+      const result = checkProofBundle(JSON.parse(readFileSync(file, 'utf8')), keys);
+      if (result.ok) {
+        process.stdout.write('OK: the event is included in the signed ledger checkpoint.\n');
+        return;
+      }
+      process.stdout.write(`NOT VERIFIED:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.exitCode = 1;
+    });
+
+  audit
+    .command('checkpoint')
+    .description('Seal and sign a checkpoint now (the worker also does it on a schedule)')
+    .action(async () => {
+      const context = cliContext();
+      const keys = loadLedgerKeys(context.config, context.log);
+      const sealed = await withRuntimeDatabase(context, ({ sql }) =>
+        sealCheckpoint(sql, keys, {
+          origin: context.config.GRANTFLOW_AUDIT_ORIGIN,
+          exportDir: auditExportDir(context.config),
+        }),
+      );
+      process.stdout.write(sealed.note);
+      process.stderr.write(
+        `checkpoint ${sealed.id}: ${sealed.treeSize} entries, written to ${sealed.file}\n`,
+      );
+    });
+
+  audit
+    .command('public-key')
+    .description('Print the verifier key auditors use to check checkpoints and proofs')
+    .action(() => {
+      const { config, log } = cliContext();
+      process.stdout.write(`${loadLedgerKeys(config, log).verifierKey}\n`);
+    });
+}
