@@ -2,9 +2,11 @@ import type postgres from 'postgres';
 import { sealCheckpoint } from '../audit/checkpoint.js';
 import { type AuditWrite, appendToIntake } from '../audit/intake.js';
 import type { LedgerKeys } from '../audit/keys.js';
+import type { Database } from '../db/client.js';
 
 /** What the audit activities need: the runtime connection and the checkpoint settings. */
 export type AuditActivityDeps = {
+  db: Database;
   sql: postgres.Sql;
   ledger: { keys: LedgerKeys; origin: string; exportDir: string };
 };
@@ -20,7 +22,7 @@ export function createAuditActivities(deps: AuditActivityDeps) {
      * retried activity or a replayed workflow writes nothing twice.
      */
     async recordAudit(writes: AuditWrite[]): Promise<number> {
-      return appendToIntake(deps.sql, writes);
+      return appendToIntake(deps.db, writes);
     },
 
     /** Seals and signs a checkpoint over everything sequenced so far, and exports it. */

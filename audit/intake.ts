@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type postgres from 'postgres';
-import { type AuditEvent, type AuditEventInput, parseAuditEvent } from './events.js';
+import type { Executor } from '../db/client.js';
+import { auditIntake } from '../db/schema.js';
+import { type AuditEventInput, parseAuditEvent } from './events.js';
 
 /** One event to record, with the key that makes a retried write a no-op. */
 export type AuditWrite = { idempotencyKey: string; event: AuditEventInput };
@@ -31,35 +32,30 @@ export function completeEvent(
  * idempotency keys writes nothing twice. Takes no lock: the sequencer orders later.
  * Returns how many were new.
  */
-export async function appendToIntake(
-  sql: postgres.Sql | postgres.TransactionSql,
-  writes: AuditWrite[],
-): Promise<number> {
+export async function appendToIntake(db: Executor, writes: AuditWrite[]): Promise<number> {
   if (writes.length === 0) return 0;
-  const events: AuditEvent[] = writes.map((write) => parseAuditEvent(write.event));
-  const keys = writes.map((write) => {
+  const rows = writes.map((write) => {
     if (!write.idempotencyKey || write.idempotencyKey.length > 512) {
       throw new RangeError('an idempotency key of 1 to 512 characters is required');
     }
-    return write.idempotencyKey;
+    const event = parseAuditEvent(write.event);
+    return { idempotencyKey: write.idempotencyKey, eventId: event.event_id, event };
   });
-  const inserted = await sql`
-    insert into audit_intake (idempotency_key, event_id, event)
-    select key, event_id::uuid, event::jsonb
-    from unnest(${keys}::text[], ${events.map((e) => e.event_id)}::text[], ${events.map((e) => JSON.stringify(e))}::text[])
-      as u(key, event_id, event)
-    on conflict (idempotency_key) do nothing
-    returning id`;
+  const inserted = await db
+    .insert(auditIntake)
+    .values(rows)
+    .onConflictDoNothing({ target: auditIntake.idempotencyKey })
+    .returning({ id: auditIntake.id });
   return inserted.length;
 }
 
 /** Records one event from an API or Slack handler; the key defaults to the event id. */
 export async function recordAudit(
-  sql: postgres.Sql | postgres.TransactionSql,
+  db: Executor,
   draft: AuditEventDraft,
   options: { idempotencyKey?: string; source?: Partial<AuditEventInput['source']> } = {},
 ): Promise<AuditEventInput> {
   const event = completeEvent(draft, options.source);
-  await appendToIntake(sql, [{ idempotencyKey: options.idempotencyKey ?? event.event_id, event }]);
+  await appendToIntake(db, [{ idempotencyKey: options.idempotencyKey ?? event.event_id, event }]);
   return event;
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { canonicalize } from '../audit/canonical.js';
+import { appendToIntake } from '../audit/intake.js';
 import type { Database, Transaction } from '../db/client.js';
 import {
   type EntitlementPatch,
@@ -46,6 +47,7 @@ import {
 } from '../db/queries/resources.js';
 import { insertSodRule, listSodRules, type SodRulePatch, updateSodRule } from '../db/queries/sod-rules.js';
 import type { Person } from '../db/schema.js';
+import { directoryAuditWrites } from './audit-events.js';
 import { type DirectoryPolicy, formatDuration } from './file-schema.js';
 import type { ParsedDirectory } from './parse.js';
 
@@ -134,6 +136,8 @@ export async function importDirectory(
       });
       // Rolling back (rather than skipping the writes) makes a dry run hit every constraint a real run would.
       if (report.dryRun) tx.rollback();
+      // Recorded in the same transaction: the change and its audit trail commit together or not at all.
+      if (report.changed) await appendToIntake(tx, directoryAuditWrites(report));
       await options.beforeCommit?.(tx, report);
     });
   } catch (error) {

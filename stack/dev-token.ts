@@ -2,8 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { createApiToken, isTokenActive } from '../db/queries/api-tokens.js';
+import { isTokenActive } from '../db/queries/api-tokens.js';
 import { groupMembers, groups, people } from '../db/schema.js';
+import { issueApiToken } from '../directory/tokens.js';
 
 /**
  * The admin token `grantflow dev` prints: created once for the first member of the `security`
@@ -27,10 +28,12 @@ export async function ensureDevAdminToken(
     .orderBy(asc(people.email))
     .limit(1);
   if (!admin) return undefined;
-  const { token } = await createApiToken(db, {
+  const token = await issueApiToken(db, {
     personId: admin.id,
+    email: admin.email,
     role: 'admin',
     description: 'grantflow dev: local admin token',
+    issuedBy: 'grantflow dev',
   });
   writeFileSync(file, `${JSON.stringify({ token, email: admin.email })}\n`, { mode: 0o600 });
   return { token, email: admin.email };

@@ -66,9 +66,9 @@ export function registerAuditCommands(program: Command): void {
       if (!Number.isInteger(count) || count < 1 || count > 10_000)
         throw new ValidationError('--count: 1 to 10000');
       const context = cliContext();
-      await withRuntimeDatabase(context, async ({ sql }) => {
+      await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await tailLedger(sql, count);
-        await recordAudit(sql, {
+        await recordAudit(db, {
           event_type: 'audit.search.performed',
           actor: cliActor(),
           target: { type: 'audit_ledger', id: 'tail' },
@@ -95,9 +95,9 @@ export function registerAuditCommands(program: Command): void {
       const { limit, json, ...rest } = options;
       const filter = parseFilter(rest as Record<string, string | undefined>);
       const context = cliContext();
-      await withRuntimeDatabase(context, async ({ sql }) => {
+      await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await searchLedger(sql, filter, Math.min(Number(limit) || 200, 10_000));
-        await recordAudit(sql, {
+        await recordAudit(db, {
           event_type: 'audit.search.performed',
           actor: cliActor(),
           target: { type: 'audit_ledger', id: 'search' },
@@ -126,7 +126,7 @@ export function registerAuditCommands(program: Command): void {
       const format = options.format as ExportFormat;
       const filter = parseFilter({ from: options.from, to: options.to });
       const context = cliContext();
-      await withRuntimeDatabase(context, async ({ sql }) => {
+      await withRuntimeDatabase(context, async ({ db, sql }) => {
         const out = options.out ? createWriteStream(options.out) : process.stdout;
         const digest = createHash('sha256');
         const write = (text: string) => {
@@ -144,7 +144,7 @@ export function registerAuditCommands(program: Command): void {
         if (options.out)
           await new Promise((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
         const sha256 = digest.digest('hex');
-        await recordAudit(sql, {
+        await recordAudit(db, {
           event_type: 'audit.export.created',
           actor: cliActor(),
           target: { type: 'audit_ledger', id: 'export' },

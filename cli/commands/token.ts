@@ -1,8 +1,9 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
+import { issueApiToken } from '../../directory/tokens.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
 const tokenInput = z.object({
@@ -31,15 +32,17 @@ export function registerTokenCommands(program: Command): void {
         const person = await getPersonByEmail(db, parsed.data.user.toLowerCase());
         if (!person) throw new NotFoundError('person', parsed.data.user);
         if (person.status !== 'active') throw new ValidationError(`${person.email} is inactive`);
-        return createApiToken(db, {
+        return issueApiToken(db, {
           personId: person.id,
+          email: person.email,
           role: parsed.data.role,
           description: options.description,
+          issuedBy: `cli:${os.userInfo().username}@${os.hostname()}`,
         });
       });
       process.stderr.write(
         `Token for ${parsed.data.user} (${parsed.data.role}); it is shown only this once:\n`,
       );
-      process.stdout.write(`${created.token}\n`);
+      process.stdout.write(`${created}\n`);
     });
 }

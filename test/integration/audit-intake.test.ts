@@ -26,7 +26,7 @@ describe('audit intake and sequencer', () => {
     const sendAll = (batch: (typeof batches)[number]) =>
       (async () => {
         for (let i = 0; i < batch.length; i += 25)
-          await appendToIntake(database.runtime.sql, batch.slice(i, i + 25));
+          await appendToIntake(database.runtime.db, batch.slice(i, i + 25));
       })();
 
     // Every event twice, from writers racing each other and the sequencer.
@@ -49,7 +49,7 @@ describe('audit intake and sequencer', () => {
   it('refuses an invalid event with the field named, and writes nothing', async () => {
     const bad = sampleEvent({ event_type: 'access.request.teleported' as never, result: 'maybe' as never });
 
-    const attempt = appendToIntake(database.runtime.sql, [
+    const attempt = appendToIntake(database.runtime.db, [
       { idempotencyKey: 'good', event: sampleEvent() },
       { idempotencyKey: 'bad', event: bad },
     ]);
@@ -63,8 +63,8 @@ describe('audit intake and sequencer', () => {
   });
 
   it('chains each entry to the previous one', async () => {
-    await recordAudit(database.runtime.sql, sampleEvent());
-    await recordAudit(database.runtime.sql, sampleEvent());
+    await recordAudit(database.runtime.db, sampleEvent());
+    await recordAudit(database.runtime.db, sampleEvent());
     await sequenceAll(database.runtime.sql);
 
     const rows = await database.owner.sql<{ seq: string; chain_hash: Buffer }[]>`
@@ -85,7 +85,7 @@ describe('audit intake and sequencer', () => {
       ['update audit_intake set event = $${}$$'],
       ['delete from audit_intake'],
     ])('the runtime role cannot: %s', async (statement) => {
-      await recordAudit(database.runtime.sql, sampleEvent());
+      await recordAudit(database.runtime.db, sampleEvent());
       await sequenceAll(database.runtime.sql);
 
       await expect(database.runtime.sql.unsafe(statement)).rejects.toThrow(/permission denied/);
@@ -96,14 +96,14 @@ describe('audit intake and sequencer', () => {
       ['delete from audit_ledger'],
       ['truncate audit_ledger'],
     ])('even the owner is stopped by the triggers: %s', async (statement) => {
-      await recordAudit(database.runtime.sql, sampleEvent());
+      await recordAudit(database.runtime.db, sampleEvent());
       await sequenceAll(database.runtime.sql);
 
       await expect(database.owner.sql.unsafe(statement)).rejects.toThrow(/append-only/);
     });
 
     it('lets the runtime role stamp an intake row once, and change nothing else', async () => {
-      await recordAudit(database.runtime.sql, sampleEvent(), { idempotencyKey: 'k1' });
+      await recordAudit(database.runtime.db, sampleEvent(), { idempotencyKey: 'k1' });
 
       await database.runtime.sql`update audit_intake set seq = 99 where idempotency_key = 'k1'`;
       await expect(

@@ -21,7 +21,7 @@ describe('inclusion proofs', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     for (let i = 0; i < 37; i++)
-      eventIds.push((await recordAudit(database.runtime.sql, sampleEvent())).event_id);
+      eventIds.push((await recordAudit(database.runtime.db, sampleEvent())).event_id);
     await sequenceAll(database.runtime.sql);
   });
   afterAll(() => database.drop());

@@ -49,8 +49,8 @@ describe('worker', () => {
         },
       },
     });
-    await recordAudit(database.runtime.sql, sampleEvent());
-    await recordAudit(database.runtime.sql, sampleEvent());
+    await recordAudit(database.runtime.db, sampleEvent());
+    await recordAudit(database.runtime.db, sampleEvent());
     await sequenceAll(database.runtime.sql);
     const client = new Client({
       connection: await Connection.connect({ address: services.temporalAddress }),
