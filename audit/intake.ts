@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { auditIntake } from '../db/schema.js';
 import { type AuditEventInput, parseAuditEvent } from './events.js';
+import { INTAKE_CHANNEL } from './sequencer-loop.js';
 
 /** One event to record, with the key that makes a retried write a no-op. */
 export type AuditWrite = { idempotencyKey: string; event: AuditEventInput };
@@ -39,14 +40,32 @@ export async function appendToIntake(db: Executor, writes: AuditWrite[]): Promis
       throw new RangeError('an idempotency key of 1 to 512 characters is required');
     }
     const event = parseAuditEvent(write.event);
-    return { idempotencyKey: write.idempotencyKey, eventId: event.event_id, event };
+    return { key: write.idempotencyKey, event_id: event.event_id, event };
   });
-  const inserted = await db
-    .insert(auditIntake)
-    .values(rows)
-    .onConflictDoNothing({ target: auditIntake.idempotencyKey })
-    .returning({ id: auditIntake.id });
+  // One JSON parameter for the whole batch: a multi-row insert without a parameter per value.
+  const inserted = await db.execute<{ id: string }>(sql`
+    insert into audit_intake (idempotency_key, event_id, event)
+    select r.key, r.event_id, r.event
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(key text, event_id uuid, event jsonb)
+    on conflict (idempotency_key) do nothing
+    returning id`);
+  if (inserted.length > 0) await wakeSequencer(db);
   return inserted.length;
+}
+
+const WAKE_INTERVAL_MS = 20;
+let lastWake = 0;
+
+/**
+ * Tells the sequencer there is work, at most every 20 ms per process: NOTIFY serialises
+ * committing transactions on a global queue lock, so one per insert would cap intake for
+ * concurrent writers. Inside a caller's transaction the notification is delivered at commit.
+ */
+async function wakeSequencer(db: Executor): Promise<void> {
+  const now = Date.now();
+  if (now - lastWake < WAKE_INTERVAL_MS) return;
+  lastWake = now;
+  await db.execute(sql`select pg_notify(${INTAKE_CHANNEL}, '')`);
 }
 
 /** Records one event from an API or Slack handler; the key defaults to the event id. */

@@ -108,7 +108,7 @@ describe('audit intake and sequencer', () => {
       await database.runtime.sql`update audit_intake set seq = 99 where idempotency_key = 'k1'`;
       await expect(
         database.runtime.sql`update audit_intake set seq = 100 where idempotency_key = 'k1'`,
-      ).rejects.toThrow(/immutable/);
+      ).rejects.toThrow(/append-only; UPDATE refused/);
     });
   });
 });

@@ -1,0 +1,18 @@
+// `npm run bench [-- suite ...]`: each figure is printed beside a baseline measured in the same
+// run on the same machine, as a ratio, so results compare across machines.
+import { runAuditBench } from './audit.js';
+
+const suites: Record<string, () => Promise<void>> = { audit: runAuditBench };
+
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = requested.filter((name) => !(name in suites));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown bench suite(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+for (const name of requested.length > 0 ? requested : Object.keys(suites)) {
+  process.stdout.write(`\n== ${name}\n`);
+  await suites[name]?.();
+}
