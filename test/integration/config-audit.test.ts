@@ -39,7 +39,8 @@ describe('configuration changes are recorded in the audit ledger', () => {
       'standard',
     ]);
     const imported = events.find((e) => e.event_type === 'config.directory.imported');
-    expect((imported?.details.changes as { people: { added: string[] } }).people.added).toHaveLength(30);
+    if (!imported) throw new Error('no config.directory.imported event');
+    expect((imported.details.changes as { people: { added: string[] } }).people.added).toHaveLength(30);
   });
 
   it('records nothing when a re-import changes nothing', async () => {
