@@ -20,6 +20,7 @@ import {
   streamLedger,
   tailLedger,
 } from '../../audit/read.js';
+import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify.js';
 import { ValidationError } from '../../core/errors.js';
 import { auditExportDir } from '../../stack/worker.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
@@ -56,6 +57,55 @@ function parseFilter(options: Record<string, string | undefined>) {
 /** `grantflow audit ...`: read, prove, checkpoint and export the ledger. */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit ledger');
+
+  audit
+    .command('verify')
+    .description(
+      'Recompute the whole ledger and its checkpoints; exit 0 intact, 1 tampered, 2 could not verify',
+    )
+    .option('--json', 'the report as JSON')
+    .option('--since <seq>', 'row-level checks from this seq on (roots are still recomputed from 1)')
+    .action(async (options: { json?: boolean; since?: string }) => {
+      const since = options.since === undefined ? undefined : Number(options.since);
+      if (since !== undefined && (!Number.isInteger(since) || since < 1)) {
+        throw new ValidationError('--since must be a ledger seq (a whole number from 1)');
+      }
+      const context = cliContext();
+      const keys = loadLedgerKeys(context.config, context.log);
+      try {
+        const report = await withRuntimeDatabase(context, async ({ db, sql }) => {
+          let shown = 0;
+          const result = await verifyLedger(sql, {
+            verifiers: keys.verifiers,
+            exportDir: auditExportDir(context.config),
+            since,
+            onProgress: (done, total) => {
+              if (options.json || total < 100_000 || done - shown < 100_000) return;
+              shown = done;
+              process.stderr.write(
+                `verified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} entries\n`,
+              );
+            },
+          });
+          await recordAudit(db, {
+            event_type: 'audit.verify.performed',
+            actor: cliActor(),
+            target: { type: 'audit_ledger', id: 'verify' },
+            action: 'verify',
+            result: result.status === 'intact' ? 'success' : 'failure',
+            details: { status: result.status, entries: result.entries, findings: result.findings.length },
+          });
+          return result;
+        });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`,
+        );
+        process.exitCode = exitCodeFor(report);
+      } catch (error) {
+        process.stderr.write(`grantflow: could not verify the ledger: ${(error as Error).message}\n`);
+        process.exitCode = 2;
+      }
+    });
 
   audit
     .command('tail')

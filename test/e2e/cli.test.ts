@@ -88,6 +88,26 @@ describe('the grantflow command', () => {
     expect(unknown.stderr).toContain('person nobody@acme.test does not exist');
   });
 
+  it('verifies the ledger: exit 0 when intact, 1 naming the case when protection is disabled', async () => {
+    const sealed = await grantflow(['audit', 'checkpoint'], env);
+    expect(sealed.code).toBe(0);
+
+    const intact = await grantflow(['audit', 'verify'], env);
+    expect(intact.stdout).toMatch(/^INTACT: /);
+    expect(intact.code).toBe(0);
+
+    await database.owner.sql`alter table audit_ledger disable trigger audit_ledger_no_truncate`;
+    try {
+      const tampered = await grantflow(['audit', 'verify', '--json'], env);
+      expect(tampered.code).toBe(1);
+      expect(JSON.parse(tampered.stdout).findings.map((f: { code: string }) => f.code)).toContain(
+        'protection_disabled',
+      );
+    } finally {
+      await database.owner.sql`alter table audit_ledger enable always trigger audit_ledger_no_truncate`;
+    }
+  });
+
   it('stops a bad configuration with one line naming the variable', async () => {
     const result = await grantflow(['dev'], { ...env, PORT: 'eighty' });
 
