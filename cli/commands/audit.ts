@@ -22,12 +22,31 @@ import {
 } from '../../audit/read.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify.js';
 import { ValidationError } from '../../core/errors.js';
+import type { Database } from '../../db/client.js';
 import { auditExportDir } from '../../stack/worker.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */
 function cliActor() {
   return { type: 'system' as const, id: `cli:${os.userInfo().username}@${os.hostname()}` };
+}
+
+/** Records that someone read the ledger (ISO 27001 A.8.15: access to logs is itself logged). */
+function recordLedgerRead(
+  db: Database,
+  eventType: 'audit.search.performed' | 'audit.export.created' | 'audit.verify.performed',
+  action: string,
+  details: Record<string, unknown>,
+  result: 'success' | 'failure' = 'success',
+) {
+  return recordAudit(db, {
+    event_type: eventType,
+    actor: cliActor(),
+    target: { type: 'audit_ledger', id: action },
+    action,
+    result,
+    details,
+  });
 }
 
 function printEntry(entry: LedgerEntryView): void {
@@ -87,14 +106,13 @@ export function registerAuditCommands(program: Command): void {
               );
             },
           });
-          await recordAudit(db, {
-            event_type: 'audit.verify.performed',
-            actor: cliActor(),
-            target: { type: 'audit_ledger', id: 'verify' },
-            action: 'verify',
-            result: result.status === 'intact' ? 'success' : 'failure',
-            details: { status: result.status, entries: result.entries, findings: result.findings.length },
-          });
+          await recordLedgerRead(
+            db,
+            'audit.verify.performed',
+            'verify',
+            { status: result.status, entries: result.entries, findings: result.findings.length },
+            result.status === 'intact' ? 'success' : 'failure',
+          );
           return result;
         });
         process.stdout.write(
@@ -118,14 +136,7 @@ export function registerAuditCommands(program: Command): void {
       const context = cliContext();
       await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await tailLedger(sql, count);
-        await recordAudit(db, {
-          event_type: 'audit.search.performed',
-          actor: cliActor(),
-          target: { type: 'audit_ledger', id: 'tail' },
-          action: 'tail',
-          result: 'success',
-          details: { count, returned: entries.length },
-        });
+        await recordLedgerRead(db, 'audit.search.performed', 'tail', { count, returned: entries.length });
         entries.forEach(printEntry);
       });
     });
@@ -147,14 +158,7 @@ export function registerAuditCommands(program: Command): void {
       const context = cliContext();
       await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await searchLedger(sql, filter, Math.min(Number(limit) || 200, 10_000));
-        await recordAudit(db, {
-          event_type: 'audit.search.performed',
-          actor: cliActor(),
-          target: { type: 'audit_ledger', id: 'search' },
-          action: 'search',
-          result: 'success',
-          details: { filter, returned: entries.length },
-        });
+        await recordLedgerRead(db, 'audit.search.performed', 'search', { filter, returned: entries.length });
         for (const entry of entries) {
           if (json) process.stdout.write(`${JSON.stringify(entry)}\n`);
           else printEntry(entry);
@@ -194,14 +198,7 @@ export function registerAuditCommands(program: Command): void {
         if (options.out)
           await new Promise((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
         const sha256 = digest.digest('hex');
-        await recordAudit(db, {
-          event_type: 'audit.export.created',
-          actor: cliActor(),
-          target: { type: 'audit_ledger', id: 'export' },
-          action: 'export',
-          result: 'success',
-          details: { filter, format, count, sha256 },
-        });
+        await recordLedgerRead(db, 'audit.export.created', 'export', { filter, format, count, sha256 });
         process.stderr.write(`exported ${count} entries (${format}, sha256 ${sha256})\n`);
       });
     });
