@@ -14,42 +14,32 @@ export type PolicyPatch = Partial<Pick<Policy, 'description' | 'currentVersion' 
  */
 export type CurrentPolicy = { policy: Policy; version: PolicyVersion };
 
-/** The policy with this key and its current version (retired policies included; check `status`). */
-export async function getCurrentPolicy(db: Executor, key: string): Promise<CurrentPolicy | undefined> {
-  const [row] = await db
-    .select({ policy: policies, version: policyVersions })
-    .from(policies)
-    .innerJoin(
-      policyVersions,
-      and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.currentVersion)),
-    )
-    .where(eq(policies.key, key));
-  return row;
-}
-
-/** The policy with this id and its current version. */
-export async function getCurrentPolicyById(db: Executor, id: string): Promise<CurrentPolicy | undefined> {
-  const [row] = await db
-    .select({ policy: policies, version: policyVersions })
-    .from(policies)
-    .innerJoin(
-      policyVersions,
-      and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.currentVersion)),
-    )
-    .where(eq(policies.id, id));
-  return row;
-}
-
-/** Every policy with its current version, ordered by key. */
-export async function listCurrentPolicies(db: Executor): Promise<CurrentPolicy[]> {
+/** Policies joined to their current version; callers add the filter. */
+function currentPolicies(db: Executor) {
   return db
     .select({ policy: policies, version: policyVersions })
     .from(policies)
     .innerJoin(
       policyVersions,
       and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.currentVersion)),
-    )
-    .orderBy(asc(policies.key));
+    );
+}
+
+/** The policy with this key and its current version (retired policies included; check `status`). */
+export async function getCurrentPolicy(db: Executor, key: string): Promise<CurrentPolicy | undefined> {
+  const [row] = await currentPolicies(db).where(eq(policies.key, key));
+  return row;
+}
+
+/** The policy with this id and its current version. */
+export async function getCurrentPolicyById(db: Executor, id: string): Promise<CurrentPolicy | undefined> {
+  const [row] = await currentPolicies(db).where(eq(policies.id, id));
+  return row;
+}
+
+/** Every policy with its current version, ordered by key. */
+export async function listCurrentPolicies(db: Executor): Promise<CurrentPolicy[]> {
+  return currentPolicies(db).orderBy(asc(policies.key));
 }
 
 /** Every version of a policy, newest first. */
