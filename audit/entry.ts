@@ -1,6 +1,7 @@
 // What a ledger entry hashes: the event plus the two facts the sequencer adds. Binding `seq`
 // and `recorded_at` into the leaf means moving, re-numbering or back-dating an entry changes
 // its hash, not only editing the event.
+import type postgres from 'postgres';
 import { canonicalBytes } from './canonical.js';
 import { chainHash, leafHash } from './hash.js';
 
@@ -18,7 +19,11 @@ export function hashEntry(entry: LedgerEntry, prevChain: Uint8Array): { leaf: Bu
   return { leaf, chain: chainHash(prevChain, leaf) };
 }
 
-/** `recorded_at` as hashed: ISO-8601 UTC with milliseconds, whatever form the database returns. */
-export function normaliseRecordedAt(value: string | Date): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
+/**
+ * SQL rendering a timestamptz exactly as hashed: ISO-8601 UTC with milliseconds, like
+ * `Date.prototype.toISOString`. Formatting in the database keeps the hashed text independent of
+ * how a driver parses timestamps (drizzle's pools return them as strings, plain ones as Dates).
+ */
+export function isoTimestamp(sql: postgres.Sql | postgres.TransactionSql, expression = 'recorded_at') {
+  return sql.unsafe(`to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 }

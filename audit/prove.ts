@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { GrantflowError, NotFoundError } from '../core/errors.js';
-import { normaliseRecordedAt } from './entry.js';
+import { isoTimestamp } from './entry.js';
 import { inclusionProof } from './merkle.js';
 
 /** What `grantflow audit prove` prints; `audit/proof-verify.ts` documents and checks it offline. */
@@ -29,8 +29,8 @@ export class NotYetCheckpointedError extends GrantflowError {
  * RFC 6962 audit path, and the signed checkpoint. Anyone holding the public key can check it.
  */
 export async function proveEvent(sql: postgres.Sql, eventId: string): Promise<ProofBundle> {
-  const [entry] = await sql<{ seq: string; recorded_at: Date; event: unknown; leaf_hash: Buffer }[]>`
-    select seq, recorded_at, event, leaf_hash from audit_ledger where event_id = ${eventId}::uuid order by seq limit 1`;
+  const [entry] = await sql<{ seq: string; recorded_at: string; event: unknown; leaf_hash: Buffer }[]>`
+    select seq, ${isoTimestamp(sql)} as recorded_at, event, leaf_hash from audit_ledger where event_id = ${eventId}::uuid order by seq limit 1`;
   if (!entry) throw new NotFoundError('audit event', eventId);
   const seq = Number(entry.seq);
   const [checkpoint] = await sql<{ tree_size: string; note: string }[]>`
@@ -52,7 +52,7 @@ export async function proveEvent(sql: postgres.Sql, eventId: string): Promise<Pr
     );
   }
   return {
-    event: { seq, recorded_at: normaliseRecordedAt(entry.recorded_at), event: entry.event },
+    event: { seq, recorded_at: entry.recorded_at, event: entry.event },
     leafIndex: seq - 1,
     treeSize,
     leafHash: entry.leaf_hash.toString('hex'),

@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { z } from 'zod';
+import { isoTimestamp } from './entry.js';
 
 /** Filters for `audit search`, `audit export` and GET /api/v1/audit/events. */
 export const ledgerFilterSchema = z.object({
@@ -18,6 +19,14 @@ export type LedgerFilter = z.infer<typeof ledgerFilterSchema>;
 /** One ledger entry as readers see it. */
 export type LedgerEntryView = { seq: number; recorded_at: string; event: Record<string, unknown> };
 
+type LedgerRow = { seq: string; recorded_at: string; event: Record<string, unknown> };
+
+const toView = (row: LedgerRow): LedgerEntryView => ({
+  seq: Number(row.seq),
+  recorded_at: row.recorded_at,
+  event: row.event,
+});
+
 /**
  * Entries matching every given filter, oldest first, `afterSeq` for keyset paging. Actor matches
  * id, email or Slack id; target matches id or name; correlation matches any correlation id.
@@ -27,8 +36,8 @@ export async function searchLedger(
   filter: LedgerFilter,
   limit: number,
 ): Promise<LedgerEntryView[]> {
-  const rows = await sql<{ seq: string; recorded_at: Date; event: Record<string, unknown> }[]>`
-    select seq, recorded_at, event from audit_ledger
+  const rows = await sql<LedgerRow[]>`
+    select seq, ${isoTimestamp(sql)} as recorded_at, event from audit_ledger
     where seq > ${filter.afterSeq ?? 0}
       ${filter.type ? sql`and event_type = ${filter.type}` : sql``}
       ${filter.from ? sql`and occurred_at >= ${filter.from}::timestamptz` : sql``}
@@ -47,24 +56,16 @@ export async function searchLedger(
           : sql``
       }
     order by seq limit ${limit}`;
-  return rows.map((row) => ({
-    seq: Number(row.seq),
-    recorded_at: row.recorded_at.toISOString(),
-    event: row.event,
-  }));
+  return rows.map(toView);
 }
 
 /** The newest `count` entries, oldest first. */
 export async function tailLedger(sql: postgres.Sql, count: number): Promise<LedgerEntryView[]> {
-  const rows = await sql<{ seq: string; recorded_at: Date; event: Record<string, unknown> }[]>`
-    select seq, recorded_at, event from (
+  const rows = await sql<LedgerRow[]>`
+    select seq, ${isoTimestamp(sql)} as recorded_at, event from (
       select seq, recorded_at, event from audit_ledger order by seq desc limit ${count}
     ) newest order by seq`;
-  return rows.map((row) => ({
-    seq: Number(row.seq),
-    recorded_at: row.recorded_at.toISOString(),
-    event: row.event,
-  }));
+  return rows.map(toView);
 }
 
 /** Every matching entry, page by page, for exports of any size. */

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { hashEntry, normaliseRecordedAt } from './entry.js';
+import { hashEntry, isoTimestamp } from './entry.js';
 import { GENESIS_CHAIN } from './hash.js';
 
 /** Advisory lock key that serialises sequencing across every worker. */
@@ -24,11 +24,14 @@ export async function sequenceBatch(sql: postgres.Sql, batchSize = DEFAULT_BATCH
       where seq is null order by id limit ${batchSize}`;
     if (pending.length === 0) return 0;
 
-    const [tail] = await tx<{ seq: string; chain_hash: Buffer; recorded_at: Date }[]>`
-      select seq, chain_hash, recorded_at from audit_ledger order by seq desc limit 1`;
-    const [{ now }] = (await tx`select clock_timestamp() as now`) as unknown as [{ now: Date }];
-    // recorded_at never goes backwards, even if the database clock does.
-    const recordedAt = normaliseRecordedAt(tail && tail.recorded_at > now ? tail.recorded_at : now);
+    // recorded_at never goes backwards, even if the database clock does; truncated to the
+    // milliseconds that are hashed, which keeps it at or after the tail's (stored in ms).
+    const [tail] = await tx<{ seq: string; chain_hash: Buffer; recorded_at: string }[]>`
+      select seq, chain_hash, ${isoTimestamp(tx, 'greatest(recorded_at, clock_timestamp())')} as recorded_at
+      from audit_ledger order by seq desc limit 1`;
+    const recordedAt =
+      tail?.recorded_at ??
+      ((await tx`select ${isoTimestamp(tx, 'clock_timestamp()')} as now`)[0]?.now as string);
 
     let seq = tail ? Number(tail.seq) : 0;
     let prev: Uint8Array = tail ? tail.chain_hash : GENESIS_CHAIN;

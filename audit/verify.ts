@@ -28,7 +28,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type postgres from 'postgres';
-import { entryLeafHash, normaliseRecordedAt } from './entry.js';
+import { entryLeafHash } from './entry.js';
 import { chainHash, GENESIS_CHAIN, HASH_SIZE } from './hash.js';
 import { MerkleFrontier, type MerkleFrontierState } from './merkle.js';
 import {
@@ -964,7 +964,7 @@ async function walkLedger(tx: postgres.TransactionSql, claims: Claim[], settings
       const storedLeaf = isHash(row.leaf_hash) ? row.leaf_hash : undefined;
       let leaf = storedLeaf;
       if (checked) {
-        const recordedAt = normaliseRecordedAt(new Date(row.recorded_ms));
+        const recordedAt = new Date(row.recorded_ms).toISOString();
         const recomputed = leafOf(seq, recordedAt, row.event);
         leaf ??= recomputed;
         if (!storedLeaf || !recomputed?.equals(storedLeaf)) {

@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { StartupError } from '../core/errors.js';
+import { lastLines } from '../core/files.js';
 import type { Logger } from '../core/logger.js';
 import { preferredOrFreePort, waitUntil } from '../core/net.js';
 import { isAlive, terminate } from '../core/processes.js';
@@ -84,7 +86,8 @@ export async function startEmbeddedPostgres(
   try {
     await waitUntil(() => canConnect(`${base}/postgres`), {
       timeoutMs: 60_000,
-      abort: () => (exited ? new Error(`postgres ${exited}; see ${logFile}:\n${tail(logFile)}`) : undefined),
+      abort: () =>
+        exited ? new Error(`postgres ${exited}; see ${logFile}:\n${lastLines(logFile)}`) : undefined,
     });
     await ensureDatabase(`${base}/postgres`, database);
   } catch (error) {
@@ -186,7 +189,7 @@ async function runInitdb(
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new StartupError('embedded_postgres_failed', `initdb failed: ${stderr.trim()}`, error);
   } finally {
-    writeFileSync(pwFile, '');
+    rmSync(pwFile, { force: true });
   }
 }
 
@@ -217,13 +220,5 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
     if (!found) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`);
   } finally {
     await sql.end({ timeout: 5 });
-  }
-}
-
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }

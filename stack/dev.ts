@@ -85,7 +85,8 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
       apiUrl: api.url,
     });
     printBanner({ apiUrl: api.url, temporal, token, dataDir: config.dataDir });
-    await Promise.race([worker.done, new Promise<void>((resolve) => process.once('beforeExit', resolve))]);
+    // Resolves when a signal stopped the worker, rejects if the worker failed on its own.
+    await worker.done;
     stopping ??= stopAll();
     await stopping;
   } catch (error) {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { StartupError } from '../core/errors.js';
+import { lastLines } from '../core/files.js';
 import type { Logger } from '../core/logger.js';
 import { preferredOrFreePort, waitUntil } from '../core/net.js';
 import { findProcesses, isAlive, terminate } from '../core/processes.js';
@@ -75,7 +76,7 @@ export async function startDevServer(input: DevServerInput, log: Logger): Promis
   try {
     await waitForFrontend(address, input.namespace, () =>
       exited
-        ? new Error(`temporal ${exited}; last lines of ${input.logFile}:\n${tail(input.logFile)}`)
+        ? new Error(`temporal ${exited}; last lines of ${input.logFile}:\n${lastLines(input.logFile)}`)
         : undefined,
     );
   } catch (error) {
@@ -156,13 +157,5 @@ async function stopLeftovers(dbFile: string, log: Logger): Promise<void> {
   for (const pid of findProcesses(['start-dev', dbFile])) {
     log.warn({ pid }, 'stopping a Temporal dev server left running by an earlier grantflow dev');
     await terminate(pid, 'SIGTERM', 10_000);
-  }
-}
-
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sequenceAll } from '../../audit/sequencer.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
@@ -106,6 +107,49 @@ describe('the grantflow command', () => {
     } finally {
       await database.owner.sql`alter table audit_ledger enable always trigger audit_ledger_no_truncate`;
     }
+  });
+
+  it('reads the ledger: tail, search and a CSV export, each read itself recorded', async () => {
+    await sequenceAll(database.runtime.sql);
+
+    const tail = await grantflow(['audit', 'tail', '-n', '3'], env);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout.trim().split('\n')).toHaveLength(3);
+
+    const search = await grantflow(['audit', 'search', '--type', 'config.directory.imported', '--json'], env);
+    expect(search.code).toBe(0);
+    const [imported] = search.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(imported.event.target).toEqual({ type: 'directory', id: 'examples/acme.yaml' });
+    expect(imported.recorded_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const exported = await grantflow(
+      [
+        'audit',
+        'export',
+        '--from',
+        '2000-01-01T00:00:00Z',
+        '--to',
+        '2100-01-01T00:00:00Z',
+        '--format',
+        'csv',
+      ],
+      env,
+    );
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.split('\n')[0]).toMatch(/^seq,recorded_at,occurred_at,event_id,event_type/);
+    expect(exported.stderr).toMatch(/exported \d+ entries \(csv, sha256 [0-9a-f]{64}\)/);
+
+    const reads = await database.owner.sql`
+      select event->>'event_type' as type from audit_intake
+      where event->>'event_type' in ('audit.search.performed', 'audit.export.created')`;
+    expect(reads.map((r) => r.type).sort()).toEqual([
+      'audit.export.created',
+      'audit.search.performed',
+      'audit.search.performed',
+    ]);
   });
 
   it('stops a bad configuration with one line naming the variable', async () => {
