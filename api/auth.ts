@@ -58,3 +58,9 @@ export function requireRole(db: Database, ...roles: ApiRole[]) {
 
 /** Every role: for routes any authenticated person may call. */
 export const ANY_ROLE: ApiRole[] = ['employee', 'admin', 'auditor'];
+
+/** The caller on a route guarded by `requireRole`; a route without the guard is a programming error. */
+export function principalOf(request: FastifyRequest): TokenPrincipal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} has no requireRole guard`);
+  return request.principal;
+}

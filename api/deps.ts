@@ -1,12 +1,23 @@
 import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
+import type { NoteVerifier } from '../audit/signed-note.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
 
 /** What route handlers may use; passed in, never imported as globals. */
 export type ApiDeps = {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE'>;
+  config: Pick<
+    Config,
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'TEMPORAL_NAMESPACE'
+    | 'GRANTFLOW_PROVISION_ATTEMPTS'
+    | 'GRANTFLOW_PROVISION_RETRY_MS'
+    | 'GRANTFLOW_PROVISION_RETRY_MAX_MS'
+    | 'GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS'
+  >;
   db: Database;
   sql: postgres.Sql;
   temporal: Client;
+  /** What /audit/verify checks checkpoints against: every trusted key and the exported copies. */
+  ledger: { verifiers: readonly NoteVerifier[]; exportDir: string };
 };

@@ -10,9 +10,12 @@ import {
 import type { Logger } from '../core/logger.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
+import { requestRoutes } from './routes/requests.js';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -52,6 +55,9 @@ export async function buildServer(deps: ApiDeps, log: Logger): Promise<ApiServer
   await app.register(healthRoutes(deps));
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
   await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
+  await app.register(auditRoutes(deps), { prefix: '/api/v1' });
+  await app.register(requestRoutes(deps), { prefix: '/api/v1' });
+  await app.register(grantRoutes(deps), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -7,6 +7,7 @@ import { CanonicalizationError, canonicalize, formatPath } from './canonical.js'
 /** Every event type the ledger accepts, each with what it records. */
 export const auditEventTypes = {
   'access.request.created': 'A person asked for an entitlement, for themselves or someone else.',
+  'access.request.planned': 'The policy engine decided the approval plan (or auto-approval, or denial).',
   'access.request.approved': 'An eligible approver (or an auto-approve rule) approved a request step.',
   'access.request.denied': 'An approver, policy or separation-of-duties rule denied a request.',
   'access.request.cancelled': 'The requester withdrew a request before it was provisioned.',
@@ -15,6 +16,10 @@ export const auditEventTypes = {
   'access.request.reminded': 'Approvers were reminded of a request awaiting them.',
   'access.decision.refused': 'A decision was refused: ineligible or self approval, replayed or stale click.',
   'access.grant.provisioned': 'The target system granted the entitlement.',
+  'access.grant.provisioning_retried': 'An admin asked for a failed provisioning to be tried again.',
+  'access.fulfilment.requested': "A resource's owners were asked to grant or remove access by hand.",
+  'access.fulfilment.completed': 'A resource owner reported a manual grant or removal done, or refused it.',
+  'access.grant.reminded': 'The holder was reminded that a grant expires soon.',
   'access.grant.provisioning_failed': 'Granting the entitlement at the target system failed for good.',
   'access.grant.extended': 'A grant was given a later expiry.',
   'access.grant.released': 'The holder gave a grant back before it expired.',
@@ -116,6 +121,10 @@ export const auditEventInput = z.strictObject({
 
 /** An audit event before validation (what writers build). */
 export type AuditEventInput = z.input<typeof auditEventInput>;
+/** Who did something, as recorded. */
+export type AuditActor = AuditEventInput['actor'];
+/** Which service and host (and for API calls, which client) an event came from. */
+export type AuditSource = AuditEventInput['source'];
 
 /** A validated audit event. */
 export type AuditEvent = z.output<typeof auditEventInput>;

@@ -3,8 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
+import { loadConfig } from '../core/config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { resolveTemporalBinary } from '../temporal/binary.js';
+import type { TemporalTarget } from '../temporal/connection.js';
+import { startDevServer } from '../temporal/dev-server.js';
 
 /** A measured figure beside its same-run baseline. */
 export type Figure = { name: string; value: number; unit: string; baseline: number; baselineName: string };
@@ -29,7 +33,68 @@ export async function timed(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** A migrated database for a benchmark: DATABASE_URL's server if set, else a fresh embedded one. */
+/** The nearest-rank `p`th percentile (0 < p <= 100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** A progress line on stderr, so stdout keeps only the figures. */
+export function progress(message: string): void {
+  process.stderr.write(`  ${message}\n`);
+}
+
+/**
+ * A Temporal frontend for a benchmark: TEMPORAL_ADDRESS (and the other TEMPORAL_* settings) when
+ * set, else an in-memory dev server of its own (as the tests run it), stopped by `stop()`. In
+ * memory rather than on a SQLite file as `grantflow dev` runs it: the file's writes would dominate
+ * every figure and hide what grantflow itself adds (point TEMPORAL_ADDRESS at one to measure it).
+ */
+export async function benchTemporal(): Promise<{
+  target: TemporalTarget;
+  describe: string;
+  /** The server outlives the bench (TEMPORAL_ADDRESS): what the bench leaves open stays there. */
+  shared: boolean;
+  stop(): Promise<void>;
+}> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  if (config.TEMPORAL_ADDRESS) {
+    return {
+      target: { ...config, address: config.TEMPORAL_ADDRESS },
+      describe: `TEMPORAL_ADDRESS (${config.TEMPORAL_ADDRESS})`,
+      shared: true,
+      stop: async () => {},
+    };
+  }
+  const log = pino({ level: 'warn' }, pino.destination(2));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-temporal-'));
+  try {
+    const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
+    const server = await startDevServer(
+      {
+        binary,
+        namespace: config.TEMPORAL_NAMESPACE,
+        logFile: path.join(scratch, 'temporal.log'),
+        preferredPort: 0,
+      },
+      log,
+    );
+    return {
+      target: { ...config, address: server.address },
+      describe: `dev server ${server.describe} on ${server.address}`,
+      shared: false,
+      async stop() {
+        await server.stop();
+        rmSync(scratch, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A migrated database for a benchmark on a fresh embedded PostgreSQL (never a shared server: benches fill it). */
 export async function benchDatabase(): Promise<{
   owner: postgres.Sql;
   runtimeUrl: string;

@@ -4,7 +4,9 @@ import { registerApiCommand } from './commands/api.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerGrantsCommands } from './commands/grants.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRequestCommands } from './commands/request.js';
 import { registerTemporalCommands } from './commands/temporal.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -20,6 +22,8 @@ registerApiCommand(program);
 registerMigrateCommand(program);
 registerDirectoryCommands(program);
 registerTokenCommands(program);
+registerRequestCommands(program);
+registerGrantsCommands(program);
 registerAuditCommands(program);
 registerTemporalCommands(program);
 

@@ -13,6 +13,11 @@ const postgresUrl = optionalString.refine(
   'must be a postgres:// or postgresql:// URL',
 );
 
+const httpUrl = optionalString.refine(
+  (value) => value === undefined || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)),
+  'must be an http:// or https:// URL',
+);
+
 const port = (fallback: number) =>
   z.coerce
     .number({ error: 'must be a port number' })
@@ -57,6 +62,17 @@ export const envSchema = z.object({
     .default('grantflow.local/audit'),
   GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Attempts at a target before a request shows provisioning_failed (an admin can retry it). */
+  GRANTFLOW_PROVISION_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** First retry delay; it doubles up to GRANTFLOW_PROVISION_RETRY_MAX_MS. */
+  GRANTFLOW_PROVISION_RETRY_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+  GRANTFLOW_PROVISION_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
+  /** One provisioning call's budget; past it (say the worker died mid-call) the call is retried. */
+  GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** The API the `grantflow request` and `grants` commands call (else the running dev stack's). */
+  GRANTFLOW_API_URL: httpUrl,
+  /** The bearer token those commands send (else the dev admin token, for a local stack). */
+  GRANTFLOW_TOKEN: optionalString,
 });
 
 type Env = z.infer<typeof envSchema>;

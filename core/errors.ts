@@ -42,6 +42,20 @@ export class NotFoundError extends GrantflowError {
   }
 }
 
+/** The request conflicts with the current state (HTTP 409): a duplicate, or too late to act. */
+export class ConflictError extends GrantflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('conflict', message, { status: 409, details });
+  }
+}
+
+/** Authenticated, but this person may not do this (HTTP 403); the message says why. */
+export class NotAllowedError extends GrantflowError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('not_allowed', message, { status: 403, details });
+  }
+}
+
 /** A local service could not be started or reached; the message says what to do. */
 export class StartupError extends GrantflowError {
   constructor(code: string, message: string, cause?: unknown) {

@@ -15,6 +15,10 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   entitlements: ['SELECT', 'INSERT', 'UPDATE'],
   sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+  access_requests: ['SELECT', 'INSERT', 'UPDATE'],
+  // A decision, once accepted, is history: it is never changed or removed.
+  approval_decisions: ['SELECT', 'INSERT'],
+  grants: ['SELECT', 'INSERT', 'UPDATE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   check,
   customType,
   foreignKey,
@@ -203,6 +204,122 @@ export const sodRules = pgTable(
   ],
 );
 export type SodRule = typeof sodRules.$inferSelect;
+
+/**
+ * Where a request stands. The workflow is the source of truth; this column is its projection,
+ * written by activities in the same transaction as the audit event that explains each change.
+ */
+export const requestStatus = pgEnum('request_status', [
+  'pending',
+  'pending_approval',
+  'provisioning',
+  'awaiting_fulfilment',
+  'provisioning_failed',
+  'granted',
+  'denied',
+  'cancelled',
+  'expired',
+]);
+
+/** One person asking for one entitlement for a while; run by the `accessRequest` workflow. */
+export const accessRequests = pgTable(
+  'access_requests',
+  {
+    id: uuid('id').primaryKey(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    entitlementId: uuid('entitlement_id')
+      .notNull()
+      .references(() => entitlements.id, { onDelete: 'restrict' }),
+    /** Who submitted it: the requester, or an admin acting on their behalf. */
+    submittedById: uuid('submitted_by_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    reason: text('reason'),
+    durationSeconds: integer('duration_seconds').notNull(),
+    status: requestStatus('status').notNull().default('pending'),
+    /** The policy engine's decision (plan, auto-approval or denial), as the workflow received it. */
+    plan: jsonb('plan'),
+    /** The approval step now waiting, from 0. */
+    currentStep: integer('current_step'),
+    /** Why the request ended as it did, in words. */
+    outcome: text('outcome'),
+    grantId: uuid('grant_id'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    index('access_requests_requester_id_idx').on(table.requesterId, table.createdAt),
+    index('access_requests_status_idx').on(table.status),
+    index('access_requests_entitlement_id_idx').on(table.entitlementId),
+    check('access_requests_duration_positive', sql`${table.durationSeconds} > 0`),
+  ],
+);
+export type AccessRequest = typeof accessRequests.$inferSelect;
+
+/** Every accepted approve or deny, one per approver and step. */
+export const approvalDecisions = pgTable(
+  'approval_decisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => accessRequests.id, { onDelete: 'restrict' }),
+    stepIndex: integer('step_index').notNull(),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    /** An admin who recorded the decision for the approver, when not the approver themselves. */
+    actedById: uuid('acted_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    decision: text('decision').notNull(),
+    comment: text('comment'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('approval_decisions_request_step_approver_key').on(
+      table.requestId,
+      table.stepIndex,
+      table.approverId,
+    ),
+    check('approval_decisions_decision_known', sql`${table.decision} in ('approve', 'deny')`),
+  ],
+);
+export type ApprovalDecision = typeof approvalDecisions.$inferSelect;
+
+/** Whether a grant still gives access, and if not, why it ended. */
+export const grantStatus = pgEnum('grant_status', ['active', 'expired', 'released', 'revoked']);
+
+/** Someone holding an entitlement from a time until a time; run by the `grantLifetime` workflow. */
+export const grants = pgTable(
+  'grants',
+  {
+    id: uuid('id').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    entitlementId: uuid('entitlement_id')
+      .notNull()
+      .references(() => entitlements.id, { onDelete: 'restrict' }),
+    /** The request it came from; null for grants from an import or reconciliation. */
+    requestId: uuid('request_id').references(() => accessRequests.id, { onDelete: 'restrict' }),
+    status: grantStatus('status').notNull().default('active'),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedById: uuid('ended_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    endReason: text('end_reason'),
+    /** After removal: true when reading the target back showed the access gone; null if it cannot tell. */
+    removalVerified: boolean('removal_verified'),
+    ...timestamps,
+  },
+  (table) => [
+    index('grants_person_id_idx').on(table.personId, table.status),
+    index('grants_entitlement_id_idx').on(table.entitlementId, table.status),
+    uniqueIndex('grants_request_id_key').on(table.requestId),
+  ],
+);
+export type Grant = typeof grants.$inferSelect;
 
 /** API bearer tokens; only a SHA-256 of the secret is stored, the token is shown once. */
 export const apiTokens = pgTable(

@@ -1,9 +1,11 @@
 import { buildServer } from '../api/server.js';
+import { loadLedgerKeys } from '../audit/keys.js';
 import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase } from '../db/client.js';
 import { connectClient } from '../temporal/connection.js';
+import { auditExportDir } from './worker.js';
 
 /** A listening API server. */
 export type RunningApi = { url: string; close(): Promise<void> };
@@ -17,7 +19,13 @@ export async function startApi(
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-api' });
   const temporal = await connectClient({ ...config, address: endpoints.temporalAddress });
   const app = await buildServer(
-    { config, db: database.db, sql: database.sql, temporal },
+    {
+      config,
+      db: database.db,
+      sql: database.sql,
+      temporal,
+      ledger: { verifiers: loadLedgerKeys(config, log).verifiers, exportDir: auditExportDir(config) },
+    },
     log.child({ component: 'api' }),
   );
   try {

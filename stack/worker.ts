@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { loadLedgerKeys } from '../audit/keys.js';
 import { startSequencer } from '../audit/sequencer-loop.js';
+import { createConnectors } from '../connectors/index.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase } from '../db/client.js';
+import { createLogNotifier } from '../notifications/log.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureCheckpointSchedule } from '../temporal/schedules.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
@@ -30,6 +32,7 @@ export async function startWorker(
   installTemporalRuntime(workerLog);
   const keys = loadLedgerKeys(config, workerLog);
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-worker' });
+  const connectors = createConnectors(process.env);
   const connection = await connectWorker({ ...config, address: endpoints.temporalAddress });
   const worker = await createWorker({
     connection,
@@ -40,6 +43,9 @@ export async function startWorker(
       sql: database.sql,
       log: workerLog,
       ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
+      // Target URLs and secrets are named by the catalog and read from the environment per call.
+      connectors,
+      notifier: createLogNotifier(workerLog.child({ component: 'notifications' })),
     },
   });
   const client = await connectClient({ ...config, address: endpoints.temporalAddress });
@@ -54,6 +60,7 @@ export async function startWorker(
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const done = worker.run().finally(async () => {
     await sequencer.stop();
+    await connectors.close();
     await connection.close();
     await database.close();
   });

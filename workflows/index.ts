@@ -1,2 +1,4 @@
 // The workflow bundle's entry: every workflow the worker hosts is exported from here.
+export { accessRequest } from './access-request.js';
 export { auditCheckpoint } from './audit-checkpoint.js';
+export { grantLifetime } from './grant-lifetime.js';

@@ -9,7 +9,6 @@ import {
   exportHeader,
   formatExportLine,
 } from '../../audit/export-format.js';
-import { recordAudit } from '../../audit/intake.js';
 import { loadLedgerKeys } from '../../audit/keys.js';
 import { checkProofBundle } from '../../audit/proof-verify.js';
 import { proveEvent } from '../../audit/prove.js';
@@ -20,6 +19,7 @@ import {
   streamLedger,
   tailLedger,
 } from '../../audit/read.js';
+import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
@@ -31,22 +31,15 @@ function cliActor() {
   return { type: 'system' as const, id: `cli:${os.userInfo().username}@${os.hostname()}` };
 }
 
-/** Records that someone read the ledger (ISO 27001 A.8.15: access to logs is itself logged). */
-function recordLedgerRead(
+/** Records a CLI read of the ledger under the operating-system user who ran it. */
+function recordCliRead(
   db: Database,
-  eventType: 'audit.search.performed' | 'audit.export.created' | 'audit.verify.performed',
+  eventType: LedgerReadEvent,
   action: string,
   details: Record<string, unknown>,
   result: 'success' | 'failure' = 'success',
 ) {
-  return recordAudit(db, {
-    event_type: eventType,
-    actor: cliActor(),
-    target: { type: 'audit_ledger', id: action },
-    action,
-    result,
-    details,
-  });
+  return recordLedgerRead(db, { eventType, actor: cliActor(), action, details, result });
 }
 
 function printEntry(entry: LedgerEntryView): void {
@@ -106,7 +99,7 @@ export function registerAuditCommands(program: Command): void {
               );
             },
           });
-          await recordLedgerRead(
+          await recordCliRead(
             db,
             'audit.verify.performed',
             'verify',
@@ -136,7 +129,7 @@ export function registerAuditCommands(program: Command): void {
       const context = cliContext();
       await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await tailLedger(sql, count);
-        await recordLedgerRead(db, 'audit.search.performed', 'tail', { count, returned: entries.length });
+        await recordCliRead(db, 'audit.search.performed', 'tail', { count, returned: entries.length });
         entries.forEach(printEntry);
       });
     });
@@ -158,7 +151,7 @@ export function registerAuditCommands(program: Command): void {
       const context = cliContext();
       await withRuntimeDatabase(context, async ({ db, sql }) => {
         const entries = await searchLedger(sql, filter, Math.min(Number(limit) || 200, 10_000));
-        await recordLedgerRead(db, 'audit.search.performed', 'search', { filter, returned: entries.length });
+        await recordCliRead(db, 'audit.search.performed', 'search', { filter, returned: entries.length });
         for (const entry of entries) {
           if (json) process.stdout.write(`${JSON.stringify(entry)}\n`);
           else printEntry(entry);
@@ -198,7 +191,7 @@ export function registerAuditCommands(program: Command): void {
         if (options.out)
           await new Promise((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
         const sha256 = digest.digest('hex');
-        await recordLedgerRead(db, 'audit.export.created', 'export', { filter, format, count, sha256 });
+        await recordCliRead(db, 'audit.export.created', 'export', { filter, format, count, sha256 });
         process.stderr.write(`exported ${count} entries (${format}, sha256 ${sha256})\n`);
       });
     });

@@ -1,20 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { type ApiServer, buildServer } from '../../api/server.js';
+import type { LedgerKeys } from '../../audit/keys.js';
 import type { Database } from '../../db/client.js';
 import { type ApiRole, createApiToken } from '../../db/queries/api-tokens.js';
 import { people } from '../../db/schema.js';
+import { testLedgerKeys } from './audit.js';
 import type { TestDatabase } from './services.js';
 
 /** The real API on the test database and the shared Temporal server, driven through `inject`. */
-export type TestApi = { app: ApiServer; temporal: Client; close(): Promise<void> };
+export type TestApi = {
+  app: ApiServer;
+  temporal: Client;
+  /** The keys /audit/verify trusts and where it looks for exported checkpoints. */
+  ledger: { keys: LedgerKeys; exportDir: string };
+  close(): Promise<void>;
+};
 
 /** Builds the API exactly as production does; `temporalAddress` overrides the shared server. */
 export async function startTestApi(
   database: TestDatabase,
-  options: { temporalAddress?: string } = {},
+  options: { temporalAddress?: string; taskQueue?: string } = {},
 ): Promise<TestApi> {
+  const ledger = { keys: testLedgerKeys(), exportDir: mkdtempSync(path.join(os.tmpdir(), 'grantflow-api-')) };
   const services = inject('services');
   // Lazy: a dead address must not fail here, so /readyz can be tested against it.
   const connection = Connection.lazy({
@@ -24,10 +36,18 @@ export async function startTestApi(
   const temporal = new Client({ connection, namespace: services.temporalNamespace });
   const app = await buildServer(
     {
-      config: { TEMPORAL_NAMESPACE: services.temporalNamespace, TEMPORAL_TASK_QUEUE: 'unused' },
+      config: {
+        TEMPORAL_NAMESPACE: services.temporalNamespace,
+        TEMPORAL_TASK_QUEUE: options.taskQueue ?? 'unused',
+        GRANTFLOW_PROVISION_ATTEMPTS: 3,
+        GRANTFLOW_PROVISION_RETRY_MS: 200,
+        GRANTFLOW_PROVISION_RETRY_MAX_MS: 1_000,
+        GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
+      },
       db: database.runtime.db,
       sql: database.runtime.sql,
       temporal,
+      ledger: { verifiers: ledger.keys.verifiers, exportDir: ledger.exportDir },
     },
     pino({ level: 'silent' }),
   );
@@ -35,8 +55,10 @@ export async function startTestApi(
   return {
     app,
     temporal,
+    ledger,
     async close() {
       await app.close();
+      rmSync(ledger.exportDir, { recursive: true, force: true });
       // Settle any connection attempt still in flight (a dead address), so closing the
       // channel cannot reject a promise nobody awaits.
       await connection.ensureConnected().catch(() => undefined);

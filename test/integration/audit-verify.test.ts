@@ -11,14 +11,7 @@ import { appendToIntake, recordAudit } from '../../audit/intake.js';
 import type { LedgerKeys } from '../../audit/keys.js';
 import { MerkleFrontier } from '../../audit/merkle.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import {
-  formatCheckpoint,
-  generateSignerKey,
-  type NoteSigner,
-  parseSignerKey,
-  parseVerifierKey,
-  signNote,
-} from '../../audit/signed-note.js';
+import { formatCheckpoint, type NoteSigner, signNote } from '../../audit/signed-note.js';
 import {
   exitCodeFor,
   type Finding,
@@ -27,7 +20,7 @@ import {
   type VerifyReport,
   verifyLedger,
 } from '../../audit/verify.js';
-import { sampleEvent } from '../helpers/audit.js';
+import { sampleEvent, tamperAsSuperuser, testLedgerKeys } from '../helpers/audit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
 const ORIGIN = 'grantflow.test/audit';
@@ -48,16 +41,6 @@ function found(report: VerifyReport) {
   }));
 }
 
-function keysFor(name: string): LedgerKeys & { signerKey: string } {
-  const generated = generateSignerKey(name);
-  return {
-    signerKey: generated.signerKey,
-    signer: parseSignerKey(generated.signerKey),
-    verifierKey: generated.verifierKey,
-    verifiers: [parseVerifierKey(generated.verifierKey)],
-  };
-}
-
 describe('audit ledger verifier', () => {
   let keys: LedgerKeys;
   let database: TestDatabase;
@@ -65,7 +48,7 @@ describe('audit ledger verifier', () => {
   let sealed: SealedCheckpoint[];
 
   beforeAll(() => {
-    keys = keysFor('grantflow-test');
+    keys = testLedgerKeys('grantflow-test');
   });
 
   // 200 events in batches of 10 (so recorded_at varies), checkpoints at 50, 120 and 200.
@@ -93,21 +76,8 @@ describe('audit ledger verifier', () => {
   const verify = (options: Partial<VerifyOptions> = {}) =>
     verifyLedger(database.owner.sql, { verifiers: keys.verifiers, exportDir, ...options });
 
-  /**
-   * Edits as a superuser would: lift every trigger on the audit tables, edit, and put them back
-   * ENABLE ALWAYS, so that only the edit itself is left to find.
-   */
-  async function tamper(edit: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<void> {
-    await database.owner.sql.begin(async (tx) => {
-      const triggers = await tx<{ table: string; name: string }[]>`
-        select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
-        where c.relname in ('audit_ledger', 'audit_checkpoint', 'audit_intake') and not t.tgisinternal`;
-      for (const { table, name } of triggers) await tx.unsafe(`alter table ${table} disable trigger ${name}`);
-      await edit(tx);
-      for (const { table, name } of triggers)
-        await tx.unsafe(`alter table ${table} enable always trigger ${name}`);
-    });
-  }
+  const tamper = (edit: (tx: postgres.TransactionSql) => Promise<unknown>) =>
+    tamperAsSuperuser(database.owner.sql, edit);
 
   /** Recomputes leaf and chain of every entry from `from` on, as a careful attacker would. */
   async function rehashFrom(tx: postgres.TransactionSql, from: number): Promise<void> {
@@ -457,7 +427,7 @@ describe('audit ledger verifier', () => {
 
   describe('checkpoints', () => {
     it('checkpoint_unknown_key: a checkpoint forged with a key the verifier was not given', async () => {
-      const forged = await insertForgedCheckpoint(200, keysFor('grantflow-test').signer);
+      const forged = await insertForgedCheckpoint(200, testLedgerKeys('grantflow-test').signer);
 
       const report = await verify();
 

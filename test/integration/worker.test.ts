@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordAudit } from '../../audit/intake.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../audit/signed-note.js';
+import { createConnectors } from '../../connectors/index.js';
+import { createRecordingNotifier } from '../../notifications/recording.js';
 import { connectWorker } from '../../temporal/connection.js';
 import { createWorker } from '../../worker/worker.js';
 import { sampleEvent } from '../helpers/audit.js';
@@ -47,6 +49,8 @@ describe('worker', () => {
           origin: 'test.grantflow/audit',
           exportDir,
         },
+        connectors: createConnectors({}),
+        notifier: createRecordingNotifier(),
       },
     });
     await recordAudit(database.runtime.db, sampleEvent());

@@ -50,6 +50,7 @@ describe('audit event catalogue', () => {
   it('holds every required type, each with a one-line description', () => {
     const required = [
       'access.request.created',
+      'access.request.planned',
       'access.request.approved',
       'access.request.denied',
       'access.request.cancelled',
@@ -59,6 +60,10 @@ describe('audit event catalogue', () => {
       'access.decision.refused',
       'access.grant.provisioned',
       'access.grant.provisioning_failed',
+      'access.grant.provisioning_retried',
+      'access.fulfilment.requested',
+      'access.fulfilment.completed',
+      'access.grant.reminded',
       'access.grant.extended',
       'access.grant.released',
       'access.grant.revoked',

@@ -1,0 +1,210 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotAllowedError, NotFoundError } from '../../core/errors.js';
+import { type GrantView, getGrant, listGrants } from '../../db/queries/grants.js';
+import { grantStatus } from '../../db/schema.js';
+import { evaluatePolicy } from '../../policy/evaluate.js';
+import { loadRequestContext } from '../../requests/policy-input.js';
+import { grantWorkflowId } from '../../workflows/ids.js';
+import {
+  extendUpdate,
+  fulfilRemovalUpdate,
+  type GrantState,
+  releaseUpdate,
+  revokeUpdate,
+} from '../../workflows/messages.js';
+import { actorInput } from '../actor.js';
+import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { sendUpdate } from '../workflow-updates.js';
+
+const idParams = z.object({ id: z.uuid() });
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+
+const grantBody = z.object({
+  id: z.string(),
+  holder: z.string(),
+  resource: z.string(),
+  entitlement: z.string(),
+  entitlementName: z.string(),
+  status: z.enum(grantStatus.enumValues),
+  requestId: z.string().nullable(),
+  grantedAt: z.string(),
+  expiresAt: z.string(),
+  endedAt: z.string().nullable(),
+  endReason: z.string().nullable(),
+  removalVerified: z.boolean().nullable(),
+});
+
+const stateBody = z.object({
+  grantId: z.string(),
+  status: z.enum(['active', 'ending', 'expired', 'released', 'revoked']),
+  expiresAt: z.string(),
+});
+
+const toBody = (grant: GrantView): z.infer<typeof grantBody> => ({
+  id: grant.id,
+  holder: grant.holderEmail,
+  resource: grant.resourceKey,
+  entitlement: grant.entitlementKey,
+  entitlementName: grant.entitlementName,
+  status: grant.status,
+  requestId: grant.requestId,
+  grantedAt: iso(grant.grantedAt) ?? '',
+  expiresAt: iso(grant.expiresAt) ?? '',
+  endedAt: iso(grant.endedAt),
+  endReason: grant.endReason,
+  removalVerified: grant.removalVerified,
+});
+
+const toState = (state: GrantState): z.infer<typeof stateBody> => ({
+  grantId: state.grantId,
+  status: state.status,
+  expiresAt: new Date(state.expiresAt).toISOString(),
+});
+
+/** Grants: list and read them, extend, release (holder) and revoke (admin). */
+export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    async function readable(request: FastifyRequest, id: string): Promise<GrantView> {
+      const principal = principalOf(request);
+      const grant = await getGrant(deps.db, id);
+      if (!grant || (principal.role === 'employee' && grant.personId !== principal.personId)) {
+        throw new NotFoundError('grant', id);
+      }
+      return grant;
+    }
+
+    app.get(
+      '/grants',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: {
+          tags: ['grants'],
+          summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
+          querystring: z.object({
+            status: z.enum(grantStatus.enumValues).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(50),
+          }),
+          response: { 200: z.object({ items: z.array(grantBody) }) },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const rows = await listGrants(deps.db, {
+          ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
+          ...(request.query.status ? { status: [request.query.status] } : {}),
+          limit: request.query.limit,
+        });
+        return { items: rows.map(toBody) };
+      },
+    );
+
+    app.get(
+      '/grants/:id',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
+      },
+      async (request) => toBody(await readable(request, request.params.id)),
+    );
+
+    app.post(
+      '/grants/:id/extend',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: {
+          tags: ['grants'],
+          summary:
+            'Push the expiry later: admins always; the holder where the policy would auto-approve, else file a new request',
+          params: idParams,
+          body: z.object({
+            seconds: z.number().int().positive().max(2_147_483_647),
+            reason: z.string().trim().min(1).max(2_000).optional(),
+          }),
+          response: { 200: stateBody },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const grant = await readable(request, request.params.id);
+        if (principal.role !== 'admin') {
+          // An extension is more access: it goes through the policy again.
+          const context = await loadRequestContext(deps.db, {
+            requesterId: grant.personId,
+            entitlementId: grant.entitlementId,
+          });
+          const decision = evaluatePolicy(context.policyInput);
+          if (decision.outcome !== 'auto_approve') {
+            throw new NotAllowedError(
+              `policy "${decision.policy.key}" needs approval for this entitlement: file a new request to keep it longer`,
+            );
+          }
+        }
+        const state = await sendUpdate(
+          deps.temporal,
+          grantWorkflowId(grant.id),
+          extendUpdate,
+          { ...actorInput(principal, request.body.reason), seconds: request.body.seconds },
+          'grant',
+        );
+        return toState(state);
+      },
+    );
+
+    const endRoute = (path: 'release' | 'revoke', update: typeof releaseUpdate, summary: string) =>
+      app.post(
+        `/grants/:id/${path}`,
+        {
+          preHandler: requireRole(deps.db, ...(path === 'revoke' ? (['admin'] as const) : ANY_ROLE)),
+          schema: {
+            tags: ['grants'],
+            summary,
+            params: idParams,
+            body: z.object({ reason: z.string().trim().min(1).max(2_000).optional() }).default({}),
+            response: { 200: stateBody },
+          },
+        },
+        async (request) => {
+          const principal = principalOf(request);
+          const grant = await readable(request, request.params.id);
+          const state = await sendUpdate(
+            deps.temporal,
+            grantWorkflowId(grant.id),
+            update,
+            actorInput(principal, request.body.reason),
+            'grant',
+          );
+          return toState(state);
+        },
+      );
+    app.post(
+      '/grants/:id/removal',
+      {
+        preHandler: requireRole(deps.db, ...ANY_ROLE),
+        schema: {
+          tags: ['grants'],
+          summary: "Report a manual resource's access removed by hand (its owner or an admin)",
+          params: idParams,
+          body: z.object({ outcome: z.literal('done') }),
+          response: { 200: stateBody },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const state = await sendUpdate(
+          deps.temporal,
+          grantWorkflowId(request.params.id),
+          fulfilRemovalUpdate,
+          { ...actorInput(principal), outcome: 'done' },
+          'grant',
+        );
+        return toState(state);
+      },
+    );
+
+    endRoute('release', releaseUpdate, 'Give the access back now (the holder)');
+    endRoute('revoke', revokeUpdate, 'Take the access away now (admins)');
+  };
+}

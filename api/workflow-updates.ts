@@ -1,0 +1,36 @@
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ConflictError, NotAllowedError, ValidationError } from '../core/errors.js';
+
+/** A refused update as the API reports it: 403, 409 or 400 with the workflow's reason. */
+export type UpdateRefused = NotAllowedError | ConflictError | ValidationError;
+
+/** Turns a refusal from a workflow validator into the API error of its code; other errors pass. */
+export function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const { type, message } = error.cause;
+    if (type === 'not_allowed') return new NotAllowedError(message);
+    if (type === 'conflict') return new ConflictError(message);
+    if (type === 'invalid') return new ValidationError(message);
+  }
+  // A finished workflow takes no more updates: the request or grant is closed.
+  if (error instanceof WorkflowNotFoundError || (error as { code?: number }).code === 5) {
+    return new ConflictError(`the ${what} is closed and takes no more changes`);
+  }
+  return undefined;
+}
+
+/** Sends a one-argument update (every grantflow update takes one) and waits for its answer, mapping refusals to API errors. */
+export async function sendUpdate<Ret, Arg>(
+  temporal: Client,
+  workflowId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  what: string,
+): Promise<Ret> {
+  try {
+    return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+  } catch (error) {
+    throw refusalOf(error, what) ?? error;
+  }
+}

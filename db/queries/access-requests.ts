@@ -1,0 +1,118 @@
+import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../client.js';
+import { type AccessRequest, accessRequests, entitlements, people, resources } from '../schema.js';
+
+/** Columns a new request row needs. */
+export type NewAccessRequest = typeof accessRequests.$inferInsert;
+/** What a workflow transition may change; `updated_at` is set by the query. */
+export type AccessRequestPatch = Partial<
+  Pick<AccessRequest, 'status' | 'plan' | 'currentStep' | 'outcome' | 'grantId' | 'closedAt'>
+>;
+
+/** A request with the names a reader needs. */
+export type AccessRequestView = AccessRequest & {
+  requesterEmail: string;
+  requesterName: string;
+  submittedByEmail: string;
+  resourceKey: string;
+  entitlementKey: string;
+  entitlementName: string;
+};
+
+/** Statuses of a request that is still running. */
+export const OPEN_REQUEST_STATUSES = [
+  'pending',
+  'pending_approval',
+  'provisioning',
+  'awaiting_fulfilment',
+  'provisioning_failed',
+] as const;
+
+/** Inserts a request row (status `pending`) before its workflow starts. */
+export async function insertAccessRequest(db: Executor, row: NewAccessRequest): Promise<AccessRequest> {
+  const [inserted] = await db.insert(accessRequests).values(row).returning();
+  if (!inserted) throw new Error('insert into access_requests returned nothing');
+  return inserted;
+}
+
+/** Applies a workflow transition to the row. */
+export async function updateAccessRequest(
+  db: Executor,
+  id: string,
+  patch: AccessRequestPatch,
+): Promise<void> {
+  await db
+    .update(accessRequests)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(accessRequests.id, id));
+}
+
+const submitter = alias(people, 'submitter');
+
+function selectViews(db: Executor) {
+  return db
+    .select({
+      request: accessRequests,
+      requesterEmail: people.email,
+      requesterName: people.name,
+      submittedByEmail: submitter.email,
+      resourceKey: resources.key,
+      entitlementKey: entitlements.key,
+      entitlementName: entitlements.name,
+    })
+    .from(accessRequests)
+    .innerJoin(people, eq(people.id, accessRequests.requesterId))
+    .innerJoin(submitter, eq(submitter.id, accessRequests.submittedById))
+    .innerJoin(entitlements, eq(entitlements.id, accessRequests.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof selectViews>['execute']>>[number];
+const toView = ({ request, ...names }: ViewRow): AccessRequestView => ({ ...request, ...names });
+
+/** One request with names, or undefined. */
+export async function getAccessRequest(db: Executor, id: string): Promise<AccessRequestView | undefined> {
+  const [row] = await selectViews(db).where(eq(accessRequests.id, id));
+  return row ? toView(row) : undefined;
+}
+
+/** Filters for listing requests; `before` pages by creation time. */
+export type AccessRequestFilter = {
+  requesterId?: string;
+  status?: AccessRequest['status'][];
+  before?: Date;
+  limit: number;
+};
+
+/** Requests newest first. */
+export async function listAccessRequests(
+  db: Executor,
+  filter: AccessRequestFilter,
+): Promise<AccessRequestView[]> {
+  const conditions: SQL[] = [];
+  if (filter.requesterId) conditions.push(eq(accessRequests.requesterId, filter.requesterId));
+  if (filter.status?.length) conditions.push(inArray(accessRequests.status, filter.status));
+  if (filter.before) conditions.push(lt(accessRequests.createdAt, filter.before));
+  const rows = await selectViews(db)
+    .where(and(...conditions))
+    .orderBy(desc(accessRequests.createdAt))
+    .limit(filter.limit);
+  return rows.map(toView);
+}
+
+/** `resource/entitlement` keys the person has a request open for (they count as held for SoD). */
+export async function listOpenRequestedEntitlements(db: Executor, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ key: sql<string>`${resources.key} || '/' || ${entitlements.key}` })
+    .from(accessRequests)
+    .innerJoin(entitlements, eq(entitlements.id, accessRequests.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .where(
+      and(
+        eq(accessRequests.requesterId, personId),
+        inArray(accessRequests.status, [...OPEN_REQUEST_STATUSES]),
+      ),
+    );
+  return rows.map((row) => row.key);
+}

@@ -1,0 +1,25 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { type ApprovalDecision, approvalDecisions, people } from '../schema.js';
+
+/** Columns a new decision row needs. */
+export type NewApprovalDecision = typeof approvalDecisions.$inferInsert;
+
+/** Records a decision once: a retried activity finds the row there and changes nothing. */
+export async function insertApprovalDecision(db: Executor, row: NewApprovalDecision): Promise<void> {
+  await db.insert(approvalDecisions).values(row).onConflictDoNothing();
+}
+
+/** A request's decisions in the order they were made, with the approver's email. */
+export async function listApprovalDecisions(
+  db: Executor,
+  requestId: string,
+): Promise<(ApprovalDecision & { approverEmail: string })[]> {
+  const rows = await db
+    .select({ decision: approvalDecisions, approverEmail: people.email })
+    .from(approvalDecisions)
+    .innerJoin(people, eq(people.id, approvalDecisions.approverId))
+    .where(eq(approvalDecisions.requestId, requestId))
+    .orderBy(asc(approvalDecisions.id));
+  return rows.map((row) => ({ ...row.decision, approverEmail: row.approverEmail }));
+}

@@ -1,0 +1,83 @@
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../client.js';
+import { entitlements, type Grant, grants, people, resources } from '../schema.js';
+
+/** Columns a new grant row needs. */
+export type NewGrant = typeof grants.$inferInsert;
+/** What a lifetime transition may change. */
+export type GrantPatch = Partial<
+  Pick<Grant, 'status' | 'expiresAt' | 'endedAt' | 'endedById' | 'endReason' | 'removalVerified'>
+>;
+
+/** A grant with the names a reader needs. */
+export type GrantView = Grant & {
+  holderEmail: string;
+  holderName: string;
+  resourceKey: string;
+  entitlementKey: string;
+  entitlementName: string;
+};
+
+/** Records a grant once: a retried activity finds it there and changes nothing. */
+export async function insertGrant(db: Executor, row: NewGrant): Promise<void> {
+  await db.insert(grants).values(row).onConflictDoNothing();
+}
+
+/** Applies a lifetime transition. */
+export async function updateGrant(db: Executor, id: string, patch: GrantPatch): Promise<void> {
+  await db
+    .update(grants)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(grants.id, id));
+}
+
+function selectViews(db: Executor) {
+  return db
+    .select({
+      grant: grants,
+      holderEmail: people.email,
+      holderName: people.name,
+      resourceKey: resources.key,
+      entitlementKey: entitlements.key,
+      entitlementName: entitlements.name,
+    })
+    .from(grants)
+    .innerJoin(people, eq(people.id, grants.personId))
+    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof selectViews>['execute']>>[number];
+const toView = ({ grant, ...names }: ViewRow): GrantView => ({ ...grant, ...names });
+
+/** One grant with names, or undefined. */
+export async function getGrant(db: Executor, id: string): Promise<GrantView | undefined> {
+  const [row] = await selectViews(db).where(eq(grants.id, id));
+  return row ? toView(row) : undefined;
+}
+
+/** Grants newest first, optionally of one person and in some statuses. */
+export async function listGrants(
+  db: Executor,
+  filter: { personId?: string; status?: Grant['status'][]; limit: number },
+): Promise<GrantView[]> {
+  const conditions: SQL[] = [];
+  if (filter.personId) conditions.push(eq(grants.personId, filter.personId));
+  if (filter.status?.length) conditions.push(inArray(grants.status, filter.status));
+  const rows = await selectViews(db)
+    .where(and(...conditions))
+    .orderBy(desc(grants.grantedAt))
+    .limit(filter.limit);
+  return rows.map(toView);
+}
+
+/** `resource/entitlement` keys the person holds now, for separation-of-duties checks. */
+export async function listHeldEntitlements(db: Executor, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ key: sql<string>`${resources.key} || '/' || ${entitlements.key}` })
+    .from(grants)
+    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .where(and(eq(grants.personId, personId), eq(grants.status, 'active')));
+  return rows.map((row) => row.key);
+}

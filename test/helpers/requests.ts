@@ -1,0 +1,239 @@
+// A whole request stack for integration tests: a directory with people, groups, policies and
+// resources whose postgres target is a real database of this test's own; the real worker (with
+// a recording notifier) on its own task queue; the real API; and tokens for everyone.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+import { createConnectors } from '../../connectors/index.js';
+import { createApiToken } from '../../db/queries/api-tokens.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
+import { importDirectory } from '../../directory/import.js';
+import { parseDirectorySource } from '../../directory/parse.js';
+import { createRecordingNotifier, type RecordingNotifier } from '../../notifications/recording.js';
+import { connectWorker } from '../../temporal/connection.js';
+import { installTemporalRuntime } from '../../worker/runtime.js';
+import { createWorker } from '../../worker/worker.js';
+import { startTestApi, type TestApi } from './api.js';
+import { testLedgerKeys } from './audit.js';
+import { type TestDatabase, withDatabase } from './services.js';
+
+/** People of the test directory, by role; emails carry this stack's suffix. */
+export type Cast = Record<
+  'ceo' | 'manager' | 'dev' | 'dev2' | 'owner' | 'sec1' | 'sec2' | 'sec3' | 'admin',
+  string
+>;
+
+/** A running request stack. */
+export type RequestStack = {
+  api: TestApi;
+  cast: Cast;
+  notifier: RecordingNotifier;
+  /** The target PostgreSQL database the `db` resource's roles live in (superuser connection). */
+  target: postgres.Sql;
+  /** Role names in the target, per entitlement key. */
+  roles: Record<string, string>;
+  /** The target database user of a cast member. */
+  databaseUser(email: string): string;
+  token(email: string): string;
+  /** The webhook resource's URL port (a test starts its receiver there). */
+  webhookPort: number;
+  webhookSecret: string;
+  taskQueue: string;
+  /** Starts (again) the in-process worker; the stack starts with one running. */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  /** Environment a `grantflow worker` child process needs to run this stack's work. */
+  workerEnv(): Record<string, string>;
+  close(): Promise<void>;
+};
+
+function directoryYaml(
+  cast: Cast,
+  roles: Record<string, string>,
+  env: { db: string; hook: string; secret: string },
+  webhookPort: number,
+) {
+  const person = (key: keyof Cast, name: string, manager?: keyof Cast) =>
+    `  - email: ${cast[key]}\n    name: ${name}\n${manager ? `    manager: ${cast[manager]}\n` : ''}`;
+  const entitlement = (key: string, risk: string, policy: string, role = true) =>
+    `      - key: ${key}\n        name: ${key}\n        risk: ${risk}\n        maxDuration: 8h\n        policy: ${policy}\n` +
+    (role ? `        target: { role: ${roles[key]} }\n` : '');
+  return `people:
+${person('ceo', 'Cora Ceo')}${person('manager', 'Mia Manager', 'ceo')}${person('dev', 'Dev Eloper', 'manager')}${person('dev2', 'Dee Two', 'manager')}${person('owner', 'Olu Owner', 'ceo')}${person('sec1', 'Sec One', 'ceo')}${person('sec2', 'Sec Two', 'ceo')}${person('sec3', 'Sec Three', 'ceo')}${person('admin', 'Ada Admin', 'ceo')}
+groups:
+  - key: security
+    name: Security
+    members: [${cast.sec1}, ${cast.sec2}, ${cast.sec3}]
+  - key: engineering
+    name: Engineering
+    members: [${cast.dev}, ${cast.dev2}]
+policies:
+  - key: two-step
+    steps:
+      - { name: Manager, approvers: [manager] }
+      - { name: Owner, approvers: [resource_owner] }
+  - key: quorum
+    steps:
+      - { name: Security, approvers: ["group:security"], require: 2 }
+  - key: auto-low
+    autoApprove:
+      - { maxRisk: low, requesterInGroups: [engineering] }
+    steps:
+      - { approvers: [manager] }
+  - key: timed
+    steps:
+      - { approvers: ["user:${cast.sec1}"] }
+    remindAfter: 1s
+    escalateAfter: 3s
+    escalateTo: "user:${cast.owner}"
+    expireAfter: 1h
+  - key: expiring
+    steps:
+      - { approvers: ["user:${cast.sec1}"] }
+    expireAfter: 2s
+resources:
+  - key: db
+    name: Target DB
+    owner: ${cast.owner}
+    connector: { kind: postgres, databaseUrlEnv: ${env.db} }
+    entitlements:
+${entitlement('read', 'medium', 'two-step')}${entitlement('write', 'high', 'quorum')}${entitlement('low', 'low', 'auto-low')}${entitlement('timed', 'medium', 'timed')}${entitlement('expiring', 'medium', 'expiring')}${entitlement('maker', 'low', 'auto-low')}${entitlement('checker', 'low', 'auto-low')}
+  - key: hook
+    name: Hook App
+    owner: ${cast.owner}
+    connector: { kind: webhook, url: "http://127.0.0.1:${webhookPort}/hook", secretEnv: ${env.hook} }
+    entitlements:
+${entitlement('user', 'low', 'auto-low', false)}
+  - key: paper
+    name: Paper Files
+    owner: ${cast.owner}
+    connector: { kind: manual }
+    entitlements:
+${entitlement('cabinet', 'low', 'auto-low', false)}
+separationOfDuties:
+  - key: maker-checker
+    entitlements: [db/maker, db/checker]
+    action: deny
+`;
+}
+
+/** Builds the stack on `database`. */
+export async function startRequestStack(
+  database: TestDatabase,
+  options: { webhookPort: number },
+): Promise<RequestStack> {
+  const services = inject('services');
+  const suffix = randomBytes(4).toString('hex');
+  const names = ['ceo', 'manager', 'dev', 'dev2', 'owner', 'sec1', 'sec2', 'sec3', 'admin'] as const;
+  const cast = Object.fromEntries(names.map((name) => [name, `${name}.${suffix}@acme.test`])) as Cast;
+  const entitlementKeys = ['read', 'write', 'low', 'timed', 'expiring', 'maker', 'checker'];
+  const roles = Object.fromEntries(entitlementKeys.map((key) => [key, `r_${suffix}_${key}`]));
+  const databaseUser = (email: string) => (email.split('@')[0] ?? '').replaceAll(/[^a-z0-9_]/g, '_');
+
+  // The target: a database of its own, the roles to grant, and a login user per person.
+  const targetName = `target_${suffix}`;
+  const admin = postgres(services.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${targetName}"`);
+  for (const role of Object.values(roles)) await admin.unsafe(`create role "${role}" nologin`);
+  for (const email of Object.values(cast)) await admin.unsafe(`create role "${databaseUser(email)}" login`);
+  await admin.end();
+  const targetUrl = withDatabase(services.adminUrl, targetName);
+  const target = postgres(targetUrl, { max: 2, onnotice: () => {} });
+
+  const env = { db: `TARGET_DB_${suffix.toUpperCase()}`, hook: `HOOK_SECRET_${suffix.toUpperCase()}` };
+  const webhookSecret = randomBytes(16).toString('hex');
+  const connectorEnv = { [env.db]: targetUrl, [env.hook]: webhookSecret };
+  const parsed = parseDirectorySource(
+    directoryYaml(cast, roles, { ...env, secret: webhookSecret }, options.webhookPort),
+    'requests.yaml',
+  );
+  await importDirectory(database.runtime.db, parsed, { actor: 'test' });
+
+  const tokens = new Map<string, string>();
+  for (const email of Object.values(cast)) {
+    const person = await getPersonByEmail(database.runtime.db, email);
+    if (!person) throw new Error(`${email} was not imported`);
+    const role = email === cast.admin ? 'admin' : 'employee';
+    tokens.set(email, (await createApiToken(database.runtime.db, { personId: person.id, role })).token);
+  }
+
+  const taskQueue = `requests-${randomUUID()}`;
+  const notifier = createRecordingNotifier();
+  const connectors = createConnectors(connectorEnv);
+  const keys = testLedgerKeys();
+  const exportDir = mkdtempSync(path.join(os.tmpdir(), 'gf-requests-'));
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  // The SDK's own logs (worker state changes, activity retries) would flood the test output.
+  installTemporalRuntime(pino({ level: 'error' }));
+  const connection = await connectWorker({
+    address: services.temporalAddress,
+    TEMPORAL_NAMESPACE: services.temporalNamespace,
+  });
+
+  async function startWorker() {
+    worker = await createWorker({
+      connection,
+      namespace: services.temporalNamespace,
+      taskQueue,
+      deps: {
+        db: database.runtime.db,
+        sql: database.runtime.sql,
+        log: pino({ level: 'silent' }),
+        ledger: { keys, origin: 'test.grantflow/audit', exportDir },
+        connectors,
+        notifier,
+      },
+    });
+    running = worker.run();
+  }
+  async function stopWorker() {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    worker = undefined;
+  }
+  await startWorker();
+  const api = await startTestApi(database, { taskQueue });
+
+  return {
+    api,
+    cast,
+    notifier,
+    target,
+    roles,
+    databaseUser,
+    token: (email) => tokens.get(email) ?? '',
+    webhookPort: options.webhookPort,
+    webhookSecret,
+    taskQueue,
+    startWorker,
+    stopWorker,
+    workerEnv: () => ({
+      ...connectorEnv,
+      GRANTFLOW_AUDIT_SIGNING_KEY: keys.signerKey,
+      DATABASE_URL: database.ownerUrl,
+      DATABASE_RUNTIME_URL: database.runtimeUrl,
+      TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_NAMESPACE: services.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    }),
+    async close() {
+      await stopWorker();
+      await api.close();
+      await connectors.close();
+      await connection.close();
+      await target.end();
+      const cleanup = postgres(services.adminUrl, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists "${targetName}" with (force)`);
+      for (const email of Object.values(cast))
+        await cleanup.unsafe(`drop role if exists "${databaseUser(email)}"`);
+      for (const role of Object.values(roles)) await cleanup.unsafe(`drop role if exists "${role}"`);
+      await cleanup.end();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Waiting for one approval step: decisions arrive through the decide update; the policy's timers
+// remind the approvers, escalate the step, and finally expire the request.
+import { condition } from '@temporalio/workflow';
+import type { ApprovalRequiredDecision } from '../policy/types.js';
+import { WORKFLOW_ACTOR } from './audit-write.js';
+import type { StepState } from './messages.js';
+import { describeRequest, notify, type RequestRun, recordEvent } from './request-context.js';
+
+/** How a step ended: approved, or the request ended while waiting. */
+export type StepOutcome = 'approved' | 'denied' | 'cancelled' | 'expired';
+
+const pendingApprovers = (step: StepState) =>
+  step.eligible.filter((email) => !step.approvedBy.includes(email));
+
+/** Waits until the current step has its approvals, or the request is denied, cancelled or expired. */
+export async function awaitStep(
+  run: RequestRun,
+  plan: ApprovalRequiredDecision,
+  requestStartedAt: number,
+): Promise<StepOutcome> {
+  const index = run.state.currentStep ?? 0;
+  const step = run.state.steps[index] as StepState;
+  const planned = plan.steps[index];
+  const { remindAfter, escalateAfter, expireAfter } = plan.timing;
+  const stepStartedAt = Date.now();
+  const expireAt = expireAfter === undefined ? undefined : requestStartedAt + expireAfter * 1000;
+  for (;;) {
+    const deadlines = [
+      !step.reminded && remindAfter !== undefined ? stepStartedAt + remindAfter * 1000 : undefined,
+      !step.escalated && escalateAfter !== undefined ? stepStartedAt + escalateAfter * 1000 : undefined,
+      expireAt,
+    ].filter((at): at is number => at !== undefined);
+    const next = deadlines.length ? Math.min(...deadlines) : undefined;
+    // Every recorded decision wakes the flow, so its update can answer with the state after it.
+    const settled = () => run.state.decisions.length > run.decisionsSeen || !!run.denial || !!run.cancel;
+    if (next === undefined) await condition(settled);
+    else if (next > Date.now()) await condition(settled, next - Date.now());
+    run.decisionsSeen = run.state.decisions.length;
+    if (run.cancel) return 'cancelled';
+    if (run.denial) return 'denied';
+    if (step.approvedBy.length >= step.required) return 'approved';
+
+    const now = Date.now();
+    if (next === undefined || now < next) continue;
+    if (expireAt !== undefined && now >= expireAt) return 'expired';
+    if (!step.escalated && escalateAfter !== undefined && now >= stepStartedAt + escalateAfter * 1000) {
+      step.escalated = true;
+      const added = (planned?.escalation.approvers ?? []).filter((email) => !step.eligible.includes(email));
+      step.eligible = [...step.eligible, ...added].sort();
+      await recordEvent(run, `step:${index}:escalated`, {
+        event_type: 'access.request.escalated',
+        actor: WORKFLOW_ACTOR,
+        action: 'escalate',
+        result: 'success',
+        reason: `no decision within ${escalateAfter}s`,
+        details: { step: index, escalatedTo: added, escalation: planned?.escalation.label ?? null },
+      });
+      await notify(run, {
+        kind: 'approval_escalated',
+        to: added,
+        text: `Escalated to you: ${describeRequest(run)}`,
+        actions: ['approve', 'deny'],
+      });
+    }
+    if (!step.reminded && remindAfter !== undefined && now >= stepStartedAt + remindAfter * 1000) {
+      step.reminded = true;
+      const waitingOn = pendingApprovers(step);
+      await recordEvent(run, `step:${index}:reminded`, {
+        event_type: 'access.request.reminded',
+        actor: WORKFLOW_ACTOR,
+        action: 'remind',
+        result: 'success',
+        details: { step: index, reminded: waitingOn },
+      });
+      await notify(run, {
+        kind: 'approval_reminder',
+        to: waitingOn,
+        text: `Reminder: ${describeRequest(run)}`,
+        actions: ['approve', 'deny'],
+      });
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// Giving the approved access: through the connector with retries (a permanent failure or
+// exhausted retries leaves the request in provisioning_failed until an admin retries), or, for
+// manual resources, through a task the resource's owners complete by hand.
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
+import {
+  describeRequest,
+  notify,
+  type RequestRun,
+  recordEvent,
+  requestAudit,
+  transition,
+} from './request-context.js';
+
+/** How provisioning ended: the target has the access, or the request ended without it. */
+export type ProvisionOutcome = 'provisioned' | 'cancelled' | 'refused';
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+    return `${error.cause.type ?? 'error'}: ${error.cause.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Grants the access at the target exactly once (connectors are idempotent by the grant id). */
+export async function provision(run: RequestRun, grantId: string): Promise<ProvisionOutcome> {
+  const { input } = run;
+  if (input.resource.connectorKind === 'manual') return fulfilByHand(run);
+  const retry = input.provisioningRetry;
+  const { provisionAccess } = proxyActivities<Activities>({
+    startToCloseTimeout: retry.attemptTimeoutMs,
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      maximumInterval: retry.maximumIntervalMs,
+      maximumAttempts: retry.maximumAttempts,
+    },
+  });
+  for (let attempt = 1; ; attempt++) {
+    await transition(run, 'provisioning', []);
+    try {
+      await provisionAccess({
+        grantId,
+        holder: input.requester,
+        resourceKey: input.resource.key,
+        entitlementKey: input.entitlement.key,
+      });
+      return 'provisioned';
+    } catch (error) {
+      const reason = failureMessage(error);
+      await transition(
+        run,
+        'provisioning_failed',
+        [
+          requestAudit(run, `provisioning:${attempt}:failed`, {
+            event_type: 'access.grant.provisioning_failed',
+            actor: WORKFLOW_ACTOR,
+            action: 'provision',
+            result: 'failure',
+            reason,
+            correlation: { grant_id: grantId },
+          }),
+        ],
+        { outcome: `provisioning failed: ${reason}` },
+      );
+      await notify(run, {
+        kind: 'provisioning_failed',
+        to: [input.requester.email, input.resource.owner],
+        text: `Could not grant ${input.resource.name} / ${input.entitlement.name} to ${input.requester.name}: ${reason}. An admin can retry.`,
+      });
+    }
+    run.retryRequested = undefined;
+    await condition(() => !!run.retryRequested || !!run.cancel);
+    // Read through a fresh reference: the handler, not this code, set it while we waited.
+    const retriedBy = (run as RequestRun).retryRequested?.by;
+    if (!retriedBy) return 'cancelled';
+    await recordEvent(run, `provisioning:${attempt}:retried`, {
+      event_type: 'access.grant.provisioning_retried',
+      actor: personActor(retriedBy),
+      action: 'retry',
+      result: 'success',
+      correlation: { grant_id: grantId },
+    });
+  }
+}
+
+async function fulfilByHand(run: RequestRun): Promise<ProvisionOutcome> {
+  const { input } = run;
+  await transition(run, 'awaiting_fulfilment', [
+    requestAudit(run, 'fulfilment:requested', {
+      event_type: 'access.fulfilment.requested',
+      actor: WORKFLOW_ACTOR,
+      action: 'request_fulfilment',
+      result: 'success',
+      details: { assignees: [input.resource.owner], task: 'grant' },
+    }),
+  ]);
+  const ask = () =>
+    notify(run, {
+      kind: 'fulfilment_needed',
+      to: [input.resource.owner],
+      text: `Please grant ${input.resource.name} / ${input.entitlement.name} to ${input.requester.name} (${input.requester.email}), then mark it done. ${describeRequest(run)}.`,
+      actions: ['fulfil_done', 'fulfil_refused'],
+    });
+  await ask();
+  // Owners are reminded daily until they answer; the request can still be cancelled meanwhile.
+  while (!(await condition(() => !!run.fulfilment || !!run.cancel, '1 day'))) {
+    await notify(run, {
+      kind: 'fulfilment_reminder',
+      to: [input.resource.owner],
+      text: `Reminder: ${describeRequest(run)}`,
+    });
+  }
+  const { fulfilment } = run;
+  if (!fulfilment) return 'cancelled';
+  await recordEvent(run, 'fulfilment:completed', {
+    event_type: 'access.fulfilment.completed',
+    actor: personActor(fulfilment.by),
+    action: fulfilment.outcome === 'done' ? 'fulfil' : 'refuse_fulfilment',
+    result: fulfilment.outcome === 'done' ? 'success' : 'denied',
+    ...(fulfilment.reason ? { reason: fulfilment.reason } : {}),
+  });
+  return fulfilment.outcome === 'done' ? 'provisioned' : 'refused';
+}
