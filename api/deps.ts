@@ -3,6 +3,7 @@ import type postgres from 'postgres';
 import type { NoteVerifier } from '../audit/signed-note.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
+import type { SubmitDeps } from '../requests/submit.js';
 
 /** What route handlers may use; passed in, never imported as globals. */
 export type ApiDeps = {
@@ -21,3 +22,18 @@ export type ApiDeps = {
   /** What /audit/verify checks checkpoints against: every trusted key and the exported copies. */
   ledger: { verifiers: readonly NoteVerifier[]; exportDir: string };
 };
+
+/** What filing a request needs, from the API's dependencies (the API and Slack file alike). */
+export function submitDepsOf(deps: ApiDeps): SubmitDeps {
+  return {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    provisioningRetry: {
+      maximumAttempts: deps.config.GRANTFLOW_PROVISION_ATTEMPTS,
+      initialIntervalMs: deps.config.GRANTFLOW_PROVISION_RETRY_MS,
+      maximumIntervalMs: deps.config.GRANTFLOW_PROVISION_RETRY_MAX_MS,
+      attemptTimeoutMs: deps.config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
+    },
+  };
+}

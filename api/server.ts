@@ -16,6 +16,8 @@ import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { requestRoutes } from './routes/requests.js';
+import type { SlackApp } from './slack/app.js';
+import { slackEventsRoute } from './slack/http.js';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -30,7 +32,11 @@ export type ApiServer = FastifyInstance<
 >;
 
 /** Builds the HTTP server (not listening yet), so tests can use `inject` or a real port. */
-export async function buildServer(deps: ApiDeps, log: Logger): Promise<ApiServer> {
+export async function buildServer(
+  deps: ApiDeps,
+  log: Logger,
+  options: { slack?: SlackApp } = {},
+): Promise<ApiServer> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -58,6 +64,7 @@ export async function buildServer(deps: ApiDeps, log: Logger): Promise<ApiServer
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(requestRoutes(deps), { prefix: '/api/v1' });
   await app.register(grantRoutes(deps), { prefix: '/api/v1' });
+  if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -15,6 +15,8 @@ export const auditEventTypes = {
   'access.request.escalated': 'A request step went to the escalation approvers.',
   'access.request.reminded': 'Approvers were reminded of a request awaiting them.',
   'access.decision.refused': 'A decision was refused: ineligible or self approval, replayed or stale click.',
+  'access.action.refused':
+    'A change to a request or grant (fulfil, extend, release) was refused: not allowed, or no longer possible.',
   'access.grant.provisioned': 'The target system granted the entitlement.',
   'access.grant.provisioning_retried': 'An admin asked for a failed provisioning to be tried again.',
   'access.fulfilment.requested': "A resource's owners were asked to grant or remove access by hand.",

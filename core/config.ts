@@ -54,6 +54,10 @@ export const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
+  /** Channel id (C…) that receives security alerts; the bot must be a member. */
+  SLACK_ALERT_CHANNEL: optionalString,
+  /** Slack Web API base URL; only for a test fake or a Slack-compatible gateway. */
+  SLACK_API_URL: httpUrl,
   GRANTFLOW_AUDIT_SIGNING_KEY: optionalString,
   GRANTFLOW_AUDIT_VERIFIER_KEYS: optionalString,
   GRANTFLOW_AUDIT_ORIGIN: z
@@ -110,6 +114,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       variable: 'DATABASE_URL',
       message: 'required with DATABASE_RUNTIME_URL (migrations run as the owner role)',
     });
+  }
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    problems.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      message: 'required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN selects Socket Mode',
+    });
+  }
+  if ((config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET) && !config.SLACK_BOT_TOKEN) {
+    problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'required to turn Slack on' });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, dataDir: path.resolve(cwd, config.GRANTFLOW_DATA_DIR) };

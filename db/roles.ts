@@ -19,6 +19,10 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   // A decision, once accepted, is history: it is never changed or removed.
   approval_decisions: ['SELECT', 'INSERT'],
   grants: ['SELECT', 'INSERT', 'UPDATE'],
+  slack_messages: ['SELECT', 'INSERT'],
+  campaigns: ['SELECT', 'INSERT', 'UPDATE'],
+  // Items are evidence: decisions and revocation outcomes are updated in place, never deleted.
+  campaign_items: ['SELECT', 'INSERT', 'UPDATE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

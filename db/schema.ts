@@ -321,6 +321,34 @@ export const grants = pgTable(
 );
 export type Grant = typeof grants.$inferSelect;
 
+/**
+ * Slack messages grantflow posted that may need changing later (an approval card whose buttons
+ * give way to the outcome, a manual task, an expiry notice): where they are, so `chat.update`
+ * can rewrite them in place. One row per message.
+ */
+export const slackMessages = pgTable(
+  'slack_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** What the message is: approval, fulfilment, grant_expiring, request_status. */
+    purpose: text('purpose').notNull(),
+    requestId: uuid('request_id').references(() => accessRequests.id, { onDelete: 'restrict' }),
+    grantId: uuid('grant_id').references(() => grants.id, { onDelete: 'restrict' }),
+    recipientEmail: text('recipient_email').notNull(),
+    channel: text('channel').notNull(),
+    ts: text('ts').notNull(),
+    /** A heading the message was posted with ("Reminder: …"), kept when it is rewritten. */
+    heading: text('heading'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('slack_messages_channel_ts_key').on(table.channel, table.ts),
+    index('slack_messages_request_id_idx').on(table.requestId),
+    index('slack_messages_grant_id_idx').on(table.grantId),
+  ],
+);
+export type SlackMessage = typeof slackMessages.$inferSelect;
+
 /** API bearer tokens; only a SHA-256 of the secret is stored, the token is shown once. */
 export const apiTokens = pgTable(
   'api_tokens',
@@ -345,6 +373,188 @@ export const apiTokens = pgTable(
   ],
 );
 export type ApiToken = typeof apiTokens.$inferSelect;
+
+/**
+ * Where a campaign stands: `launching` while the population is snapshotted and assigned,
+ * `reviewing` until the due date, `enforcing` while default actions and revocations run,
+ * `awaiting_signoff` once every item is settled, `closed` after the admin signed off.
+ */
+export const campaignStatus = pgEnum('campaign_status', [
+  'launching',
+  'reviewing',
+  'enforcing',
+  'awaiting_signoff',
+  'closed',
+]);
+/** Who reviews an item first; nobody reviews their own access, whatever the rule. */
+export const campaignReviewerRule = pgEnum('campaign_reviewer_rule', ['manager', 'resource_owner', 'person']);
+/** What happens at the due date to items nobody decided. */
+export const campaignDefaultAction = pgEnum('campaign_default_action', ['revoke', 'keep', 'escalate']);
+/** A reviewer's verdict on one grant. */
+export const campaignDecision = pgEnum('campaign_decision', ['keep', 'revoke']);
+/** Who made a decision: the item's reviewer, the campaign's default action, or an admin overriding. */
+export const campaignDecisionSource = pgEnum('campaign_decision_source', [
+  'reviewer',
+  'default_action',
+  'admin',
+]);
+/**
+ * How taking a revoked grant away went: `pending` until the grant's lifetime has deprovisioned it,
+ * then `verified` (read back from the target), `unverified` (removed, but the connector cannot read
+ * back), `failed`, or `not_needed` (the grant had already ended).
+ */
+export const campaignRevocationStatus = pgEnum('campaign_revocation_status', [
+  'pending',
+  'verified',
+  'unverified',
+  'failed',
+  'not_needed',
+]);
+
+/** Which grants a campaign covers; every list narrows, an absent list does not (see db/queries/campaigns.ts). */
+export type CampaignScope = {
+  resources?: string[];
+  /** `resource/entitlement` keys. */
+  entitlements?: string[];
+  riskLevels?: ('low' | 'medium' | 'high' | 'critical')[];
+  departments?: string[];
+};
+
+/**
+ * A certification run over a scope of grants, run by the `campaign` workflow. The population is
+ * attested by its count and SHA-256 (campaigns/snapshot.ts); the items themselves are rows of
+ * `campaign_items`, never workflow payloads.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    status: campaignStatus('status').notNull().default('launching'),
+    scope: jsonb('scope').$type<CampaignScope>().notNull().default({}),
+    reviewerRule: campaignReviewerRule('reviewer_rule').notNull().default('manager'),
+    /** The named reviewer when the rule is `person`. */
+    reviewerPersonId: uuid('reviewer_person_id').references(() => people.id, { onDelete: 'restrict' }),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    /** How often a reviewer with undecided items is reminded. */
+    reminderEverySeconds: integer('reminder_every_seconds').notNull(),
+    /** How long a reviewer may hold undecided items before they go up to the reviewer's manager. */
+    escalateAfterSeconds: integer('escalate_after_seconds').notNull(),
+    defaultAction: campaignDefaultAction('default_action').notNull(),
+    /** Whether a reviewer may change a decision before the campaign closes. */
+    allowChanges: boolean('allow_changes').notNull().default(false),
+    /** The period a scheduled run covers (`2026-Q4`); unique, so a retried run never makes a second one. */
+    periodKey: text('period_key'),
+    /** Filled once the snapshot is complete; null while launching. */
+    populationCount: integer('population_count'),
+    populationSha256: text('population_sha256'),
+    launchedById: uuid('launched_by_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    launchedAt: timestamp('launched_at', { withTimezone: true }).notNull().defaultNow(),
+    signedOffById: uuid('signed_off_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    signedOffAt: timestamp('signed_off_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    workflowId: text('workflow_id'),
+    ...timestamps,
+  },
+  (table) => [
+    // NULLs are distinct in a unique index, so only scheduled runs (which carry a period) collide.
+    uniqueIndex('campaigns_period_key_key').on(table.periodKey),
+    index('campaigns_status_idx').on(table.status, table.launchedAt),
+    check(
+      'campaigns_reviewer_person_iff_rule',
+      sql`(${table.reviewerRule} = 'person') = (${table.reviewerPersonId} is not null)`,
+    ),
+    check(
+      'campaigns_durations_positive',
+      sql`${table.reminderEverySeconds} > 0 and ${table.escalateAfterSeconds} > 0`,
+    ),
+    check(
+      'campaigns_population_sha256_hex',
+      sql`${table.populationSha256} is null or ${table.populationSha256} ~ '^[0-9a-f]{64}$'`,
+    ),
+    check(
+      'campaigns_population_complete',
+      sql`(${table.populationCount} is null) = (${table.populationSha256} is null)`,
+    ),
+  ],
+);
+export type Campaign = typeof campaigns.$inferSelect;
+
+/**
+ * One grant under review in one campaign. `reviewer_id` is who must decide now (after delegation
+ * or escalation); `original_reviewer_id` and `assignment_reason` explain the first assignment.
+ */
+export const campaignItems = pgTable(
+  'campaign_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'restrict' }),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => grants.id, { onDelete: 'restrict' }),
+    holderId: uuid('holder_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    entitlementId: uuid('entitlement_id')
+      .notNull()
+      .references(() => entitlements.id, { onDelete: 'restrict' }),
+    reviewerId: uuid('reviewer_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    originalReviewerId: uuid('original_reviewer_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    /** Why this reviewer: `manager`, `self_review:manager_of_manager`, `inactive_reviewer:resource_owner`, ... */
+    assignmentReason: text('assignment_reason').notNull(),
+    decision: campaignDecision('decision'),
+    decidedById: uuid('decided_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    decisionSource: campaignDecisionSource('decision_source'),
+    /** The reviewer who handed this item on, and when. */
+    delegatedFromId: uuid('delegated_from_id').references(() => people.id, { onDelete: 'restrict' }),
+    delegatedAt: timestamp('delegated_at', { withTimezone: true }),
+    /** When the item went up to the overdue reviewer's manager. */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    revocationStatus: campaignRevocationStatus('revocation_status'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Why the revocation failed, in words, for the report. */
+    revocationError: text('revocation_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // A retried snapshot activity inserts the same rows again: this makes it a no-op.
+    uniqueIndex('campaign_items_campaign_grant_key').on(table.campaignId, table.grantId),
+    // A reviewer's items, undecided first, then by id: the Slack review view and reviewer progress.
+    index('campaign_items_reviewer_idx').on(
+      table.campaignId,
+      table.reviewerId,
+      sql`(${table.decision} is not null)`,
+      table.id,
+    ),
+    // What is still open, paged by id: reminders, escalation and the default action.
+    index('campaign_items_undecided_idx')
+      .on(table.campaignId, table.id)
+      .where(sql`${table.decision} is null`),
+    // Denied grants whose removal is not finished, paged by id.
+    index('campaign_items_revocation_idx')
+      .on(table.campaignId, table.id)
+      .where(sql`${table.revocationStatus} = 'pending'`),
+    check(
+      'campaign_items_decision_complete',
+      sql`(${table.decision} is null) = (${table.decidedAt} is null) and (${table.decision} is null) = (${table.decisionSource} is null)`,
+    ),
+    check(
+      'campaign_items_revocation_only_when_revoked',
+      sql`${table.revocationStatus} is null or ${table.decision} = 'revoke'`,
+    ),
+  ],
+);
+export type CampaignItem = typeof campaignItems.$inferSelect;
 
 /** Raw bytes (hashes); drizzle has no built-in bytea. */
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });

@@ -4,9 +4,11 @@
 
 /** What happened, from the reader's point of view. */
 export type NotificationKind =
+  | 'request_submitted'
   | 'approval_needed'
   | 'approval_reminder'
   | 'approval_escalated'
+  | 'approval_recorded'
   | 'request_decided'
   | 'request_cancelled'
   | 'request_expired'

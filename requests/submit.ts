@@ -37,9 +37,22 @@ export type SubmitRequestInput = {
   source: { service: string; ip?: string; user_agent?: string };
 };
 
-/** Validates, records and starts a request; returns its id. */
-export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequestInput): Promise<string> {
-  const found = await getEntitlement(deps.db, input.resourceKey, input.entitlementKey);
+/** What passed the checks: the entitlement and the policy context the workflow starts from. */
+export type CheckedRequest = {
+  found: NonNullable<Awaited<ReturnType<typeof getEntitlement>>>;
+  context: Awaited<ReturnType<typeof loadRequestContext>>;
+};
+
+/**
+ * Refuses a request that cannot be filed (unknown or retired entitlement, duration or reason the
+ * policy forbids, access already held), naming the field; changes nothing. Slack runs it before
+ * acknowledging a modal, so the errors appear in the modal.
+ */
+export async function checkAccessRequest(
+  db: SubmitDeps['db'],
+  input: Omit<SubmitRequestInput, 'submittedBy' | 'source'>,
+): Promise<CheckedRequest> {
+  const found = await getEntitlement(db, input.resourceKey, input.entitlementKey);
   const ref = `${input.resourceKey}/${input.entitlementKey}`;
   if (!found) throw new NotFoundError('entitlement', ref);
   if (found.entitlement.status !== 'active' || found.resource.status !== 'active') {
@@ -47,7 +60,7 @@ export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequest
       fields: [{ field: 'body.entitlement', message: 'is retired' }],
     });
   }
-  const context = await loadRequestContext(deps.db, {
+  const context = await loadRequestContext(db, {
     requesterId: input.requester.id,
     entitlementId: found.entitlement.id,
   });
@@ -70,7 +83,13 @@ export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequest
       entitlement: ref,
     });
   }
+  return { found, context };
+}
 
+/** Validates, records and starts a request; returns its id. */
+export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequestInput): Promise<string> {
+  const { found, context } = await checkAccessRequest(deps.db, input);
+  const ref = `${input.resourceKey}/${input.entitlementKey}`;
   const requestId = randomUUID();
   const onBehalf = input.submittedBy.email !== input.requester.email;
   await deps.db.transaction(async (tx) => {

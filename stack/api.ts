@@ -1,4 +1,6 @@
 import { buildServer } from '../api/server.js';
+import { createSlackApp } from '../api/slack/app.js';
+import { slackSettings } from '../api/slack/client.js';
 import { loadLedgerKeys } from '../audit/keys.js';
 import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
@@ -7,8 +9,8 @@ import { connectDatabase } from '../db/client.js';
 import { connectClient } from '../temporal/connection.js';
 import { auditExportDir } from './worker.js';
 
-/** A listening API server. */
-export type RunningApi = { url: string; close(): Promise<void> };
+/** A listening API server; `slack` says whether Slack is on, and how. */
+export type RunningApi = { url: string; slack: string; close(): Promise<void> };
 
 /** Connects to PostgreSQL (runtime role) and Temporal, then listens on HOST:PORT. */
 export async function startApi(
@@ -18,20 +20,21 @@ export async function startApi(
 ): Promise<RunningApi> {
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-api' });
   const temporal = await connectClient({ ...config, address: endpoints.temporalAddress });
-  const app = await buildServer(
-    {
-      config,
-      db: database.db,
-      sql: database.sql,
-      temporal,
-      ledger: { verifiers: loadLedgerKeys(config, log).verifiers, exportDir: auditExportDir(config) },
-    },
-    log.child({ component: 'api' }),
-  );
+  const deps = {
+    config,
+    db: database.db,
+    sql: database.sql,
+    temporal,
+    ledger: { verifiers: loadLedgerKeys(config, log).verifiers, exportDir: auditExportDir(config) },
+  };
+  const settings = slackSettings(config);
+  const slack = settings ? createSlackApp(deps, settings, log) : undefined;
+  const app = await buildServer(deps, log.child({ component: 'api' }), slack ? { slack } : {});
   try {
     await app.listen({ port: config.PORT, host: config.HOST });
+    await slack?.start();
   } catch (error) {
-    await Promise.allSettled([app.close(), database.close(), temporal.connection.close()]);
+    await Promise.allSettled([slack?.stop(), app.close(), database.close(), temporal.connection.close()]);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(
         'port_in_use',
@@ -41,9 +44,18 @@ export async function startApi(
     }
     throw error;
   }
+  const slackStatus =
+    slack?.mode === 'socket'
+      ? 'on: Socket Mode'
+      : slack
+        ? 'on: events over HTTP at /slack/events'
+        : 'off: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode)';
+  log.info(`Slack is ${slackStatus}`);
   return {
     url: `http://${config.HOST}:${config.PORT}`,
+    slack: slackStatus,
     async close() {
+      await slack?.stop();
       await app.close();
       await Promise.allSettled([database.close(), temporal.connection.close()]);
     },

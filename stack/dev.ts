@@ -84,7 +84,7 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
       temporalUiUrl: temporal.uiUrl,
       apiUrl: api.url,
     });
-    printBanner({ apiUrl: api.url, temporal, token, dataDir: config.dataDir });
+    printBanner({ apiUrl: api.url, slack: api.slack, temporal, token, dataDir: config.dataDir });
     // Resolves when a signal stopped the worker, rejects if the worker failed on its own.
     await worker.done;
     stopping ??= stopAll();
@@ -125,6 +125,7 @@ async function seedOnFirstRun(
 
 function printBanner(info: {
   apiUrl: string;
+  slack: string;
   temporal: { address: string; uiUrl: string | undefined };
   token: { token: string; email: string } | undefined;
   dataDir: string;
@@ -135,6 +136,7 @@ function printBanner(info: {
     `  API          ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/api/v1/openapi.json)`,
     `  Temporal     ${info.temporal.address}${info.temporal.uiUrl ? `   UI: ${info.temporal.uiUrl}` : ''}`,
     `  Data         ${info.dataDir}`,
+    `  Slack        ${info.slack}`,
   ];
   if (info.token) {
     lines.push(

@@ -1,11 +1,16 @@
 import path from 'node:path';
+import { createAlertPoster } from '../api/slack/alerts.js';
+import { createSlackClient, slackSettings } from '../api/slack/client.js';
+import { createSlackDirectory } from '../api/slack/identity.js';
+import { createSlackNotifier } from '../api/slack/notifier.js';
 import { loadLedgerKeys } from '../audit/keys.js';
 import { startSequencer } from '../audit/sequencer-loop.js';
 import { createConnectors } from '../connectors/index.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
-import { connectDatabase } from '../db/client.js';
+import { connectDatabase, type Database } from '../db/client.js';
 import { createLogNotifier } from '../notifications/log.js';
+import type { Notifier } from '../notifications/port.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureCheckpointSchedule } from '../temporal/schedules.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
@@ -17,6 +22,20 @@ export type RunningWorker = { done: Promise<void>; stop(): Promise<void> };
 /** Where exported checkpoints go: GRANTFLOW_AUDIT_EXPORT_DIR, else `<data dir>/audit-checkpoints`. */
 export function auditExportDir(config: Config): string {
   return config.GRANTFLOW_AUDIT_EXPORT_DIR ?? path.join(config.dataDir, 'audit-checkpoints');
+}
+
+/** Slack DMs when Slack is configured, else the log. */
+function createNotifier(config: Config, db: Database, log: Logger): Notifier {
+  const settings = slackSettings(config);
+  if (!settings) return createLogNotifier(log);
+  const client = createSlackClient(settings, log);
+  return createSlackNotifier({
+    db,
+    client,
+    directory: createSlackDirectory(db, client, log),
+    alert: createAlertPoster(client, settings.alertChannel, log),
+    log,
+  });
 }
 
 /**
@@ -45,7 +64,7 @@ export async function startWorker(
       ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
       // Target URLs and secrets are named by the catalog and read from the environment per call.
       connectors,
-      notifier: createLogNotifier(workerLog.child({ component: 'notifications' })),
+      notifier: createNotifier(config, database.db, workerLog.child({ component: 'notifications' })),
     },
   });
   const client = await connectClient({ ...config, address: endpoints.temporalAddress });

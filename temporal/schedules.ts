@@ -15,9 +15,9 @@ export async function ensureCheckpointSchedule(
     type: 'startWorkflow' as const,
     workflowType: 'auditCheckpoint',
     taskQueue: options.taskQueue,
-    workflowExecutionTimeout: '10 minutes',
+    workflowExecutionTimeout: '10 minutes' as const,
   };
-  const spec = { intervals: [{ every: `${options.everySeconds}s` }] };
+  const spec = { intervals: [{ every: options.everySeconds * 1000 }] };
   try {
     await client.schedule.create({
       scheduleId: AUDIT_CHECKPOINT_SCHEDULE_ID,

@@ -70,6 +70,14 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessRe
       : []),
   ]);
 
+  await notify(run, {
+    kind: 'request_submitted',
+    to: [input.requester.email],
+    text: `Your request for ${input.resource.name} / ${input.entitlement.name} ${
+      decision.outcome === 'auto_approve' ? 'was approved by policy' : 'is waiting for approval'
+    }`,
+  });
+
   if (decision.outcome === 'approval_required') {
     const outcome = await approveAllSteps(run, decision, startedAt);
     if (outcome !== 'approved') return run.state;
@@ -83,7 +91,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessRe
   if (provisioned === 'refused') {
     await finish(run, 'denied', `the resource owner refused to fulfil it`, {
       event_type: 'access.request.denied',
-      actor: personActor(run.fulfilment?.by ?? input.resource.owner),
+      actor: personActor(run.fulfilment?.by ?? input.resource.owner, undefined, run.fulfilment?.slackId),
     });
     return run.state;
   }
@@ -117,7 +125,7 @@ async function approveAllSteps(
         `denied by ${denial.approver}${denial.comment ? `: ${denial.comment}` : ''}`,
         {
           event_type: 'access.request.denied',
-          actor: personActor(denial.approver, denial.actedBy),
+          actor: personActor(denial.approver, denial.actedBy, denial.slackId),
         },
       );
     } else {

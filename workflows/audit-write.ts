@@ -26,9 +26,10 @@ export function auditWrite(name: string, draft: WorkflowAuditDraft): AuditWrite 
 /** The worker itself as an actor, for transitions nobody clicked (timers, provisioning). */
 export const WORKFLOW_ACTOR = { type: 'system', id: 'grantflow-worker' } as const;
 
-/** A person as an actor; `actedBy` is an admin acting for them. */
-export function personActor(email: string, actedBy?: string): AuditEventInput['actor'] {
+/** A person as an actor; `actedBy` is an admin acting for them; `slackId` when they clicked in Slack. */
+export function personActor(email: string, actedBy?: string, slackId?: string): AuditEventInput['actor'] {
+  const slack = slackId ? { slack_id: slackId } : {};
   return actedBy
-    ? { type: 'person', id: actedBy, email: actedBy, on_behalf_of: email }
-    : { type: 'person', id: email, email };
+    ? { type: 'person', id: actedBy, email: actedBy, on_behalf_of: email, ...slack }
+    : { type: 'person', id: email, email, ...slack };
 }

@@ -63,7 +63,7 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
         audit: [
           audit(`extended:${extensions}`, {
             event_type: 'access.grant.extended',
-            actor: personActor(request.by),
+            actor: personActor(request.by, undefined, request.slackId),
             action: 'extend',
             result: 'success',
             ...(request.reason ? { reason: request.reason } : {}),
@@ -179,7 +179,7 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
       audit: [
         audit(how.kind, {
           event_type: eventType,
-          actor: how.actor ? personActor(how.actor.by) : WORKFLOW_ACTOR,
+          actor: how.actor ? personActor(how.actor.by, undefined, how.actor.slackId) : WORKFLOW_ACTOR,
           action: how.kind === 'expired' ? 'expire' : how.kind === 'released' ? 'release' : 'revoke',
           result: 'success',
           ...(how.actor?.reason ? { reason: how.actor.reason } : {}),

@@ -80,10 +80,12 @@ export type DecisionInput = {
   actedBy?: string;
   /** The Slack action or API call id, for the audit trail. */
   via?: string;
+  /** The approver's Slack user id when they clicked in Slack. */
+  slackId?: string;
 };
 
 /** Who is acting on a request or grant, and whether the API vouched that they are an admin. */
-export type ActorInput = { by: string; asAdmin?: boolean; reason?: string };
+export type ActorInput = { by: string; asAdmin?: boolean; reason?: string; slackId?: string };
 
 /** Approve or deny the current step; refused (by the validator) for anyone not eligible now. */
 export const decideUpdate = defineUpdate<AccessRequestState, [DecisionInput]>('decide');

@@ -35,6 +35,16 @@ export async function awaitStep(
     const settled = () => run.state.decisions.length > run.decisionsSeen || !!run.denial || !!run.cancel;
     if (next === undefined) await condition(settled);
     else if (next > Date.now()) await condition(settled, next - Date.now());
+    const fresh = run.state.decisions.slice(run.decisionsSeen).filter((d) => d.decision === 'approve');
+    if (fresh.length > 0) {
+      // Everyone on the step hears who approved, and rich clients rewrite their cards in place.
+      // Before `decisionsSeen` moves: the decide update answers once the flow has moved on.
+      await notify(run, {
+        kind: 'approval_recorded',
+        to: step.eligible,
+        text: `${fresh.map((d) => d.approver).join(', ')} approved: ${describeRequest(run)}`,
+      });
+    }
     run.decisionsSeen = run.state.decisions.length;
     if (run.cancel) return 'cancelled';
     if (run.denial) return 'denied';
@@ -60,6 +70,13 @@ export async function awaitStep(
         to: added,
         text: `Escalated to you: ${describeRequest(run)}`,
         actions: ['approve', 'deny'],
+      });
+      await notify(run, {
+        kind: 'approval_escalated',
+        to: [run.input.requester.email],
+        text: `Your request for ${run.input.resource.name} / ${run.input.entitlement.name} was escalated to ${
+          planned?.escalation.label ?? added.join(', ')
+        }`,
       });
     }
     if (!step.reminded && remindAfter !== undefined && now >= stepStartedAt + remindAfter * 1000) {

@@ -30,7 +30,7 @@ export type RequestRun = {
   /** Set by the cancel update; the main flow acts on it at its next wait. */
   cancel?: ActorInput;
   /** Set by a deny decision. */
-  denial?: { approver: string; actedBy?: string; comment?: string };
+  denial?: { approver: string; actedBy?: string; comment?: string; slackId?: string };
   /** How many decisions the main flow has looked at; update handlers wait for theirs. */
   decisionsSeen: number;
   /** `step:approver` of decisions being recorded right now. */

@@ -71,7 +71,7 @@ export function registerRequestHandlers(run: RequestRun): void {
         ...(input.comment ? { comment: input.comment } : {}),
         audit: requestAudit(run, `step:${stepIndex}:${input.decision}:${input.approver}`, {
           event_type: input.decision === 'approve' ? 'access.request.approved' : 'access.request.denied',
-          actor: personActor(input.approver, input.actedBy),
+          actor: personActor(input.approver, input.actedBy, input.slackId),
           action: input.decision,
           result: input.decision === 'approve' ? 'success' : 'denied',
           ...(input.comment ? { reason: input.comment } : {}),
@@ -92,7 +92,13 @@ export function registerRequestHandlers(run: RequestRun): void {
         ...(input.actedBy ? { actedBy: input.actedBy } : {}),
       });
       if (input.decision === 'approve') step?.approvedBy.push(input.approver);
-      else run.denial = { approver: input.approver, actedBy: input.actedBy, comment: input.comment };
+      else
+        run.denial = {
+          approver: input.approver,
+          actedBy: input.actedBy,
+          comment: input.comment,
+          slackId: input.slackId,
+        };
       const seen = run.state.decisions.length;
       // Answer with the state after the main flow has taken this decision in (next step, denial, ...).
       await condition(

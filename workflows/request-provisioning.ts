@@ -115,7 +115,7 @@ async function fulfilByHand(run: RequestRun): Promise<ProvisionOutcome> {
   if (!fulfilment) return 'cancelled';
   await recordEvent(run, 'fulfilment:completed', {
     event_type: 'access.fulfilment.completed',
-    actor: personActor(fulfilment.by),
+    actor: personActor(fulfilment.by, undefined, fulfilment.slackId),
     action: fulfilment.outcome === 'done' ? 'fulfil' : 'refuse_fulfilment',
     result: fulfilment.outcome === 'done' ? 'success' : 'denied',
     ...(fulfilment.reason ? { reason: fulfilment.reason } : {}),

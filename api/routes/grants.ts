@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotAllowedError, NotFoundError } from '../../core/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { type GrantView, getGrant, listGrants } from '../../db/queries/grants.js';
 import { grantStatus } from '../../db/schema.js';
-import { evaluatePolicy } from '../../policy/evaluate.js';
-import { loadRequestContext } from '../../requests/policy-input.js';
+import { extendGrant } from '../../requests/extend.js';
+import { sendUpdate } from '../../temporal/updates.js';
 import { grantWorkflowId } from '../../workflows/ids.js';
 import {
-  extendUpdate,
   fulfilRemovalUpdate,
   type GrantState,
   releaseUpdate,
@@ -17,7 +16,6 @@ import {
 import { actorInput } from '../actor.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { sendUpdate } from '../workflow-updates.js';
 
 const idParams = z.object({ id: z.uuid() });
 const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
@@ -129,26 +127,8 @@ export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const principal = principalOf(request);
         const grant = await readable(request, request.params.id);
-        if (principal.role !== 'admin') {
-          // An extension is more access: it goes through the policy again.
-          const context = await loadRequestContext(deps.db, {
-            requesterId: grant.personId,
-            entitlementId: grant.entitlementId,
-          });
-          const decision = evaluatePolicy(context.policyInput);
-          if (decision.outcome !== 'auto_approve') {
-            throw new NotAllowedError(
-              `policy "${decision.policy.key}" needs approval for this entitlement: file a new request to keep it longer`,
-            );
-          }
-        }
-        const state = await sendUpdate(
-          deps.temporal,
-          grantWorkflowId(grant.id),
-          extendUpdate,
-          { ...actorInput(principal, request.body.reason), seconds: request.body.seconds },
-          'grant',
-        );
+        const actor = actorInput(principal, request.body.reason);
+        const state = await extendGrant(deps, grant, actor, request.body.seconds);
         return toState(state);
       },
     );

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/intake.js';
 import { NotAllowedError, NotFoundError } from '../../core/errors.js';
 import {
   type AccessRequestView,
@@ -14,20 +13,20 @@ import { getPersonByEmail } from '../../db/queries/people.js';
 import { requestStatus } from '../../db/schema.js';
 import { explainPlan } from '../../policy/explain.js';
 import type { PolicyDecision } from '../../policy/types.js';
+import { decideRequest } from '../../requests/decide.js';
 import { submitAccessRequest } from '../../requests/submit.js';
+import { sendUpdate } from '../../temporal/updates.js';
 import { accessRequestWorkflowId } from '../../workflows/ids.js';
 import {
   type AccessRequestState,
   cancelUpdate,
-  decideUpdate,
   fulfilUpdate,
   requestStateQuery,
   retryProvisioningUpdate,
 } from '../../workflows/messages.js';
 import { actorInput, actorOf, sourceOf } from '../actor.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
-import type { ApiDeps } from '../deps.js';
-import { refusalOf, sendUpdate } from '../workflow-updates.js';
+import { type ApiDeps, submitDepsOf } from '../deps.js';
 
 const email = z.email().transform((value) => value.toLowerCase());
 const idParams = z.object({ id: z.uuid() });
@@ -154,28 +153,15 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           if (!person) throw new NotFoundError('person', body.onBehalfOf);
           requester = { id: person.id, email: person.email, name: person.name };
         }
-        const id = await submitAccessRequest(
-          {
-            db: deps.db,
-            temporal: deps.temporal,
-            taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-            provisioningRetry: {
-              maximumAttempts: deps.config.GRANTFLOW_PROVISION_ATTEMPTS,
-              initialIntervalMs: deps.config.GRANTFLOW_PROVISION_RETRY_MS,
-              maximumIntervalMs: deps.config.GRANTFLOW_PROVISION_RETRY_MAX_MS,
-              attemptTimeoutMs: deps.config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
-            },
-          },
-          {
-            requester,
-            submittedBy,
-            resourceKey: body.resource,
-            entitlementKey: body.entitlement,
-            durationSeconds: body.durationSeconds,
-            ...(body.reason ? { reason: body.reason } : {}),
-            source: { service: 'grantflow-api', ...sourceOf(request) },
-          },
-        );
+        const id = await submitAccessRequest(submitDepsOf(deps), {
+          requester,
+          submittedBy,
+          resourceKey: body.resource,
+          entitlementKey: body.entitlement,
+          durationSeconds: body.durationSeconds,
+          ...(body.reason ? { reason: body.reason } : {}),
+          source: { service: 'grantflow-api', ...sourceOf(request) },
+        });
         const created = await getAccessRequest(deps.db, id);
         if (!created) throw new NotFoundError('request', id);
         return reply.status(201).send(toBody(created));
@@ -280,50 +266,23 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request) => {
         const principal = principalOf(request);
         const { decision, comment, onBehalfOf } = request.body;
-        const found = await getAccessRequest(deps.db, request.params.id);
-        if (!found) throw new NotFoundError('request', request.params.id);
         if (onBehalfOf && principal.role !== 'admin') {
           throw new NotAllowedError('only admins may record a decision on behalf of an approver');
         }
-        const actingFor = onBehalfOf && onBehalfOf !== principal.email;
-        const input = {
-          approver: actingFor ? onBehalfOf : principal.email,
-          decision,
-          ...(comment ? { comment } : {}),
-          ...(actingFor ? { actedBy: principal.email } : {}),
-          via: `api:${request.id}`,
-        };
-        try {
-          const state = await deps.temporal.workflow
-            .getHandle(accessRequestWorkflowId(found.id))
-            .executeUpdate(decideUpdate, { args: [input] });
-          return toState(state);
-        } catch (error) {
-          const refused = refusalOf(error, 'request');
-          if (!refused) throw error;
-          // A refused update leaves no workflow history: the refusal is recorded here.
-          await recordAudit(
-            deps.db,
-            {
-              event_type: 'access.decision.refused',
-              actor: {
-                ...actorOf(principal),
-                ...(actingFor && onBehalfOf ? { on_behalf_of: onBehalfOf } : {}),
-              },
-              target: {
-                type: 'entitlement',
-                id: `${found.resourceKey}/${found.entitlementKey}`,
-                name: found.entitlementName,
-              },
-              action: decision,
-              result: 'denied',
-              reason: refused.message,
-              correlation: { request_id: found.id, workflow_id: accessRequestWorkflowId(found.id) },
-            },
-            { source: { service: 'grantflow-api', ...sourceOf(request) } },
-          );
-          throw refused;
-        }
+        const actingFor = onBehalfOf && onBehalfOf !== principal.email ? onBehalfOf : undefined;
+        const state = await decideRequest(deps, {
+          requestId: request.params.id,
+          decision: {
+            approver: actingFor ?? principal.email,
+            decision,
+            ...(comment ? { comment } : {}),
+            ...(actingFor ? { actedBy: principal.email } : {}),
+            via: `api:${request.id}`,
+          },
+          actor: { ...actorOf(principal), ...(actingFor ? { on_behalf_of: actingFor } : {}) },
+          source: { service: 'grantflow-api', ...sourceOf(request) },
+        });
+        return toState(state);
       },
     );
 

@@ -1,7 +1,14 @@
 import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
-import { type AccessRequest, accessRequests, entitlements, people, resources } from '../schema.js';
+import {
+  type AccessRequest,
+  accessRequests,
+  type Entitlement,
+  entitlements,
+  people,
+  resources,
+} from '../schema.js';
 
 /** Columns a new request row needs. */
 export type NewAccessRequest = typeof accessRequests.$inferInsert;
@@ -14,10 +21,13 @@ export type AccessRequestPatch = Partial<
 export type AccessRequestView = AccessRequest & {
   requesterEmail: string;
   requesterName: string;
+  requesterSlackUserId: string | null;
   submittedByEmail: string;
   resourceKey: string;
+  resourceName: string;
   entitlementKey: string;
   entitlementName: string;
+  risk: Entitlement['riskLevel'];
 };
 
 /** Statuses of a request that is still running. */
@@ -56,10 +66,13 @@ function selectViews(db: Executor) {
       request: accessRequests,
       requesterEmail: people.email,
       requesterName: people.name,
+      requesterSlackUserId: people.slackUserId,
       submittedByEmail: submitter.email,
       resourceKey: resources.key,
+      resourceName: resources.name,
       entitlementKey: entitlements.key,
       entitlementName: entitlements.name,
+      risk: entitlements.riskLevel,
     })
     .from(accessRequests)
     .innerJoin(people, eq(people.id, accessRequests.requesterId))
@@ -115,4 +128,25 @@ export async function listOpenRequestedEntitlements(db: Executor, personId: stri
       ),
     );
   return rows.map((row) => row.key);
+}
+
+/**
+ * Requests waiting for approval whose plan names `email` as an approver of some step or as an
+ * escalation approver: candidates only, the workflow's live state says who may decide now.
+ */
+export async function listRequestsNamingApprover(
+  db: Executor,
+  email: string,
+  limit: number,
+): Promise<AccessRequestView[]> {
+  const rows = await selectViews(db)
+    .where(
+      and(
+        eq(accessRequests.status, 'pending_approval'),
+        sql`jsonb_path_exists(${accessRequests.plan}, '$.steps[*] ? (@.eligible[*] == $e || @.escalation.approvers[*] == $e)', jsonb_build_object('e', ${email}::text))`,
+      ),
+    )
+    .orderBy(desc(accessRequests.createdAt))
+    .limit(limit);
+  return rows.map(toView);
 }

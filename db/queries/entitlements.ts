@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Entitlement, entitlements, type Resource, resources } from '../schema.js';
 
@@ -69,4 +69,45 @@ export async function updateEntitlement(db: Executor, id: string, patch: Entitle
     .update(entitlements)
     .set({ ...patch, updatedAt: sql`now()` })
     .where(eq(entitlements.id, id));
+}
+
+/** Requestable entitlements whose resource or entitlement key or name contains `text`, by name. */
+export async function searchEntitlements(
+  db: Executor,
+  text: string,
+  limit: number,
+): Promise<
+  {
+    resourceKey: string;
+    resourceName: string;
+    entitlementKey: string;
+    entitlementName: string;
+    risk: Entitlement['riskLevel'];
+  }[]
+> {
+  const pattern = `%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .select({
+      resourceKey: resources.key,
+      resourceName: resources.name,
+      entitlementKey: entitlements.key,
+      entitlementName: entitlements.name,
+      risk: entitlements.riskLevel,
+    })
+    .from(entitlements)
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .where(
+      and(
+        eq(entitlements.status, 'active'),
+        eq(resources.status, 'active'),
+        or(
+          ilike(resources.key, pattern),
+          ilike(resources.name, pattern),
+          ilike(entitlements.key, pattern),
+          ilike(entitlements.name, pattern),
+        ),
+      ),
+    )
+    .orderBy(asc(resources.name), asc(entitlements.name))
+    .limit(limit);
 }

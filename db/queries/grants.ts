@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { entitlements, type Grant, grants, people, resources } from '../schema.js';
+import { type Entitlement, entitlements, type Grant, grants, people, resources } from '../schema.js';
 
 /** Columns a new grant row needs. */
 export type NewGrant = typeof grants.$inferInsert;
@@ -14,8 +14,10 @@ export type GrantView = Grant & {
   holderEmail: string;
   holderName: string;
   resourceKey: string;
+  resourceName: string;
   entitlementKey: string;
   entitlementName: string;
+  risk: Entitlement['riskLevel'];
 };
 
 /** Records a grant once: a retried activity finds it there and changes nothing. */
@@ -38,8 +40,10 @@ function selectViews(db: Executor) {
       holderEmail: people.email,
       holderName: people.name,
       resourceKey: resources.key,
+      resourceName: resources.name,
       entitlementKey: entitlements.key,
       entitlementName: entitlements.name,
+      risk: entitlements.riskLevel,
     })
     .from(grants)
     .innerJoin(people, eq(people.id, grants.personId))

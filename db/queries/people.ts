@@ -55,6 +55,20 @@ export async function getPersonByEmail(db: Executor, email: string): Promise<Per
   return row;
 }
 
+/** The people with these emails (lower-cased, as stored); unknown emails are left out. */
+export async function getPeopleByEmails(db: Executor, emails: string[]): Promise<Person[]> {
+  if (emails.length === 0) return [];
+  return db
+    .select()
+    .from(people)
+    .where(
+      inArray(
+        people.email,
+        emails.map((email) => email.trim().toLowerCase()),
+      ),
+    );
+}
+
 /** The person behind a Slack user id, for Slack handlers. */
 export async function getPersonBySlackUserId(db: Executor, slackUserId: string): Promise<Person | undefined> {
   const [row] = await db.select().from(people).where(eq(people.slackUserId, slackUserId));

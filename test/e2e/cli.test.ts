@@ -142,17 +142,28 @@ describe('the grantflow command', () => {
     );
   });
 
-  it('runs dev against given services: ready, then stops cleanly on SIGTERM', async () => {
+  it('runs dev against given services without Slack: ready, says Slack is off, stops cleanly on SIGTERM', async () => {
     const port = await findFreePort();
     const child: ChildProcess = spawn(process.execPath, [bin, 'dev', '--no-seed'], {
       cwd: root,
-      env: { ...env, PORT: String(port) },
-      stdio: 'ignore',
+      env: { ...env, PORT: String(port), SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
     });
     try {
       await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
         timeoutMs: 45_000,
         intervalMs: 300,
+      });
+      await waitUntil(async () => output.includes('Slack        off: set SLACK_BOT_TOKEN'), {
+        timeoutMs: 5_000,
+        intervalMs: 100,
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

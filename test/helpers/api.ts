@@ -5,6 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { type ApiServer, buildServer } from '../../api/server.js';
+import { createSlackApp } from '../../api/slack/app.js';
+import type { SlackSettings } from '../../api/slack/client.js';
 import type { LedgerKeys } from '../../audit/keys.js';
 import type { Database } from '../../db/client.js';
 import { type ApiRole, createApiToken } from '../../db/queries/api-tokens.js';
@@ -18,13 +20,15 @@ export type TestApi = {
   temporal: Client;
   /** The keys /audit/verify trusts and where it looks for exported checkpoints. */
   ledger: { keys: LedgerKeys; exportDir: string };
+  /** With `slack`: the API listens on a real port (Slack posts to `${url}/slack/events`). */
+  url?: string;
   close(): Promise<void>;
 };
 
 /** Builds the API exactly as production does; `temporalAddress` overrides the shared server. */
 export async function startTestApi(
   database: TestDatabase,
-  options: { temporalAddress?: string; taskQueue?: string } = {},
+  options: { temporalAddress?: string; taskQueue?: string; slack?: SlackSettings } = {},
 ): Promise<TestApi> {
   const ledger = { keys: testLedgerKeys(), exportDir: mkdtempSync(path.join(os.tmpdir(), 'grantflow-api-')) };
   const services = inject('services');
@@ -34,28 +38,30 @@ export async function startTestApi(
     connectTimeout: '1s',
   });
   const temporal = new Client({ connection, namespace: services.temporalNamespace });
-  const app = await buildServer(
-    {
-      config: {
-        TEMPORAL_NAMESPACE: services.temporalNamespace,
-        TEMPORAL_TASK_QUEUE: options.taskQueue ?? 'unused',
-        GRANTFLOW_PROVISION_ATTEMPTS: 3,
-        GRANTFLOW_PROVISION_RETRY_MS: 200,
-        GRANTFLOW_PROVISION_RETRY_MAX_MS: 1_000,
-        GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
-      },
-      db: database.runtime.db,
-      sql: database.runtime.sql,
-      temporal,
-      ledger: { verifiers: ledger.keys.verifiers, exportDir: ledger.exportDir },
+  const deps = {
+    config: {
+      TEMPORAL_NAMESPACE: services.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: options.taskQueue ?? 'unused',
+      GRANTFLOW_PROVISION_ATTEMPTS: 3,
+      GRANTFLOW_PROVISION_RETRY_MS: 200,
+      GRANTFLOW_PROVISION_RETRY_MAX_MS: 1_000,
+      GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
     },
-    pino({ level: 'silent' }),
-  );
+    db: database.runtime.db,
+    sql: database.runtime.sql,
+    temporal,
+    ledger: { verifiers: ledger.keys.verifiers, exportDir: ledger.exportDir },
+  };
+  const log = pino({ level: 'silent' });
+  const slack = options.slack ? createSlackApp(deps, options.slack, log) : undefined;
+  const app = await buildServer(deps, log, slack ? { slack } : {});
   await app.ready();
+  const url = slack ? await app.listen({ port: 0, host: '127.0.0.1' }) : undefined;
   return {
     app,
     temporal,
     ledger,
+    ...(url ? { url } : {}),
     async close() {
       await app.close();
       rmSync(ledger.exportDir, { recursive: true, force: true });

@@ -9,11 +9,16 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import postgres from 'postgres';
 import { inject } from 'vitest';
+import { createAlertPoster } from '../../api/slack/alerts.js';
+import { createSlackClient, type SlackSettings } from '../../api/slack/client.js';
+import { createSlackDirectory } from '../../api/slack/identity.js';
+import { createSlackNotifier } from '../../api/slack/notifier.js';
 import { createConnectors } from '../../connectors/index.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
+import type { Notifier } from '../../notifications/port.js';
 import { createRecordingNotifier, type RecordingNotifier } from '../../notifications/recording.js';
 import { connectWorker } from '../../temporal/connection.js';
 import { installTemporalRuntime } from '../../worker/runtime.js';
@@ -57,9 +62,11 @@ function directoryYaml(
   roles: Record<string, string>,
   env: { db: string; hook: string; secret: string },
   webhookPort: number,
+  slackIds: Partial<Cast>,
 ) {
   const person = (key: keyof Cast, name: string, manager?: keyof Cast) =>
-    `  - email: ${cast[key]}\n    name: ${name}\n${manager ? `    manager: ${cast[manager]}\n` : ''}`;
+    `  - email: ${cast[key]}\n    name: ${name}\n${manager ? `    manager: ${cast[manager]}\n` : ''}` +
+    (slackIds[key] ? `    slackUserId: ${slackIds[key]}\n` : '');
   const entitlement = (key: string, risk: string, policy: string, role = true) =>
     `      - key: ${key}\n        name: ${key}\n        risk: ${risk}\n        maxDuration: 8h\n        policy: ${policy}\n` +
     (role ? `        target: { role: ${roles[key]} }\n` : '');
@@ -122,10 +129,26 @@ separationOfDuties:
 `;
 }
 
+function slackNotifierFor(database: TestDatabase, settings: SlackSettings): Notifier {
+  const log = pino({ level: 'silent' });
+  const client = createSlackClient(settings, log);
+  return createSlackNotifier({
+    db: database.runtime.db,
+    client,
+    directory: createSlackDirectory(database.runtime.db, client, log),
+    alert: createAlertPoster(client, settings.alertChannel, log),
+    log,
+  });
+}
+
 /** Builds the stack on `database`. */
 export async function startRequestStack(
   database: TestDatabase,
-  options: { webhookPort: number },
+  options: {
+    webhookPort: number;
+    /** Slack on: the worker DMs through the Slack notifier, the API serves /slack/events. */
+    slack?: { settings: SlackSettings; directoryIds?: (cast: Cast) => Partial<Cast> };
+  },
 ): Promise<RequestStack> {
   const services = inject('services');
   const suffix = randomBytes(4).toString('hex');
@@ -149,7 +172,13 @@ export async function startRequestStack(
   const webhookSecret = randomBytes(16).toString('hex');
   const connectorEnv = { [env.db]: targetUrl, [env.hook]: webhookSecret };
   const parsed = parseDirectorySource(
-    directoryYaml(cast, roles, { ...env, secret: webhookSecret }, options.webhookPort),
+    directoryYaml(
+      cast,
+      roles,
+      { ...env, secret: webhookSecret },
+      options.webhookPort,
+      options.slack?.directoryIds?.(cast) ?? {},
+    ),
     'requests.yaml',
   );
   await importDirectory(database.runtime.db, parsed, { actor: 'test' });
@@ -164,6 +193,17 @@ export async function startRequestStack(
 
   const taskQueue = `requests-${randomUUID()}`;
   const notifier = createRecordingNotifier();
+  const slack = options.slack?.settings;
+  // With Slack on, notifications go both to Slack and to the recording (tests read either).
+  const slackNotifier = slack ? slackNotifierFor(database, slack) : undefined;
+  const workerNotifier: Notifier = slackNotifier
+    ? {
+        async send(notification) {
+          await slackNotifier.send(notification);
+          await notifier.send(notification);
+        },
+      }
+    : notifier;
   const connectors = createConnectors(connectorEnv);
   const keys = testLedgerKeys();
   const exportDir = mkdtempSync(path.join(os.tmpdir(), 'gf-requests-'));
@@ -187,7 +227,7 @@ export async function startRequestStack(
         log: pino({ level: 'silent' }),
         ledger: { keys, origin: 'test.grantflow/audit', exportDir },
         connectors,
-        notifier,
+        notifier: workerNotifier,
       },
     });
     running = worker.run();
@@ -198,7 +238,7 @@ export async function startRequestStack(
     worker = undefined;
   }
   await startWorker();
-  const api = await startTestApi(database, { taskQueue });
+  const api = await startTestApi(database, { taskQueue, ...(slack ? { slack } : {}) });
 
   return {
     api,

@@ -106,8 +106,11 @@ describe('access requests end to end', () => {
       'access.grant.provisioned',
     ]);
     expect((await notifiedOf(id, 'access_provisioned')).map((n) => n.kind)).toEqual([
+      'request_submitted',
       'approval_needed',
+      'approval_recorded',
       'approval_needed',
+      'approval_recorded',
       'access_provisioned',
     ]);
   });
@@ -214,9 +217,12 @@ describe('access requests end to end', () => {
     expect(approved.statusCode).toBe(200);
     await waitForStatus(id, 'granted');
     expect((await notifiedOf(id, 'access_provisioned')).map((n) => `${n.kind}:${n.to.join(',')}`)).toEqual([
+      `request_submitted:${cast.dev}`,
       `approval_needed:${cast.sec1}`,
       `approval_reminder:${cast.sec1}`,
       `approval_escalated:${cast.owner}`,
+      `approval_escalated:${cast.dev}`,
+      `approval_recorded:${[cast.owner, cast.sec1].sort().join(',')}`,
       `access_provisioned:${cast.dev}`,
     ]);
     expect(await ledgerFor(id)).toEqual([

@@ -58,6 +58,7 @@ describe('audit event catalogue', () => {
       'access.request.escalated',
       'access.request.reminded',
       'access.decision.refused',
+      'access.action.refused',
       'access.grant.provisioned',
       'access.grant.provisioning_failed',
       'access.grant.provisioning_retried',

@@ -5,6 +5,13 @@ import { ConflictError, NotAllowedError, ValidationError } from '../core/errors.
 /** A refused update as the API reports it: 403, 409 or 400 with the workflow's reason. */
 export type UpdateRefused = NotAllowedError | ConflictError | ValidationError;
 
+/** True for an error `sendUpdate` throws when the workflow refused the update. */
+export function isRefusal(error: unknown): error is UpdateRefused {
+  return (
+    error instanceof NotAllowedError || error instanceof ConflictError || error instanceof ValidationError
+  );
+}
+
 /** Turns a refusal from a workflow validator into the API error of its code; other errors pass. */
 export function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -20,16 +27,23 @@ export function refusalOf(error: unknown, what: string): UpdateRefused | undefin
   return undefined;
 }
 
-/** Sends a one-argument update (every grantflow update takes one) and waits for its answer, mapping refusals to API errors. */
+/**
+ * Sends a one-argument update (every grantflow update takes one) and waits for its answer, mapping
+ * refusals to API errors. The same `updateId` twice (a replayed Slack click) runs the update once
+ * and answers both with its result.
+ */
 export async function sendUpdate<Ret, Arg>(
   temporal: Client,
   workflowId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
   what: string,
+  options: { updateId?: string } = {},
 ): Promise<Ret> {
   try {
-    return await temporal.workflow.getHandle(workflowId).executeUpdate(update, { args: [arg] });
+    return await temporal.workflow
+      .getHandle(workflowId)
+      .executeUpdate(update, { args: [arg], ...(options.updateId ? { updateId: options.updateId } : {}) });
   } catch (error) {
     throw refusalOf(error, what) ?? error;
   }

@@ -1,0 +1,75 @@
+// The Slack app: Bolt in the API process. Socket Mode when SLACK_APP_TOKEN is set (no public URL
+// needed); otherwise Bolt's HTTP receiver, mounted in the API server at /slack/events.
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from '../../core/logger.js';
+import { type ApiDeps, submitDepsOf } from '../deps.js';
+import { createAlertPoster } from './alerts.js';
+import { createSlackClient, type SlackSettings, slackLogger } from './client.js';
+import type { SlackContext } from './context.js';
+import { createSlackDirectory } from './identity.js';
+import { registerListeners } from './listeners/index.js';
+
+/** A running Slack app: `http` mode hands requests from the API server to `receiver`. */
+export type SlackApp = {
+  mode: 'socket' | 'http';
+  app: App;
+  /** Set in `http` mode: Bolt's receiver, whose requestListener serves /slack/events. */
+  httpReceiver?: HTTPReceiver;
+  signingSecret?: string;
+  context: SlackContext;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Builds the Bolt app with every listener registered; nothing connects until `start()`. */
+export function createSlackApp(deps: ApiDeps, settings: SlackSettings, log: Logger): SlackApp {
+  const slackLog = log.child({ component: 'slack' });
+  const client = createSlackClient(settings, slackLog);
+  const context: SlackContext = {
+    ...deps,
+    directory: createSlackDirectory(deps.db, client, slackLog),
+    alert: createAlertPoster(client, settings.alertChannel, slackLog),
+    log: slackLog,
+    submit: submitDepsOf(deps),
+  };
+  const logger = slackLogger(slackLog);
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  if (settings.appToken) {
+    receiver = new SocketModeReceiver({ appToken: settings.appToken, logger });
+  } else {
+    if (!settings.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for the HTTP receiver');
+    httpReceiver = new HTTPReceiver({
+      signingSecret: settings.signingSecret,
+      endpoints: '/slack/events',
+      logger,
+    });
+    receiver = httpReceiver;
+  }
+  const app = new App({
+    token: settings.botToken,
+    receiver,
+    logger,
+    // The bot token is checked on first use, so a Slack outage never stops the API from starting.
+    tokenVerificationEnabled: false,
+    ...(settings.apiUrl ? { clientOptions: { slackApiUrl: settings.apiUrl } } : {}),
+  });
+  registerListeners(app, context);
+  app.error(async (error) => {
+    slackLog.error({ err: error }, 'a Slack listener failed');
+  });
+  return {
+    mode: settings.appToken ? 'socket' : 'http',
+    app,
+    ...(httpReceiver ? { httpReceiver } : {}),
+    ...(settings.signingSecret ? { signingSecret: settings.signingSecret } : {}),
+    context,
+    async start() {
+      // The HTTP receiver is served by the API server; only Socket Mode opens its own connection.
+      if (settings.appToken) await app.start();
+    },
+    async stop() {
+      if (settings.appToken) await app.stop();
+    },
+  };
+}

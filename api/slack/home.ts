@@ -1,0 +1,63 @@
+// The App Home of one person: their open requests, their access (with Release), what waits for
+// their approval (with buttons) and, once campaigns exist, their reviews.
+import type { WebClient } from '@slack/web-api';
+import {
+  listAccessRequests,
+  listRequestsNamingApprover,
+  OPEN_REQUEST_STATUSES,
+} from '../../db/queries/access-requests.js';
+import { listGrants } from '../../db/queries/grants.js';
+import type { Person } from '../../db/schema.js';
+import { accessRequestWorkflowId } from '../../workflows/ids.js';
+import { requestStateQuery } from '../../workflows/messages.js';
+import { type HomeModel, homeView } from './blocks.js';
+import { grantCard, requestFacts } from './cards.js';
+import type { SlackContext } from './context.js';
+
+/** More than this per list is cut by the view with "…and N more". */
+const LIST_LIMIT = 25;
+
+/** True when the request's live state lets `email` decide its current step now. */
+async function mayDecideNow(ctx: SlackContext, requestId: string, email: string): Promise<boolean> {
+  const state = await ctx.temporal.workflow
+    .getHandle(accessRequestWorkflowId(requestId))
+    .query(requestStateQuery)
+    .catch(() => undefined);
+  const step = state?.currentStep === undefined ? undefined : state.steps[state.currentStep];
+  return (
+    state?.status === 'pending_approval' &&
+    !!step?.eligible.includes(email) &&
+    !state.decisions.some((d) => d.step === state.currentStep && d.approver === email)
+  );
+}
+
+/** What the person's App Home shows now. */
+export async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> {
+  const [mine, grants, candidates] = await Promise.all([
+    listAccessRequests(ctx.db, {
+      requesterId: person.id,
+      status: [...OPEN_REQUEST_STATUSES],
+      limit: LIST_LIMIT,
+    }),
+    listGrants(ctx.db, { personId: person.id, status: ['active'], limit: LIST_LIMIT }),
+    listRequestsNamingApprover(ctx.db, person.email, LIST_LIMIT),
+  ]);
+  const waiting = [];
+  for (const request of candidates) {
+    if (await mayDecideNow(ctx, request.id, person.email)) waiting.push(request);
+  }
+  return {
+    personName: person.name,
+    openRequests: await Promise.all(mine.map(async (r) => (await requestFacts(ctx.db, r)).card)),
+    activeGrants: grants.map(grantCard),
+    approvalsWaiting: await Promise.all(
+      waiting.map(async (r) => (await requestFacts(ctx.db, r, person.email)).card),
+    ),
+    reviews: [],
+  };
+}
+
+/** Publishes the person's App Home. */
+export async function publishHome(ctx: SlackContext, client: WebClient, person: Person, slackUserId: string) {
+  await client.views.publish({ user_id: slackUserId, view: homeView(await homeModel(ctx, person)) });
+}

@@ -1,0 +1,30 @@
+// The "Can't do" modal submitted: the owner's reason goes to the workflow, which denies the request.
+import type { App } from '@slack/bolt';
+import { BLOCK, VIEW } from '../../blocks.js';
+import { personOf, type SlackContext } from '../../context.js';
+import type { ReasonMetadata } from '../actions/deny.js';
+import { reportFulfilment } from '../actions/fulfil.js';
+import { reasonOf } from './reason.js';
+
+/** Registers the fulfilment refusal modal's submission. */
+export function registerFulfilRefused(app: App, ctx: SlackContext): void {
+  app.view(VIEW.fulfilRefused, async ({ ack, view, body, context, client }) => {
+    const reason = reasonOf(view);
+    if (!reason) return ack({ response_action: 'errors', errors: { [BLOCK.reason]: 'Say why' } });
+    await ack();
+    const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
+    await reportFulfilment(
+      ctx,
+      client,
+      {
+        person: personOf(context),
+        slackId: body.user.id,
+        requestId: metadata.requestId,
+        ...(metadata.channel ? { channel: metadata.channel } : {}),
+        actionId: `slack:${body.user.id}:${view.id}`,
+      },
+      'refused',
+      reason,
+    );
+  });
+}
