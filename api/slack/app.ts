@@ -47,11 +47,12 @@ export function createSlackApp(deps: ApiDeps, settings: SlackSettings, log: Logg
     receiver = httpReceiver;
   }
   const app = new App({
-    token: settings.botToken,
+    // One workspace, one bot token. Authorizing without auth.test means no extra Slack call per
+    // click and no Slack dependency at start; the bot's own user id matters only for message
+    // events, which grantflow does not subscribe to.
+    authorize: async () => ({ botToken: settings.botToken }),
     receiver,
     logger,
-    // The bot token is checked on first use, so a Slack outage never stops the API from starting.
-    tokenVerificationEnabled: false,
     ...(settings.apiUrl ? { clientOptions: { slackApiUrl: settings.apiUrl } } : {}),
   });
   registerListeners(app, context);

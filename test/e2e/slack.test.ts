@@ -277,6 +277,8 @@ describe('the Slack app', () => {
       (e) => (e.event as { event_type: string }).event_type === 'access.grant.released',
     );
     expect(released?.event).toMatchObject({ actor: { slack_id: SLACK_IDS.dev } });
+    // Authorizing needs no Slack round trip per click.
+    expect(fake.callsTo('auth.test')).toEqual([]);
     // The refused clicks were also raised in the alert channel.
     expect(
       fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CALERTS').length,
