@@ -1,9 +1,14 @@
+import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Connectors } from '../connectors/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../db/client.js';
 import type { Notifier } from '../notifications/port.js';
 import { type AuditActivityDeps, createAuditActivities } from './audit.js';
+import { createCampaignNoticeActivities } from './campaign-notices.js';
+import { createCampaignRevocationActivities } from './campaign-revocations.js';
+import { createCampaignScheduleActivities } from './campaign-schedule.js';
+import { createCampaignActivities } from './campaigns.js';
 import { createGrantActivities } from './grants.js';
 import { createNotifyActivities } from './notify.js';
 import { createProvisioningActivities } from './provisioning.js';
@@ -17,6 +22,8 @@ export type ActivityDeps = {
   ledger: AuditActivityDeps['ledger'];
   connectors: Connectors;
   notifier: Notifier;
+  /** Reaches other workflows (a campaign revokes through each grant's lifetime workflow). */
+  temporal?: Client;
 };
 
 /**
@@ -29,6 +36,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createProvisioningActivities(deps),
     ...createGrantActivities(deps),
     ...createNotifyActivities(deps),
+    ...createCampaignActivities(deps),
+    ...createCampaignNoticeActivities(deps),
+    ...createCampaignRevocationActivities(deps),
+    ...createCampaignScheduleActivities(deps),
   };
 }
 

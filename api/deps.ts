@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { NoteVerifier } from '../audit/signed-note.js';
+import type { LaunchDeps } from '../campaigns/launch.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
 import type { SubmitDeps } from '../requests/submit.js';
@@ -36,4 +37,9 @@ export function submitDepsOf(deps: ApiDeps): SubmitDeps {
       attemptTimeoutMs: deps.config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
     },
   };
+}
+
+/** What launching a campaign needs, from the API's dependencies (API, Slack and CLI launch alike). */
+export function launchDepsOf(deps: ApiDeps): LaunchDeps {
+  return { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE };
 }

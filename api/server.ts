@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
@@ -64,6 +65,7 @@ export async function buildServer(
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(requestRoutes(deps), { prefix: '/api/v1' });
   await app.register(grantRoutes(deps), { prefix: '/api/v1' });
+  await app.register(campaignRoutes(deps), { prefix: '/api/v1' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

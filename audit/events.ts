@@ -34,6 +34,8 @@ export const auditEventTypes = {
   'campaign.item.kept': 'A reviewer certified that a grant should stay.',
   'campaign.item.revoked': 'A reviewer decided that a grant should be removed.',
   'campaign.item.delegated': 'A reviewer passed an item to another reviewer.',
+  'campaign.decision.refused':
+    'A review decision was refused: the item was decided already, delegated away, or not theirs.',
   'campaign.reminded': 'Reviewers with open items were reminded.',
   'campaign.escalated': 'Overdue items went to the escalation reviewers.',
   'campaign.default_applied': "The campaign's default action was applied to unanswered items.",

@@ -70,7 +70,8 @@ export function formatExportLine(entry: LedgerEntryView, format: ExportFormat): 
   return `${CSV_COLUMNS.map((column) => csvCell(values[column])).join(',')}\n`;
 }
 
-function csvCell(value: unknown): string {
+/** One CSV cell: quoted when needed, spreadsheet formulas defused. */
+export function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   const text = String(value);
   // Quote what needs it, and defuse spreadsheet formulas an attacker could plant in a reason.

@@ -26,6 +26,8 @@ export type ApiCall = {
   query?: Record<string, string | number | undefined>;
   body?: Record<string, unknown>;
   flags?: FieldFlags;
+  /** Answer with the body as text (a CSV report) instead of parsed JSON. */
+  raw?: boolean;
 };
 
 /** A client bound to one API and token; paths are under `/api/v1`. */
@@ -145,7 +147,7 @@ async function callApi<T>(
   }
   const text = await response.text();
   const parsed = parseJson(text);
-  if (response.ok) return parsed as T;
+  if (response.ok) return (call.raw ? text : parsed) as T;
   throw refusal(target, response, parsed, call.flags ?? {});
 }
 
@@ -194,7 +196,7 @@ function refusal(target: ApiTarget, response: Response, body: unknown, flags: Fi
   const fields = fieldsOf(details);
   if (fields.length > 0) {
     // The API's summary repeats the fields inline; one per line, named as flags, reads better.
-    const headline = message.startsWith('Invalid request: ') ? 'Invalid request:' : message;
+    const headline = /^Invalid \w+: /.test(message) ? message.slice(0, message.indexOf(':') + 1) : message;
     message = [headline, ...fields.map((f) => `  ${flagFor(f.field, flags)}: ${f.message}`)].join('\n');
   }
   if (response.status === 401) message += ` (token from ${target.tokenSource})`;
@@ -210,9 +212,11 @@ function fieldsOf(details: Record<string, unknown> | undefined): { field: string
   );
 }
 
-// `body.durationSeconds` → `--duration`; `params.id` → `<id>`; unmapped names lose only the prefix.
+// `body.durationSeconds` → `--duration`; `params.id` → `<id>`; `scope.resources[1]` → the flag of
+// `scope.resources` (a repeated flag); unmapped names lose only the prefix.
 function flagFor(field: string, flags: FieldFlags): string {
   const name = field.replace(/^(body|querystring|params)\.?/, '');
   if (name === '') return 'request';
-  return flags[name] ?? (field.startsWith('params.') ? `<${name}>` : name);
+  const flag = flags[name] ?? flags[name.replace(/\[\d+\]$/, '')];
+  return flag ?? (field.startsWith('params.') ? `<${name}>` : name);
 }

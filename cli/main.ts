@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, GrantflowError } from '../core/errors.js';
 import { registerApiCommand } from './commands/api.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerCampaignCommands } from './commands/campaign.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
 import { registerGrantsCommands } from './commands/grants.js';
@@ -24,6 +25,7 @@ registerDirectoryCommands(program);
 registerTokenCommands(program);
 registerRequestCommands(program);
 registerGrantsCommands(program);
+registerCampaignCommands(program);
 registerAuditCommands(program);
 registerTemporalCommands(program);
 

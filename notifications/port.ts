@@ -17,7 +17,11 @@ export type NotificationKind =
   | 'fulfilment_needed'
   | 'fulfilment_reminder'
   | 'grant_expiring'
-  | 'grant_ended';
+  | 'grant_ended'
+  | 'review_assigned'
+  | 'review_reminder'
+  | 'review_escalated'
+  | 'campaign_signoff_needed';
 
 /** One message to one or more people. */
 export type Notification = {
@@ -28,6 +32,8 @@ export type Notification = {
   text: string;
   requestId?: string;
   grantId?: string;
+  /** The certification campaign a `review_*` or `campaign_*` notification is about. */
+  campaignId?: string;
   /** Facts a rich client lays out (entitlement, risk, duration, reason, plan, ...). */
   facts?: Record<string, string>;
   /** Buttons a rich client offers; the Slack implementation maps these to its actions. */

@@ -53,6 +53,8 @@ export async function startWorker(
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-worker' });
   const connectors = createConnectors(process.env);
   const connection = await connectWorker({ ...config, address: endpoints.temporalAddress });
+  // Kept for the worker's life: campaign activities send updates to grant workflows.
+  const client = await connectClient({ ...config, address: endpoints.temporalAddress });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -65,21 +67,18 @@ export async function startWorker(
       // Target URLs and secrets are named by the catalog and read from the environment per call.
       connectors,
       notifier: createNotifier(config, database.db, workerLog.child({ component: 'notifications' })),
+      temporal: client,
     },
   });
-  const client = await connectClient({ ...config, address: endpoints.temporalAddress });
-  try {
-    await ensureCheckpointSchedule(client, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
-    });
-  } finally {
-    await client.connection.close();
-  }
+  await ensureCheckpointSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
+  });
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const done = worker.run().finally(async () => {
     await sequencer.stop();
     await connectors.close();
+    await client.connection.close();
     await connection.close();
     await database.close();
   });

@@ -1,4 +1,10 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleSpec,
+} from '@temporalio/client';
+import type { ScheduledCampaignTemplate } from '../workflows/messages.js';
 
 /** The schedule that seals audit checkpoints. */
 export const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
@@ -33,4 +39,43 @@ export async function ensureCheckpointSchedule(
       action: { ...previous.action, ...action },
     }));
   }
+}
+
+/** The quarterly campaign schedule's id. */
+export const QUARTERLY_CAMPAIGN_SCHEDULE_ID = 'grantflow-quarterly-campaign';
+
+/**
+ * Creates (or replaces the template of) the schedule that launches a campaign at 09:00 UTC on the
+ * first day of every quarter. A run missed while Temporal was down is caught up within a week;
+ * the launch is idempotent per quarter, so a caught-up or retried run never makes two campaigns.
+ */
+export async function ensureQuarterlyCampaignSchedule(
+  client: Client,
+  options: { taskQueue: string; template: ScheduledCampaignTemplate },
+): Promise<{ scheduleId: string; nextRuns: Date[] }> {
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'scheduledCampaignLaunch',
+    taskQueue: options.taskQueue,
+    args: [options.template],
+    workflowExecutionTimeout: '1 hour' as const,
+  };
+  const spec: ScheduleSpec = {
+    calendars: [{ month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], dayOfMonth: 1, hour: 9 }],
+  };
+  try {
+    await client.schedule.create({
+      scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule
+      .getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID)
+      .update((previous) => ({ ...previous, spec, action: { ...previous.action, ...action } }));
+  }
+  const described = await client.schedule.getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID).describe();
+  return { scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID, nextRuns: described.info.nextActionTimes.slice(0, 4) };
 }

@@ -1,4 +1,6 @@
 // The workflow bundle's entry: every workflow the worker hosts is exported from here.
 export { accessRequest } from './access-request.js';
 export { auditCheckpoint } from './audit-checkpoint.js';
+export { campaign } from './campaign.js';
+export { scheduledCampaignLaunch } from './campaign-schedule.js';
 export { grantLifetime } from './grant-lifetime.js';

@@ -1,6 +1,7 @@
 // Every update, query and input of grantflow's workflows, defined once and imported by the
 // workflows, the API, the CLI and the Slack handlers alike.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CampaignCounts } from '../db/queries/campaign-items.js';
 import type { RiskLevel } from '../directory/file-schema.js';
 import type { PolicyDecision } from '../policy/types.js';
 
@@ -135,3 +136,91 @@ export const fulfilRemovalUpdate = defineUpdate<GrantState, [ActorInput & { outc
 );
 /** The grant's current state. */
 export const grantStateQuery = defineQuery<GrantState>('grantState');
+
+/** Where a campaign stands (mirrors the `campaign_status` column). */
+export type CampaignStatus = 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+
+/** What a campaign does with items nobody decided by the due date. */
+export type CampaignDefaultAction = 'revoke' | 'keep' | 'escalate';
+
+/** How much one activity call handles; tests and benchmarks shrink or grow them. */
+export type CampaignBatchSizes = {
+  /** Items per default-action and revocation-queue statement. */
+  items: number;
+  /** Reviewers notified per activity call. */
+  reviewers: number;
+  /** Grants revoked (or checked) per activity call. */
+  revocations: number;
+};
+
+/**
+ * Starts `campaign`; the campaign row already exists with this id. Items are never here: they live
+ * in `campaign_items` and the workflow pages through them in activities.
+ */
+export type CampaignInput = {
+  campaignId: string;
+  name: string;
+  /** The admin who launched it; reviewer of last resort and the actor of default revocations. */
+  launchedBy: PersonRef;
+  /** Epoch milliseconds. */
+  dueAt: number;
+  reminderEverySeconds: number;
+  escalateAfterSeconds: number;
+  defaultAction: CampaignDefaultAction;
+  /** Whether reviewers may change a decision until revocation starts (enforcement waits for the due date). */
+  allowChanges: boolean;
+  batches?: Partial<CampaignBatchSizes>;
+  /**
+   * Continue-as-new after this many wakes of the review period even if Temporal does not suggest
+   * it yet (tests exercise the hand-over with it); unset: only when Temporal suggests it.
+   */
+  continueAsNewAfterWakes?: number;
+  /** Only on continue-as-new: the state and timers the previous run ended with. */
+  resume?: CampaignResume;
+};
+
+/** What one run hands the next on continue-as-new: small, whatever the population. */
+export type CampaignResume = { state: CampaignState; nextReminderAt: number; nextEscalationAt: number };
+
+/** What the `campaignState` query and every campaign update answer with. */
+export type CampaignState = {
+  campaignId: string;
+  name: string;
+  status: CampaignStatus;
+  /** Epoch milliseconds. */
+  launchedAt: number;
+  dueAt: number;
+  /** The attested population, once the snapshot is complete. */
+  population?: { count: number; sha256: string };
+  /** Item counts as of `countedAt` (refreshed on every wake, and on `decisionsRecorded`). */
+  counts: CampaignCounts;
+  countedAt?: number;
+  /** Reminder rounds sent so far. */
+  reminderRounds: number;
+  /** Items sent up to a reviewer's manager so far. */
+  escalatedItems: number;
+  /** With the `escalate` default action: when the one extra cadence after the due date ends. */
+  graceUntil?: number;
+  /** What the due date decided, once applied. */
+  defaultApplied?: { decision: 'keep' | 'revoke'; items: number };
+  signedOffBy?: string;
+};
+
+/** The campaign's state; answered from memory (counts as of the last refresh). */
+export const campaignStateQuery = defineQuery<CampaignState>('campaignState');
+/** Decisions were written to PostgreSQL: recount soon. Cheap and fire-and-forget; bursts coalesce. */
+export const decisionsRecordedSignal = defineSignal<[]>('decisionsRecorded');
+/** Recounts the items now and answers with the fresh state. */
+export const refreshCampaignUpdate = defineUpdate<CampaignState, []>('refreshCampaign');
+/** An admin signs the campaign off once every item is settled; the campaign then closes. */
+export const signOffCampaignUpdate = defineUpdate<CampaignState, [ActorInput]>('signOffCampaign');
+
+/**
+ * What a campaign schedule launches every quarter: a launch input without a due date or period
+ * (each run gets `dueInSeconds` from its start and the quarter it was scheduled for), and the
+ * admin who set it up, who launches every run.
+ */
+export type ScheduledCampaignTemplate = {
+  launch: Record<string, unknown> & { dueInSeconds: number };
+  launchedBy: PersonRef & { id: string };
+};

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PopulationEntry } from '../../campaigns/snapshot.js';
 import type { Executor } from '../client.js';
 import {
@@ -274,22 +274,8 @@ export async function listReviewerProgress(
 
 const decidedLast = sql`(${campaignItems.decision} is not null)`;
 
-/**
- * A page of a reviewer's items with the names the review view shows, undecided first, then by id
- * (the order of `campaign_items_reviewer_idx`). With `undecidedOnly`, page by `afterId` instead of
- * `offset`: deciding a page does not shift the next one.
- */
-export async function listReviewerItems(
-  db: Executor,
-  page: {
-    campaignId: string;
-    reviewerId: string;
-    undecidedOnly?: boolean;
-    afterId?: number;
-    limit: number;
-    offset?: number;
-  },
-): Promise<ReviewItemView[]> {
+// Items with the names the review view shows; the callers add which items and in what order.
+function reviewItems(db: Executor) {
   return db
     .select({
       id: campaignItems.id,
@@ -314,7 +300,26 @@ export async function listReviewerItems(
     .innerJoin(grants, eq(grants.id, campaignItems.grantId))
     .innerJoin(people, eq(people.id, campaignItems.holderId))
     .innerJoin(entitlements, eq(entitlements.id, campaignItems.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+}
+
+/**
+ * A page of a reviewer's items with the names the review view shows, undecided first, then by id
+ * (the order of `campaign_items_reviewer_idx`). With `undecidedOnly`, page by `afterId` instead of
+ * `offset`: deciding a page does not shift the next one.
+ */
+export async function listReviewerItems(
+  db: Executor,
+  page: {
+    campaignId: string;
+    reviewerId: string;
+    undecidedOnly?: boolean;
+    afterId?: number;
+    limit: number;
+    offset?: number;
+  },
+): Promise<ReviewItemView[]> {
+  return reviewItems(db)
     .where(
       and(
         eq(campaignItems.campaignId, page.campaignId),
@@ -326,6 +331,26 @@ export async function listReviewerItems(
     .orderBy(decidedLast, asc(campaignItems.id))
     .limit(page.limit)
     .offset(page.offset ?? 0);
+}
+
+/**
+ * The listed items that are still `reviewerId`'s, decided or not, in id order: a review page shown
+ * again after a decision keeps its items (and shows the decision) instead of moving on.
+ */
+export async function listReviewerItemsByIds(
+  db: Executor,
+  page: { campaignId: string; reviewerId: string; itemIds: number[] },
+): Promise<ReviewItemView[]> {
+  if (page.itemIds.length === 0) return [];
+  return reviewItems(db)
+    .where(
+      and(
+        eq(campaignItems.campaignId, page.campaignId),
+        eq(campaignItems.reviewerId, page.reviewerId),
+        inArray(campaignItems.id, page.itemIds),
+      ),
+    )
+    .orderBy(asc(campaignItems.id));
 }
 
 /**
@@ -371,6 +396,14 @@ export async function listUndecidedItems(
 }
 
 /**
+ * `id = any(array(<batch>))`: the batch is computed once, then its rows are fetched by primary key.
+ * `id in (<batch>)` lets the planner pick a nested loop that rescans the batch per row, which it
+ * does right after a snapshot, before statistics know the table holds 100,000 new rows (measured:
+ * over two minutes for one batch of 5,000, against milliseconds with this form).
+ */
+const inBatch = (batch: SQLWrapper) => sql`${campaignItems.id} = any(array(${batch}))`;
+
+/**
  * Applies the campaign's default action to the next `limit` undecided items, in id order, in one
  * statement; returns the items decided. Call until it returns none. An item a reviewer decides
  * meanwhile is skipped, because the UPDATE re-checks `decision is null`.
@@ -399,13 +432,7 @@ export async function applyDefaultDecision(
       decidedAt: sql`now()`,
       reason: batch.reason,
     })
-    .where(
-      and(
-        eq(campaignItems.campaignId, batch.campaignId),
-        inArray(campaignItems.id, next),
-        isNull(campaignItems.decision),
-      ),
-    )
+    .where(and(eq(campaignItems.campaignId, batch.campaignId), inBatch(next), isNull(campaignItems.decision)))
     .returning();
 }
 
@@ -435,7 +462,7 @@ export async function queueRevocations(
     .where(
       and(
         eq(campaignItems.campaignId, batch.campaignId),
-        inArray(campaignItems.id, next),
+        inBatch(next),
         isNull(campaignItems.revocationStatus),
       ),
     )

@@ -20,7 +20,7 @@ import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
 import type { Notifier } from '../../notifications/port.js';
 import { createRecordingNotifier, type RecordingNotifier } from '../../notifications/recording.js';
-import { connectWorker } from '../../temporal/connection.js';
+import { connectClient, connectWorker } from '../../temporal/connection.js';
 import { installTemporalRuntime } from '../../worker/runtime.js';
 import { createWorker } from '../../worker/worker.js';
 import { startTestApi, type TestApi } from './api.js';
@@ -215,6 +215,11 @@ export async function startRequestStack(
     address: services.temporalAddress,
     TEMPORAL_NAMESPACE: services.temporalNamespace,
   });
+  // The worker's own client, as in production (campaign activities update grant workflows).
+  const client = await connectClient({
+    address: services.temporalAddress,
+    TEMPORAL_NAMESPACE: services.temporalNamespace,
+  });
 
   async function startWorker() {
     worker = await createWorker({
@@ -228,6 +233,7 @@ export async function startRequestStack(
         ledger: { keys, origin: 'test.grantflow/audit', exportDir },
         connectors,
         notifier: workerNotifier,
+        temporal: client,
       },
     });
     running = worker.run();
@@ -266,6 +272,7 @@ export async function startRequestStack(
       await stopWorker();
       await api.close();
       await connectors.close();
+      await client.connection.close();
       await connection.close();
       await target.end();
       const cleanup = postgres(services.adminUrl, { max: 1, onnotice: () => {} });

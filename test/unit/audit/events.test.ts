@@ -76,6 +76,7 @@ describe('audit event catalogue', () => {
       'campaign.item.kept',
       'campaign.item.revoked',
       'campaign.item.delegated',
+      'campaign.decision.refused',
       'campaign.reminded',
       'campaign.escalated',
       'campaign.default_applied',

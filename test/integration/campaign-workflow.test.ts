@@ -1,0 +1,399 @@
+// The campaign workflow on a real Temporal server and PostgreSQL, with grants made the real way
+// (requests filed and approved through the API, provisioned at a real postgres target): launch
+// and snapshot, digest, reminder, escalation, the default action at the due date, revocation
+// verified at the target, counts through the query, sign-off, and one campaign per period.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchLedger } from '../../audit/read.js';
+import { sequenceAll } from '../../audit/sequencer.js';
+import { verifyLedger } from '../../audit/verify.js';
+import { type Launcher, launchCampaign } from '../../campaigns/launch.js';
+import { populationDigest } from '../../campaigns/snapshot.js';
+import { NotAllowedError, ValidationError } from '../../core/errors.js';
+import { findFreePort, waitUntil } from '../../core/net.js';
+import {
+  getCampaignItem,
+  listItemPopulationPage,
+  listReviewerItems,
+  recordDecision,
+} from '../../db/queries/campaign-items.js';
+import { getCampaign } from '../../db/queries/campaigns.js';
+import { getEntitlement } from '../../db/queries/entitlements.js';
+import { getGrant, insertGrant } from '../../db/queries/grants.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
+import { sendUpdate } from '../../temporal/updates.js';
+import {
+  type CampaignState,
+  campaignStateQuery,
+  decisionsRecordedSignal,
+  refreshCampaignUpdate,
+  signOffCampaignUpdate,
+} from '../../workflows/messages.js';
+import { bearer } from '../helpers/api.js';
+import { type RequestStack, startRequestStack } from '../helpers/requests.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+
+describe('campaign workflow', () => {
+  let database: TestDatabase;
+  let stack: RequestStack;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await database.drop();
+  });
+
+  const idOf = async (email: string) => (await getPersonByEmail(database.runtime.db, email))?.id as string;
+  const deps = () => ({ db: database.runtime.db, temporal: stack.api.temporal, taskQueue: stack.taskQueue });
+  const admin = async (): Promise<Launcher> => ({
+    id: await idOf(stack.cast.admin),
+    email: stack.cast.admin,
+    name: 'Ada Admin',
+  });
+
+  /** Files a request as `holder`, has `approvers` approve it in order, and returns the grant id. */
+  async function grantThroughRequest(holder: string, entitlement: string, approvers: string[] = []) {
+    const filed = await stack.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: bearer(stack.token(holder)),
+      payload: { resource: 'db', entitlement, durationSeconds: 3_600, reason: 'on call' },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const id = filed.json().id as string;
+    for (const approver of approvers) {
+      await waitUntil(async () => (await show(id)).status === 'pending_approval', { timeoutMs: 15_000 });
+      const decided = await stack.api.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${id}/decisions`,
+        headers: bearer(stack.token(approver)),
+        payload: { decision: 'approve' },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+    }
+    await waitUntil(async () => (await show(id)).status === 'granted', {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    return (await show(id)).grantId as string;
+  }
+  async function show(id: string) {
+    const response = await stack.api.app.inject({
+      method: 'GET',
+      url: `/api/v1/requests/${id}`,
+      headers: bearer(stack.token(stack.cast.admin)),
+    });
+    return response.json();
+  }
+  async function isMember(email: string, entitlement: string): Promise<boolean> {
+    const rows = await stack.target`
+      select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
+      where r.rolname = ${stack.roles[entitlement] ?? ''} and u.rolname = ${stack.databaseUser(email)}`;
+    return rows.length > 0;
+  }
+  const handle = (workflowId: string) => stack.api.temporal.workflow.getHandle(workflowId);
+  const stateOf = (workflowId: string) => handle(workflowId).query(campaignStateQuery);
+  async function waitForCampaign(workflowId: string, status: CampaignState['status'], timeoutMs = 40_000) {
+    await waitUntil(async () => (await stateOf(workflowId)).status === status, {
+      timeoutMs,
+      intervalMs: 200,
+    });
+    return stateOf(workflowId);
+  }
+  const noticesOf = (campaignId: string) =>
+    stack.notifier.sent
+      .filter((n) => n.facts?.campaign === campaignId)
+      .map((n) => ({ kind: n.kind, to: n.to.join(','), items: n.facts?.items, open: n.facts?.open }));
+  async function ledgerTypes(correlation: string) {
+    await sequenceAll(database.runtime.sql);
+    const entries = await searchLedger(database.runtime.sql, { correlation }, 1_000);
+    return entries.map(
+      (entry) => entry.event as { event_type: string; actor: { id: string }; details?: object },
+    );
+  }
+
+  it('runs a campaign from launch to sign-off: remind, escalate, default at the due date, revoke verified', async () => {
+    // Setup: Dev holds read (two approvals) and low (auto); Dee holds low. Mia manages both.
+    const { cast } = stack;
+    const devRead = await grantThroughRequest(cast.dev, 'read', [cast.manager, cast.owner]);
+    const devLow = await grantThroughRequest(cast.dev, 'low');
+    const deeLow = await grantThroughRequest(cast.dev2, 'low');
+    expect(await isMember(cast.dev, 'read')).toBe(true);
+    const input = {
+      name: 'Q1 DB review',
+      scope: { entitlements: ['db/read', 'db/low'] },
+      dueInSeconds: 9,
+      reminderEverySeconds: 2,
+      escalateAfterSeconds: 3,
+      defaultAction: 'revoke',
+      period: '2031-Q1',
+    };
+
+    // Act: launch (twice, as a retried scheduled run would), then Mia keeps one and revokes one.
+    const launched = await launchCampaign(deps(), input, await admin());
+    const again = await launchCampaign(deps(), input, await admin());
+    const campaignId = launched.campaign.id;
+    const { workflowId } = launched;
+    const reviewing = await waitForCampaign(workflowId, 'reviewing');
+    const managerId = await idOf(cast.manager);
+    const items = await listReviewerItems(database.runtime.db, {
+      campaignId,
+      reviewerId: managerId,
+      limit: 10,
+    });
+    const item = (grantId: string) => items.find((i) => i.grantId === grantId)?.id as number;
+    const decide = (grantId: string, decision: 'keep' | 'revoke', reason?: string) =>
+      recordDecision(database.runtime.db, {
+        campaignId,
+        itemId: item(grantId),
+        decision,
+        source: 'reviewer',
+        decidedById: managerId,
+        reviewerId: managerId,
+        ...(reason ? { reason } : {}),
+      });
+    expect(await decide(deeLow, 'keep')).toBeDefined();
+    expect(await decide(devRead, 'revoke', 'left the on-call rota')).toBeDefined();
+    await handle(workflowId).signal(decisionsRecordedSignal);
+    const refreshed = await handle(workflowId).executeUpdate(refreshCampaignUpdate);
+    const signOffTooEarly = sendUpdate(
+      stack.api.temporal,
+      workflowId,
+      signOffCampaignUpdate,
+      { by: cast.admin, asAdmin: true },
+      'campaign',
+    );
+    await expect(signOffTooEarly).rejects.toThrow('not awaiting sign-off (it is reviewing)');
+    const settled = await waitForCampaign(workflowId, 'awaiting_signoff');
+
+    // Verify: one campaign and one workflow for the period.
+    expect(again).toMatchObject({ created: false, workflowId });
+    expect(again.campaign.id).toBe(campaignId);
+    const runs = [];
+    for await (const run of stack.api.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      runs.push(run);
+    expect(runs).toHaveLength(1);
+    // The snapshot attests exactly the three grants, and the items recompute to its digest.
+    expect(reviewing.population?.count).toBe(3);
+    const stored = await listItemPopulationPage(database.runtime.db, campaignId);
+    expect(populationDigest(stored)).toEqual(reviewing.population);
+    expect(refreshed.counts).toMatchObject({ total: 3, decided: 2, undecided: 1 });
+    // Digest to Mia, a reminder of her one open item, its escalation to Cora, who is then reminded.
+    const notices = noticesOf(campaignId);
+    // (The digest may go out after Mia's first decisions: `open` is whatever it is by then.)
+    expect(notices[0]).toMatchObject({ kind: 'review_assigned', to: cast.manager, items: '3' });
+    expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.manager, items: '3', open: '1' });
+    expect(notices).toContainEqual({ kind: 'review_escalated', to: cast.ceo, items: '1', open: undefined });
+    expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.ceo, items: '1', open: '1' });
+    expect(notices.at(-1)).toMatchObject({ kind: 'campaign_signoff_needed', to: cast.admin });
+    // The default revoked Dev's unanswered low; both revocations were verified at the target.
+    expect(settled.counts).toMatchObject({
+      total: 3,
+      decided: 3,
+      undecided: 0,
+      kept: 1,
+      revoked: 2,
+      revocationVerified: 2,
+      revocationPending: 0,
+      revocationFailed: 0,
+    });
+    expect(settled.defaultApplied).toEqual({ decision: 'revoke', items: 1 });
+    expect(settled.escalatedItems).toBe(1);
+    expect(await isMember(cast.dev, 'read')).toBe(false);
+    expect(await isMember(cast.dev, 'low')).toBe(false);
+    expect(await isMember(cast.dev2, 'low')).toBe(true);
+    expect(await getGrant(database.runtime.db, devRead)).toMatchObject({
+      status: 'revoked',
+      removalVerified: true,
+    });
+    expect(await getGrant(database.runtime.db, deeLow)).toMatchObject({ status: 'active' });
+    const low = (
+      await listReviewerItems(database.runtime.db, {
+        campaignId,
+        reviewerId: await idOf(cast.ceo),
+        limit: 10,
+      })
+    )[0];
+    expect(low).toMatchObject({ grantId: devLow, decision: 'revoke', escalatedAt: expect.any(Date) });
+
+    // Sign-off: refused for a non-admin, accepted for an admin; the campaign closes.
+    const byReviewer = sendUpdate(
+      stack.api.temporal,
+      workflowId,
+      signOffCampaignUpdate,
+      { by: cast.manager },
+      'campaign',
+    );
+    await expect(byReviewer).rejects.toBeInstanceOf(NotAllowedError);
+    const closed = await sendUpdate(
+      stack.api.temporal,
+      workflowId,
+      signOffCampaignUpdate,
+      { by: cast.admin, asAdmin: true, reason: 'reviewed the report' },
+      'campaign',
+    );
+    expect(closed).toMatchObject({ status: 'closed', signedOffBy: cast.admin });
+    expect(await handle(workflowId).result()).toMatchObject({ status: 'closed' });
+    expect(await getCampaign(database.runtime.db, campaignId)).toMatchObject({
+      status: 'closed',
+      signedOffById: await idOf(cast.admin),
+      populationCount: 3,
+      populationSha256: reviewing.population?.sha256,
+    });
+
+    // The ledger tells the story, and verifies.
+    const events = await ledgerTypes(campaignId);
+    const types = events.map((e) => e.event_type);
+    expect(types.slice(0, 2)).toEqual(['campaign.launched', 'campaign.population.snapshot']);
+    expect(types).toContain('campaign.reminded');
+    expect(types).toContain('campaign.escalated');
+    expect(types.slice(-3)).toEqual(['campaign.default_applied', 'campaign.signed_off', 'campaign.closed']);
+    expect(events[1]?.details).toMatchObject({
+      count: 3,
+      sha256: reviewing.population?.sha256,
+      formatVersion: 1,
+    });
+    expect(events.at(-2)?.actor.id).toBe(cast.admin);
+    const revoked = (await ledgerTypes(devRead)).find((e) => e.event_type === 'access.grant.revoked');
+    expect(revoked?.actor.id).toBe(cast.manager);
+    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(report.status).toBe('intact');
+  }, 120_000);
+
+  it('escalates what is open at the due date, then revokes it; survives a worker restart and continue-as-new', async () => {
+    // Setup: Dev and Dee hold maker; the campaign hands over to a new run after every wake.
+    const { cast } = stack;
+    const devMaker = await grantThroughRequest(cast.dev, 'maker');
+    const deeMaker = await grantThroughRequest(cast.dev2, 'maker');
+    // Cora's maker came from an import: a row, no lifetime workflow to revoke it through.
+    const coraMaker = randomUUID();
+    const maker = await getEntitlement(database.runtime.db, 'db', 'maker');
+    await insertGrant(database.owner.db, {
+      id: coraMaker,
+      personId: await idOf(cast.ceo),
+      entitlementId: maker?.entitlement.id as string,
+      grantedAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const launched = await launchCampaign(
+      { ...deps(), tuning: { continueAsNewAfterWakes: 1, batches: { revocations: 1, reviewers: 1 } } },
+      {
+        name: 'Maker review',
+        scope: { entitlements: ['db/maker'] },
+        dueInSeconds: 5,
+        reminderEverySeconds: 2,
+        escalateAfterSeconds: 600,
+        defaultAction: 'escalate',
+      },
+      await admin(),
+    );
+    const { workflowId } = launched;
+    const campaignId = launched.campaign.id;
+    await waitForCampaign(workflowId, 'reviewing');
+    const managerId = await idOf(cast.manager);
+
+    // Act: Mia revokes Dee's maker, which Dee then gives back herself; the worker dies and
+    // comes back; nobody answers for Dev's maker.
+    const [deeItem] = (
+      await listReviewerItems(database.runtime.db, { campaignId, reviewerId: managerId, limit: 10 })
+    ).filter((i) => i.grantId === deeMaker);
+    await recordDecision(database.runtime.db, {
+      campaignId,
+      itemId: deeItem?.id as number,
+      decision: 'revoke',
+      source: 'reviewer',
+      decidedById: managerId,
+      reviewerId: managerId,
+    });
+    const released = await stack.api.app.inject({
+      method: 'POST',
+      url: `/api/v1/grants/${deeMaker}/release`,
+      headers: bearer(stack.token(cast.dev2)),
+      payload: { reason: 'done with it' },
+    });
+    expect(released.statusCode).toBe(200);
+    await stack.stopWorker();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await stack.startWorker();
+    const settled = await waitForCampaign(workflowId, 'awaiting_signoff');
+
+    // Verify: Dev's maker went up to Cora at the due date, then was revoked and verified gone;
+    // Dee's had already ended, so its revocation was not needed. Cora's stayed with Olu (it could
+    // not go up to Cora herself) and could not be revoked: no workflow holds it.
+    expect(settled.graceUntil).toEqual(expect.any(Number));
+    expect(settled.defaultApplied).toEqual({ decision: 'revoke', items: 2 });
+    expect(settled.counts).toMatchObject({
+      total: 3,
+      revoked: 3,
+      revocationVerified: 1,
+      revocationNotNeeded: 1,
+      revocationFailed: 1,
+      revocationPending: 0,
+    });
+    const [coraItem] = await listReviewerItems(database.runtime.db, {
+      campaignId,
+      reviewerId: await idOf(cast.owner),
+      limit: 10,
+    });
+    const coraRow = await getCampaignItem(database.runtime.db, campaignId, coraItem?.id as number);
+    expect(coraRow).toMatchObject({
+      grantId: coraMaker,
+      assignmentReason: 'missing_reviewer:resource_owner',
+      escalatedAt: null,
+      revocationStatus: 'failed',
+      revocationError: 'the grant has no running lifetime workflow to revoke it',
+    });
+    expect(await isMember(cast.dev, 'maker')).toBe(false);
+    expect(noticesOf(campaignId)).toContainEqual({
+      kind: 'review_escalated',
+      to: cast.ceo,
+      items: '1',
+      open: undefined,
+    });
+    const [escalated] = await listReviewerItems(database.runtime.db, {
+      campaignId,
+      reviewerId: await idOf(cast.ceo),
+      limit: 10,
+    });
+    expect(escalated).toMatchObject({ grantId: devMaker, decision: 'revoke', escalatedAt: expect.any(Date) });
+    expect(
+      (await getCampaignItem(database.runtime.db, campaignId, escalated?.id as number))?.reason,
+    ).toContain('nor after escalation');
+    const runs: string[] = [];
+    for await (const run of stack.api.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      runs.push(run.status.name);
+    }
+    expect(runs).toContain('CONTINUED_AS_NEW');
+    const events = await ledgerTypes(campaignId);
+    expect(events.filter((e) => e.event_type === 'campaign.escalated').map((e) => e.details)).toEqual([
+      { from: cast.manager, to: cast.ceo, items: 1, why: 'due_date' },
+    ]);
+    // Nothing doubled across the restart and the hand-overs.
+    const types = events.map((e) => e.event_type);
+    expect(types.filter((t) => t === 'campaign.launched')).toHaveLength(1);
+    expect(types.filter((t) => t === 'campaign.default_applied')).toHaveLength(1);
+    await sendUpdate(
+      stack.api.temporal,
+      workflowId,
+      signOffCampaignUpdate,
+      { by: cast.admin, asAdmin: true },
+      'campaign',
+    );
+    expect(await handle(workflowId).result()).toMatchObject({ status: 'closed' });
+  }, 120_000);
+
+  it('refuses a launch naming what the catalog does not have, and changes nothing', async () => {
+    const launch = launchCampaign(
+      deps(),
+      { name: 'bad', scope: { resources: ['nope'] }, dueInSeconds: 60, defaultAction: 'keep' },
+      await admin(),
+    );
+
+    await expect(launch).rejects.toBeInstanceOf(ValidationError);
+    await expect(launch).rejects.toThrow('scope.resources[0] names no resource in the catalog (nope)');
+  });
+});
