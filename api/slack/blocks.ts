@@ -26,6 +26,9 @@ export const ACTION = {
   reason: 'reason_input',
 } as const;
 
+/** The Review button's action id (value: campaignId), on the App Home here and in review-blocks.ts. */
+export const REVIEW_OPEN_ACTION = 'review_open';
+
 /** Block ids of the inputs of the request and reason modals (view_submission reads state.values[block][action]). */
 export const BLOCK = { entitlement: 'entitlement', duration: 'duration', reason: 'reason' } as const;
 
@@ -50,6 +53,8 @@ export type ModalView = {
   submit?: PlainTextElement;
   close?: PlainTextElement;
   private_metadata?: string;
+  /** Slack then sends view_closed when the person closes the modal. */
+  notify_on_close?: boolean;
   blocks: Block[];
 };
 /** A Home tab view payload. */
@@ -113,7 +118,16 @@ export type HomeModel = {
   /** "Waiting for my approval", each with Approve / Deny. */
   approvalsWaiting: RequestCard[];
   /** "My reviews"; "No reviews assigned to you." when empty or absent. */
-  reviews?: { campaignName: string; pending: number; dueAt: string }[];
+  reviews?: {
+    campaignName: string;
+    /** Items still waiting for this person's decision. */
+    pending: number;
+    dueAt: string;
+    /** With it, a Review button opens the review (value campaignId). */
+    campaignId?: string;
+    /** All of this person's items in the campaign, decided or not (shown as progress). */
+    total?: number;
+  }[];
 };
 
 /** A security alert for the configured channel. */
@@ -124,9 +138,11 @@ export type SecurityAlert = {
   facts?: Record<string, string>;
 };
 
-// Slack's documented limits. Fallback text is kept far below Slack's 3000 because it is what
-// notifications and screen readers show; the blocks carry the detail.
-const LIMIT = {
+/**
+ * Slack's documented limits. Fallback text is kept far below Slack's 3000 because it is what
+ * notifications and screen readers show; the blocks carry the detail.
+ */
+export const LIMIT = {
   sectionText: 3000,
   headerText: 150,
   buttonText: 75,
@@ -154,9 +170,10 @@ const SHOWN = {
   facts: 30,
 } as const;
 
-// A single comment or reason line must not crowd out the rest of a section.
-const COMMENT_MAX = 300;
-const NAME_MAX = 100;
+/** A single comment or reason line must not crowd out the rest of a section. */
+export const COMMENT_MAX = 300;
+/** The longest name (person, resource, campaign) shown before "…". */
+export const NAME_MAX = 100;
 const LIST_LINE_MAX = 500;
 
 /** Cuts `text` to `max` characters, ending in "…" when cut (an indication, never silently). */
@@ -186,28 +203,33 @@ function clampMrkdwn(text: string, max: number): string {
   return `${cut}…`;
 }
 
-// User text for mrkdwn: cut first (so the limit is about what the person wrote), then escaped.
-function esc(text: string, max: number = LIMIT.sectionText): string {
+/** User text for mrkdwn: cut first (so the limit is about what the person wrote), then escaped. */
+export function esc(text: string, max: number = LIMIT.sectionText): string {
   return escapeMrkdwn(truncate(text, max));
 }
 
-function plain(text: string, max: number): PlainTextElement {
+/** A plain_text element cut to `max` characters. */
+export function plain(text: string, max: number): PlainTextElement {
   return { type: 'plain_text', text: truncate(text, max), emoji: true };
 }
 
-function md(text: string, max: number = LIMIT.sectionText): MrkdwnElement {
+/** A mrkdwn element of composed (already escaped) text, cut without breaking an entity or token. */
+export function md(text: string, max: number = LIMIT.sectionText): MrkdwnElement {
   return { type: 'mrkdwn', text: clampMrkdwn(text, max) };
 }
 
-function header(text: string): HeaderBlock {
+/** A header block (plain text, cut to Slack's 150). */
+export function header(text: string): HeaderBlock {
   return { type: 'header', text: plain(text, LIMIT.headerText) };
 }
 
-function section(text: string): SectionBlock {
+/** A section of composed mrkdwn. */
+export function section(text: string): SectionBlock {
   return { type: 'section', text: md(text) };
 }
 
-function fieldsSection(fields: [label: string, valueMrkdwn: string][]): SectionBlock {
+/** A section of labelled fields (at most Slack's ten), values already mrkdwn. */
+export function fieldsSection(fields: [label: string, valueMrkdwn: string][]): SectionBlock {
   return {
     type: 'section',
     fields: fields
@@ -216,7 +238,8 @@ function fieldsSection(fields: [label: string, valueMrkdwn: string][]): SectionB
   };
 }
 
-function context(...texts: string[]): ContextBlock {
+/** A context block of composed mrkdwn texts (at most Slack's ten). */
+export function context(...texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.slice(0, LIMIT.contextElements).map((text) => md(text)) };
 }
 
@@ -224,7 +247,8 @@ function more(hidden: number, noun: string): ContextBlock {
   return context(`…and ${hidden} more ${noun}`);
 }
 
-function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
+/** A button with an action id and a value. */
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
   const element: Button = { type: 'button', text: plain(text, LIMIT.buttonText), action_id: actionId, value };
   if (style !== undefined) element.style = style;
   return element;
@@ -259,7 +283,8 @@ const RISK_MARKER: Record<Risk, string> = {
   critical: ':red_circle:',
 };
 
-function riskText(risk: Risk): string {
+/** A risk level with its coloured marker. */
+export function riskText(risk: Risk): string {
   return `${RISK_MARKER[risk]} ${risk}`;
 }
 
@@ -297,7 +322,8 @@ function personText(person: { name: string; slackUserId?: string }): string {
   return esc(person.name, NAME_MAX);
 }
 
-function accessText(item: { resourceName: string; entitlementName: string }): string {
+/** "Resource / Entitlement", escaped. */
+export function accessText(item: { resourceName: string; entitlementName: string }): string {
   return `${esc(item.resourceName, NAME_MAX)} / ${esc(item.entitlementName, NAME_MAX)}`;
 }
 
@@ -305,14 +331,15 @@ function accessWords(item: { resourceName: string; entitlementName: string }): s
   return `${item.resourceName} / ${item.entitlementName}`;
 }
 
-// Slack renders a date token in each reader's own time zone; the ISO text is the fallback.
-function dateText(iso: string): string {
+/** A date token Slack renders in each reader's own time zone; the ISO text is the fallback. */
+export function dateText(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return esc(iso, NAME_MAX);
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${esc(iso, NAME_MAX)}>`;
 }
 
-function fallback(text: string): string {
+/** A message's notification text: short, escaped. */
+export function fallback(text: string): string {
   return escapeMrkdwn(truncate(text, LIMIT.fallbackText));
 }
 
@@ -509,9 +536,11 @@ export function durationLabel(seconds: number): string {
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
 
-// Metadata carries ids back to the submit handler: a cut id would act on the wrong thing, so an
-// oversized one is a programming error rather than something to truncate.
-function checkedMetadata(privateMetadata: string): string {
+/**
+ * Metadata carries ids back to the submit handler: a cut id would act on the wrong thing, so an
+ * oversized one is a programming error rather than something to truncate.
+ */
+export function checkedMetadata(privateMetadata: string): string {
   if (privateMetadata.length > LIMIT.privateMetadata) {
     throw new RangeError(
       `private_metadata is ${privateMetadata.length} characters; Slack allows ${LIMIT.privateMetadata}`,
@@ -637,10 +666,18 @@ function homeGrant(grant: GrantCard): Block[] {
 }
 
 function homeReview(review: NonNullable<HomeModel['reviews']>[number]): Block[] {
+  const progress =
+    review.total === undefined
+      ? `${review.pending} to review`
+      : `${review.total - review.pending} of ${review.total} decided · ${review.pending} to review`;
+  const text = md(`*${esc(review.campaignName, NAME_MAX)}* · ${progress} · due ${dateText(review.dueAt)}`);
+  if (review.campaignId === undefined) return [{ type: 'section', text }];
   return [
-    section(
-      `*${esc(review.campaignName, NAME_MAX)}* · ${review.pending} to review · due ${dateText(review.dueAt)}`,
-    ),
+    {
+      type: 'section',
+      text,
+      accessory: button('Review', REVIEW_OPEN_ACTION, review.campaignId, 'primary'),
+    },
   ];
 }
 
@@ -707,6 +744,11 @@ export function helpText(): string {
     '• `/access list`: your active access and open requests',
     `• \`/access release ${escapeMrkdwn('<grant-id>')}\`: give up access you no longer need`,
     '• `/access help`: this help',
+    '',
+    '*Certification campaigns* (admins)',
+    '• `/access campaign launch`: open the launch form (scope, reviewers, due date, default action)',
+    `• \`/access campaign signoff ${escapeMrkdwn('<campaign-id>')}\`: sign off a campaign awaiting sign-off`,
+    'Reviewers: press *Review* in the digest message or on the App Home.',
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 // The App Home of one person: their open requests, their access (with Release), what waits for
-// their approval (with buttons) and, once campaigns exist, their reviews.
+// their approval (with buttons) and their campaign reviews (progress, with Review).
 import type { WebClient } from '@slack/web-api';
 import {
   listAccessRequests,
@@ -13,6 +13,7 @@ import { requestStateQuery } from '../../workflows/messages.js';
 import { type HomeModel, homeView } from './blocks.js';
 import { grantCard, requestFacts } from './cards.js';
 import type { SlackContext } from './context.js';
+import { myReviews } from './reviews.js';
 
 /** More than this per list is cut by the view with "…and N more". */
 const LIST_LIMIT = 25;
@@ -33,7 +34,7 @@ async function mayDecideNow(ctx: SlackContext, requestId: string, email: string)
 
 /** What the person's App Home shows now. */
 export async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> {
-  const [mine, grants, candidates] = await Promise.all([
+  const [mine, grants, candidates, reviews] = await Promise.all([
     listAccessRequests(ctx.db, {
       requesterId: person.id,
       status: [...OPEN_REQUEST_STATUSES],
@@ -41,6 +42,7 @@ export async function homeModel(ctx: SlackContext, person: Person): Promise<Home
     }),
     listGrants(ctx.db, { personId: person.id, status: ['active'], limit: LIST_LIMIT }),
     listRequestsNamingApprover(ctx.db, person.email, LIST_LIMIT),
+    myReviews(ctx.db, person),
   ]);
   const waiting = [];
   for (const request of candidates) {
@@ -53,7 +55,7 @@ export async function homeModel(ctx: SlackContext, person: Person): Promise<Home
     approvalsWaiting: await Promise.all(
       waiting.map(async (r) => (await requestFacts(ctx.db, r, person.email)).card),
     ),
-    reviews: [],
+    reviews,
   };
 }
 

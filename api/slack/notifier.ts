@@ -4,7 +4,10 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/logger.js';
 import type { Executor } from '../../db/client.js';
+import { listReviewerProgress } from '../../db/queries/campaign-items.js';
+import { getCampaign } from '../../db/queries/campaigns.js';
 import { getGrant } from '../../db/queries/grants.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
 import {
   type NewSlackMessage,
   rememberSlackMessage,
@@ -23,6 +26,7 @@ import {
 } from './blocks.js';
 import { grantCard, isDecidable, loadRequestFacts, type RequestFacts } from './cards.js';
 import type { SlackDirectory } from './identity.js';
+import { reviewDigestMessage, signOffNeededMessage } from './review-blocks.js';
 
 /** What the Slack notifier needs. */
 export type SlackNotifierDeps = {
@@ -35,6 +39,23 @@ export type SlackNotifierDeps = {
 
 /** What a remembered message is, so it can be rendered again. */
 type Purpose = 'approval' | 'fulfilment' | 'request_status' | 'grant_expiring';
+
+/** Notifications that ask a reviewer to review: a digest DM with a Review button. */
+const REVIEW_NOTICES = new Set<Notification['kind']>([
+  'review_assigned',
+  'review_reminder',
+  'review_escalated',
+]);
+
+/** The campaign a notification is about: its own field, else the `campaign` fact workflows attach. */
+function campaignIdOf(notification: Notification): string | undefined {
+  if (notification.campaignId) return notification.campaignId;
+  const fromFacts = notification.facts?.campaign;
+  return fromFacts &&
+    (REVIEW_NOTICES.has(notification.kind) || notification.kind === 'campaign_signoff_needed')
+    ? fromFacts
+    : undefined;
+}
 
 const REQUEST_OUTCOMES = new Set<Notification['kind']>([
   'request_decided',
@@ -196,10 +217,47 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
     }
   }
 
+  /**
+   * A reviewer's digest, reminder or escalation (counts read now, per reader, with a Review
+   * button), or the launcher's sign-off notice. Anything else about a campaign is a plain notice.
+   */
+  async function aboutCampaign(notification: Notification, campaignId: string): Promise<void> {
+    const campaign = await getCampaign(db, campaignId);
+    for (const email of notification.to) {
+      if (campaign && REVIEW_NOTICES.has(notification.kind)) {
+        const reader = await getPersonByEmail(db, email);
+        const [progress] = reader
+          ? await listReviewerProgress(db, campaign.id, { reviewerId: reader.id })
+          : [];
+        await dm(
+          email,
+          reviewDigestMessage({
+            heading: notification.text,
+            campaignId: campaign.id,
+            campaignName: campaign.name,
+            dueAt: new Date(campaign.dueAt).toISOString(),
+            total: progress?.total ?? 0,
+            decided: progress?.decided ?? 0,
+            defaultAction: campaign.defaultAction,
+          }),
+        );
+      } else if (campaign && notification.kind === 'campaign_signoff_needed') {
+        await dm(
+          email,
+          signOffNeededMessage({ campaignId: campaign.id, name: campaign.name, text: notification.text }),
+        );
+      } else {
+        await dm(email, noticeMessage(notification.text, notification.facts));
+      }
+    }
+  }
+
   return {
     async send(notification) {
       if (notification.requestId) return aboutRequest(notification, notification.requestId);
       if (notification.grantId) return aboutGrant(notification, notification.grantId);
+      const campaignId = campaignIdOf(notification);
+      if (campaignId) return aboutCampaign(notification, campaignId);
       for (const email of notification.to)
         await dm(email, noticeMessage(notification.text, notification.facts));
     },

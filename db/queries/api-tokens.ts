@@ -69,3 +69,23 @@ export async function findPrincipalByToken(db: Executor, token: string): Promise
 export async function isTokenActive(db: Executor, token: string): Promise<boolean> {
   return (await findPrincipalByToken(db, token)) !== undefined;
 }
+
+/**
+ * Whether a person holds an unrevoked, unexpired token with `role`: the role a person has outside
+ * the API too (Slack asks this before an admin-only action).
+ */
+export async function personHasRole(db: Executor, personId: string, role: ApiRole): Promise<boolean> {
+  const [row] = await db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(
+      and(
+        eq(apiTokens.personId, personId),
+        eq(apiTokens.role, role),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}

@@ -5,12 +5,20 @@ import { registerApprove } from './actions/approve.js';
 import { registerDeny } from './actions/deny.js';
 import { registerFulfil } from './actions/fulfil.js';
 import { registerGrantChanges } from './actions/grant-change.js';
+import { registerReviewKeep } from './actions/review-keep.js';
+import { registerReviewKeepPage } from './actions/review-keep-page.js';
+import { registerReviewOpen } from './actions/review-open.js';
+import { registerReviewPaging } from './actions/review-page.js';
+import { registerReviewRevoke } from './actions/review-revoke.js';
 import { registerAccessCommand } from './commands/access.js';
 import { registerAppHome } from './events/app-home.js';
 import { registerEntitlementOptions } from './options/entitlements.js';
+import { registerCampaignLaunch } from './views/campaign-launch.js';
 import { registerDenyReason } from './views/deny-reason.js';
 import { registerFulfilRefused } from './views/fulfil-refused.js';
 import { registerRequestSubmit } from './views/request.js';
+import { registerReviewClosed } from './views/review-closed.js';
+import { registerReviewReason } from './views/review-reason.js';
 
 /** The Slack user behind any payload Bolt hands us. */
 function slackUserOf(body: AnyMiddlewareArgs['body']): string | undefined {
@@ -55,4 +63,12 @@ export function registerListeners(app: App, ctx: SlackContext): void {
   registerFulfilRefused(app, ctx);
   registerGrantChanges(app, ctx);
   registerAppHome(app, ctx);
+  registerReviewOpen(app, ctx);
+  registerReviewKeep(app, ctx);
+  registerReviewKeepPage(app, ctx);
+  registerReviewRevoke(app, ctx);
+  registerReviewReason(app, ctx);
+  registerReviewClosed(app, ctx);
+  registerReviewPaging(app, ctx);
+  registerCampaignLaunch(app, ctx);
 }
