@@ -1,9 +1,14 @@
 // `npm run bench [-- suite ...]`: each figure is printed beside a baseline measured in the same
 // run on the same machine, as a ratio, so results compare across machines.
 import { runAuditBench } from './audit.js';
+import { runCampaignsBench } from './campaigns.js';
 import { runRequestsBench } from './requests.js';
 
-const suites: Record<string, () => Promise<void>> = { audit: runAuditBench, requests: runRequestsBench };
+const suites: Record<string, () => Promise<void>> = {
+  audit: runAuditBench,
+  requests: runRequestsBench,
+  campaigns: runCampaignsBench,
+};
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = requested.filter((name) => !(name in suites));

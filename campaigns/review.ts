@@ -38,12 +38,32 @@ async function reviewingCampaign(db: Database, campaignId: string): Promise<Camp
   return campaign;
 }
 
-/** Best effort: the workflow recounts on its own schedule anyway. */
-async function nudge(deps: ReviewDeps, campaignId: string): Promise<void> {
-  await deps.temporal.workflow
-    .getHandle(campaignWorkflowId(campaignId))
-    .signal(decisionsRecordedSignal)
-    .catch(() => undefined);
+/** At most one recount nudge per campaign this often, however fast decisions arrive. */
+const NUDGE_INTERVAL_MS = 2_000;
+const nudges = new Map<string, { sentAt: number; trailing?: NodeJS.Timeout }>();
+
+/**
+ * Asks the workflow to recount, throttled per campaign: each nudge makes it count every item, so
+ * a stream of one-item clicks must not become a stream of full recounts (and history events).
+ * The last decision of a burst is always followed by a nudge. Best effort: the workflow recounts
+ * on its own schedule anyway.
+ */
+function nudge(deps: ReviewDeps, campaignId: string): void {
+  const send = () => {
+    nudges.set(campaignId, { sentAt: Date.now() });
+    void deps.temporal.workflow
+      .getHandle(campaignWorkflowId(campaignId))
+      .signal(decisionsRecordedSignal)
+      .catch(() => undefined);
+  };
+  const last = nudges.get(campaignId);
+  if (!last || Date.now() - last.sentAt >= NUDGE_INTERVAL_MS) {
+    send();
+    return;
+  }
+  if (last.trailing) return;
+  last.trailing = setTimeout(send, NUDGE_INTERVAL_MS - (Date.now() - last.sentAt));
+  last.trailing.unref();
 }
 
 /**
@@ -123,7 +143,7 @@ export async function decideItems(
     ]);
     return { applied: [...appliedIds].sort((a, b) => a - b), refused };
   });
-  if (outcome.applied.length > 0) await nudge(deps, campaign.id);
+  if (outcome.applied.length > 0) nudge(deps, campaign.id);
   return outcome;
 }
 

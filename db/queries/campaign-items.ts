@@ -405,7 +405,8 @@ const inBatch = (batch: SQLWrapper) => sql`${campaignItems.id} = any(array(${bat
 
 /**
  * Applies the campaign's default action to the next `limit` undecided items, in id order, in one
- * statement; returns the items decided. Call until it returns none. An item a reviewer decides
+ * statement; returns the ids decided (ids only: at 100,000 items whole rows cost real time). Call
+ * until it returns none. An item a reviewer decides
  * meanwhile is skipped, because the UPDATE re-checks `decision is null`.
  */
 export async function applyDefaultDecision(
@@ -416,7 +417,7 @@ export async function applyDefaultDecision(
     reason: string;
     limit?: number;
   },
-): Promise<CampaignItem[]> {
+): Promise<Pick<CampaignItem, 'id'>[]> {
   const next = db
     .select({ id: campaignItems.id })
     .from(campaignItems)
@@ -433,7 +434,7 @@ export async function applyDefaultDecision(
       reason: batch.reason,
     })
     .where(and(eq(campaignItems.campaignId, batch.campaignId), inBatch(next), isNull(campaignItems.decision)))
-    .returning();
+    .returning({ id: campaignItems.id });
 }
 
 /**
