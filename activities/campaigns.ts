@@ -1,6 +1,7 @@
 // Activities of the campaign workflow that touch only PostgreSQL: the population snapshot, status
 // changes, counts, the default action, the revocation queue and the sign-off. Items are read and
 // written here in bounded pages; what goes back to the workflow is counts and cursors.
+
 import { ApplicationFailure } from '@temporalio/activity';
 import { type AuditWrite, appendToIntake } from '../audit/intake.js';
 import type { Database } from '../db/client.js';
@@ -10,6 +11,7 @@ import {
   countCampaignItems,
   queueRevocations,
 } from '../db/queries/campaign-items.js';
+import { countReportExceptions } from '../db/queries/campaign-report.js';
 import { getCampaign, signOffCampaign, updateCampaign } from '../db/queries/campaigns.js';
 import type { CampaignStatus } from '../workflows/messages.js';
 import { snapshotPopulation } from './campaign-snapshot.js';
@@ -49,8 +51,15 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       decision: 'keep' | 'revoke';
       reason: string;
       limit: number;
-    }): Promise<number> {
-      return (await applyDefaultDecision(deps.db, input)).length;
+    }): Promise<{ applied: number; decidedByDefault?: number }> {
+      const applied = (await applyDefaultDecision(deps.db, input)).length;
+      if (applied > 0) return { applied };
+      // The total comes from the rows, not from adding up batches: a batch committed just before
+      // a worker died is skipped by the retry and would otherwise never be counted.
+      return {
+        applied,
+        decidedByDefault: (await countReportExceptions(deps.db, input.campaignId)).decidedByDefault,
+      };
     },
 
     /** Marks the next `limit` revoked items `pending` (final from then on); returns how many. */

@@ -42,14 +42,16 @@ async function applyDefault(run: CampaignRun): Promise<void> {
   const reason = defaultReason(run);
   let items = 0;
   for (;;) {
-    const applied = await activities.applyCampaignDefault({
+    const batch = await activities.applyCampaignDefault({
       campaignId,
       decision,
       reason,
       limit: run.batches.items,
     });
-    if (applied === 0) break;
-    items += applied;
+    if (batch.applied === 0) {
+      items = batch.decidedByDefault ?? 0;
+      break;
+    }
   }
   run.state.defaultApplied = { decision, items };
   await activities.recordAudit([

@@ -28,9 +28,18 @@ export type TestApi = {
 /** Builds the API exactly as production does; `temporalAddress` overrides the shared server. */
 export async function startTestApi(
   database: TestDatabase,
-  options: { temporalAddress?: string; taskQueue?: string; slack?: SlackSettings } = {},
+  options: {
+    temporalAddress?: string;
+    taskQueue?: string;
+    slack?: SlackSettings;
+    ledgerKeys?: LedgerKeys;
+  } = {},
 ): Promise<TestApi> {
-  const ledger = { keys: testLedgerKeys(), exportDir: mkdtempSync(path.join(os.tmpdir(), 'grantflow-api-')) };
+  // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
+  const ledger = {
+    keys: options.ledgerKeys ?? testLedgerKeys(),
+    exportDir: mkdtempSync(path.join(os.tmpdir(), 'grantflow-api-')),
+  };
   const services = inject('services');
   // Lazy: a dead address must not fail here, so /readyz can be tested against it.
   const connection = Connection.lazy({

@@ -244,7 +244,7 @@ export async function startRequestStack(
     worker = undefined;
   }
   await startWorker();
-  const api = await startTestApi(database, { taskQueue, ...(slack ? { slack } : {}) });
+  const api = await startTestApi(database, { taskQueue, ledgerKeys: keys, ...(slack ? { slack } : {}) });
 
   return {
     api,
