@@ -16,47 +16,24 @@ import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify.js';
 import { launchCampaign } from '../../campaigns/launch.js';
-import { findFreePort, waitUntil } from '../../core/net.js';
+import { waitUntil } from '../../core/net.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getEntitlement } from '../../db/queries/entitlements.js';
 import { insertGrant } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
 import { bearer } from '../helpers/api.js';
-import { type FakeSlack, type SlackCall, startFakeSlack } from '../helpers/fake-slack.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
+import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
+import type { RequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import {
   blockActionBody,
   eventCallbackBody,
-  postToSlackApp,
   slashCommandBody,
   viewSubmissionBody,
 } from '../helpers/slack-signing.js';
-
-const SECRET = 'test-signing-secret';
-const SLACK_IDS = {
-  ceo: 'UCEO',
-  manager: 'UMGR',
-  dev: 'UDEV',
-  dev2: 'UDEVTWO',
-  owner: 'UOWNER',
-  sec1: 'USECONE',
-  sec2: 'USECTWO',
-  sec3: 'USECTHREE',
-  admin: 'UADMIN',
-} as const;
+import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
 
 type Json = Record<string, unknown>;
-type Button = { action_id: string; value: string };
-// biome-ignore lint/suspicious/noExplicitAny: Block Kit as Slack received it
-const buttonsOf = (blocks: any[] | undefined): Button[] =>
-  (blocks ?? []).flatMap((b) =>
-    b.type === 'actions'
-      ? (b.elements as Button[])
-      : b.accessory?.type === 'button'
-        ? [b.accessory as Button]
-        : [],
-  );
 // biome-ignore lint/suspicious/noExplicitAny: a view as Slack received it
 type View = { id: string; callback_id: string; private_metadata: string; blocks: any[] };
 const textOf = (value: unknown) => JSON.stringify(value);
@@ -65,31 +42,20 @@ describe('campaigns in Slack', () => {
   let database: TestDatabase;
   let fake: FakeSlack;
   let stack: RequestStack;
-  let events: string;
+  let slack: SlackStack;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    fake = await startFakeSlack();
-    stack = await startRequestStack(database, {
-      webhookPort: await findFreePort(),
-      slack: {
-        settings: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: fake.apiUrl },
-        directoryIds: () => ({ dev: SLACK_IDS.dev, manager: SLACK_IDS.manager }),
-      },
-    });
-    for (const [key, id] of Object.entries(SLACK_IDS)) {
-      fake.addUser({ id, email: stack.cast[key as keyof typeof SLACK_IDS] });
-    }
-    events = `${stack.api.url}/slack/events`;
+    slack = await startSlackStack(database);
+    ({ stack, fake } = slack);
   });
 
   afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
+    await slack?.close();
     await database?.drop();
   });
 
-  const post = (body: string) => postToSlackApp(events, SECRET, body);
+  const post = (body: string) => slack.post(body);
   const idOf = async (email: string) => (await getPersonByEmail(database.runtime.db, email))?.id as string;
   const dmTo = (userId: string, match: (call: SlackCall) => boolean, timeoutMs = 30_000) =>
     fake.waitForCall('chat.postMessage', (c) => c.args.channel === userId && match(c), timeoutMs);

@@ -7,80 +7,39 @@ import { NOT_IN_DIRECTORY } from '../../api/slack/context.js';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify.js';
-import { findFreePort, waitUntil } from '../../core/net.js';
-import { type FakeSlack, type SlackCall, startFakeSlack } from '../helpers/fake-slack.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
+import { waitUntil } from '../../core/net.js';
+import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
+import type { RequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import {
   blockActionBody,
   blockSuggestionBody,
   eventCallbackBody,
-  postToSlackApp,
   slashCommandBody,
   viewSubmissionBody,
 } from '../helpers/slack-signing.js';
+import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
 
-const SECRET = 'test-signing-secret';
-const SLACK_IDS = {
-  ceo: 'UCEO',
-  manager: 'UMGR',
-  dev: 'UDEV',
-  dev2: 'UDEVTWO',
-  owner: 'UOWNER',
-  sec1: 'USECONE',
-  sec2: 'USECTWO',
-  sec3: 'USECTHREE',
-  admin: 'UADMIN',
-} as const;
-
-type Button = { action_id: string; value: string };
-// biome-ignore lint/suspicious/noExplicitAny: Block Kit as Slack received it
-const buttonsOf = (blocks: any[] | undefined): Button[] =>
-  (blocks ?? []).flatMap((b) =>
-    b.type === 'actions'
-      ? (b.elements as Button[])
-      : b.accessory?.type === 'button'
-        ? [b.accessory as Button]
-        : [],
-  );
 const textOf = (call: SlackCall) => JSON.stringify(call.args.blocks ?? call.args.view ?? call.args);
 
 describe('the Slack app', () => {
   let database: TestDatabase;
   let fake: FakeSlack;
   let stack: RequestStack;
-  let events: string;
+  let slack: SlackStack;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    fake = await startFakeSlack();
-    stack = await startRequestStack(database, {
-      webhookPort: await findFreePort(),
-      slack: {
-        settings: {
-          botToken: 'xoxb-test',
-          signingSecret: SECRET,
-          apiUrl: fake.apiUrl,
-          alertChannel: 'CALERTS',
-        },
-        // Two people are linked in the directory; everyone else is found by email.
-        directoryIds: () => ({ dev: SLACK_IDS.dev, manager: SLACK_IDS.manager }),
-      },
-    });
-    for (const [key, id] of Object.entries(SLACK_IDS)) {
-      fake.addUser({ id, email: stack.cast[key as keyof typeof SLACK_IDS] });
-    }
-    events = `${stack.api.url}/slack/events`;
+    slack = await startSlackStack(database, { alertChannel: 'CALERTS' });
+    ({ stack, fake } = slack);
   });
 
   afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
+    await slack?.close();
     await database?.drop();
   });
 
-  const post = (body: string, options?: Parameters<typeof postToSlackApp>[3]) =>
-    postToSlackApp(events, SECRET, body, options);
+  const post = (body: string, options?: Parameters<SlackStack['post']>[1]) => slack.post(body, options);
   const click = (
     userId: string,
     actionId: string,
