@@ -34,7 +34,15 @@ import {
   WARMUP_GRANTS,
   WARMUP_RESOURCE,
 } from './campaigns-stack.js';
-import { benchDatabase, benchTemporal, percentile, progress, report, timed } from './harness.js';
+import {
+  benchDatabase,
+  benchTeardown,
+  benchTemporal,
+  percentile,
+  progress,
+  report,
+  timed,
+} from './harness.js';
 
 function positiveEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -465,26 +473,7 @@ async function measureDueDate(bench: Bench, firstLaunchMs: number) {
 /** Launch, decision ingestion and due-date figures for a campaign of ITEMS grants. */
 export async function runCampaignsBench(): Promise<void> {
   if (DECISIONS >= ITEMS) throw new Error('GRANTFLOW_BENCH_CAMPAIGN_DECISIONS must be below the item count');
-  const stops: (() => Promise<unknown>)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      for (const stop of stops.reverse()) {
-        await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
-      }
-    })();
-    return cleaning;
-  };
-  // PostgreSQL, Temporal and the worker run in processes of their own: Ctrl-C must stop them from here.
-  const onSignal = () => {
-    progress('interrupted; stopping what the bench started…');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const ignoreClosedPipe = () => {};
-  process.stdout.on('error', ignoreClosedPipe);
-  process.stderr.on('error', ignoreClosedPipe);
+  const { stops, finish } = benchTeardown();
 
   try {
     // Other programs on the machine show in every figure: say how busy it was.
@@ -520,10 +509,6 @@ export async function runCampaignsBench(): Promise<void> {
     await measureDueDate(bench, launched.campaign.ms);
     progress(`load average ${loadAverage()}`);
   } finally {
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.stdout.off('error', ignoreClosedPipe);
-    process.stderr.off('error', ignoreClosedPipe);
+    await finish();
   }
 }

@@ -117,3 +117,47 @@ export async function benchDatabase(): Promise<{
     },
   };
 }
+
+/** What a bench started, stopped in reverse order once, on success, failure or Ctrl-C. */
+export type BenchTeardown = {
+  /** Registers how to stop something just started. */
+  stops: (() => Promise<unknown>)[];
+  /** Stops everything (once) and removes the signal and pipe handlers. */
+  finish(): Promise<void>;
+};
+
+/**
+ * Servers run in processes of their own, so Ctrl-C must stop them from here; and output piped into
+ * `head` that has exited must not kill the bench before it cleans up.
+ */
+export function benchTeardown(): BenchTeardown {
+  const stops: (() => Promise<unknown>)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      for (const stop of stops.reverse()) {
+        await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
+      }
+    })();
+    return cleaning;
+  };
+  const onSignal = () => {
+    progress('interrupted; stopping what the bench started…');
+    void cleanup().finally(() => process.exit(130));
+  };
+  const ignoreClosedPipe = () => {};
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
+  return {
+    stops,
+    async finish() {
+      await cleanup();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.off('error', ignoreClosedPipe);
+      process.stderr.off('error', ignoreClosedPipe);
+    },
+  };
+}

@@ -16,7 +16,7 @@ import type postgres from 'postgres';
 import type { Notifier } from '../notifications/port.js';
 import { connectTemporal, connectWorker, type TemporalTarget } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
-import { benchDatabase, benchTemporal, percentile, progress, report } from './harness.js';
+import { benchDatabase, benchTeardown, benchTemporal, percentile, progress, report } from './harness.js';
 import { type BenchRequester, startRequestBenchStack } from './requests-stack.js';
 import { bareDecideUpdate, type bareRequest } from './workflows/bare.js';
 
@@ -272,27 +272,7 @@ export async function runRequestsBench(): Promise<void> {
   if (!Number.isInteger(COUNT) || COUNT < 1) {
     throw new Error(`BENCH_REQUESTS must be a positive whole number, got "${process.env.BENCH_REQUESTS}"`);
   }
-  const stops: (() => Promise<unknown>)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      for (const stop of stops.reverse()) {
-        await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
-      }
-    })();
-    return cleaning;
-  };
-  // PostgreSQL and Temporal run in process groups of their own: Ctrl-C must stop them from here.
-  const onSignal = () => {
-    progress('interrupted; stopping what the bench started…');
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Output piped into `head` that has exited must not kill the bench before it cleans up.
-  const ignoreClosedPipe = () => {};
-  process.stdout.on('error', ignoreClosedPipe);
-  process.stderr.on('error', ignoreClosedPipe);
+  const { stops, finish } = benchTeardown();
 
   try {
     progress('starting PostgreSQL…');
@@ -372,10 +352,6 @@ export async function runRequestsBench(): Promise<void> {
       });
     }
   } finally {
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.stdout.off('error', ignoreClosedPipe);
-    process.stderr.off('error', ignoreClosedPipe);
+    await finish();
   }
 }
