@@ -16,6 +16,8 @@ export type GrantRecord = {
   /** Epoch milliseconds. */
   grantedAt: number;
   expiresAt: number;
+  /** Whether reading the target back showed the access; null where it cannot tell. */
+  provisionVerified: boolean | null;
   audit: AuditWrite[];
 };
 
@@ -44,6 +46,9 @@ export function createGrantActivities(deps: GrantActivityDeps) {
           requestId: record.requestId,
           grantedAt: new Date(record.grantedAt),
           expiresAt: new Date(record.expiresAt),
+          provisionVerified: record.provisionVerified,
+          // The request workflow starts the lifetime as its child right after this.
+          lifetimeStartedAt: new Date(),
         });
         // The request turns `granted` only once the grant's lifetime workflow runs (see handOver).
         await updateAccessRequest(tx, record.requestId, { grantId: record.grantId });

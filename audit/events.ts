@@ -29,6 +29,7 @@ export const auditEventTypes = {
   'access.grant.expired': 'A grant reached its expiry.',
   'access.grant.deprovisioned': 'The target system removed the entitlement.',
   'access.grant.verified': 'Reading the target back confirmed the grant state.',
+  'access.grant.imported': 'Access a person already held was recorded as a grant by a directory import.',
   'campaign.launched': 'A certification campaign started.',
   'campaign.population.snapshot': 'The grants under review were frozen, with counts and a hash.',
   'campaign.item.kept': 'A reviewer certified that a grant should stay.',

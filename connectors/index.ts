@@ -60,7 +60,13 @@ export function createConnectors(
           );
         case 'webhook':
           return createWebhookConnector(
-            { resourceKey: resource.key, url: setting('url'), secretEnv: setting('secretEnv') },
+            {
+              resourceKey: resource.key,
+              url: setting('url'),
+              secretEnv: setting('secretEnv'),
+              ...(typeof config.urlEnv === 'string' ? { urlEnv: config.urlEnv } : {}),
+              readBack: config.readBack === true,
+            },
             { env, timeoutMs: options.webhookTimeoutMs, now: options.now },
           );
         case 'manual':

@@ -28,9 +28,13 @@ export const WEBHOOK_HEADERS = {
   signature: 'X-Grantflow-Signature',
 } as const;
 
-/** The JSON body of a webhook call. */
+/**
+ * The JSON body of a webhook call. `check` (sent only to receivers configured with `readBack: true`)
+ * asks whether the person holds the entitlement now; the receiver answers 2xx with
+ * `{ "present": true }` or `{ "present": false }`.
+ */
 export type WebhookPayload = {
-  action: 'grant' | 'revoke';
+  action: 'grant' | 'revoke' | 'check';
   grantId: string;
   person: { email: string; name: string };
   resource: string;
@@ -40,8 +44,17 @@ export type WebhookPayload = {
   sentAt: string;
 };
 
-/** Where a webhook resource is: its URL and the environment variable holding its signing secret. */
-export type WebhookConnectorConfig = { resourceKey: string; url: string; secretEnv: string };
+/**
+ * Where a webhook resource is: its URL (or a variable overriding it), the environment variable
+ * holding its signing secret, and whether the receiver answers `check` calls.
+ */
+export type WebhookConnectorConfig = {
+  resourceKey: string;
+  url: string;
+  urlEnv?: string;
+  secretEnv: string;
+  readBack?: boolean;
+};
 
 /** Dependencies a webhook connector reads at call time. */
 export type WebhookConnectorDeps = {
@@ -64,26 +77,26 @@ export function signWebhookBody(
   return `v1=${hmac(secret, String(timestamp), body).toString('hex')}`;
 }
 
-/** The connector for `kind: webhook`; it cannot read the target back, so it has no `check`. */
+/** The connector for `kind: webhook`; it has a `check` only when the receiver supports `readBack`. */
 export function createWebhookConnector(
   config: WebhookConnectorConfig,
   deps: WebhookConnectorDeps,
 ): Connector {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
+  // Read per call, like the secret: the variable may be set after the worker started.
+  const urlOf = () => (config.urlEnv && deps.env[config.urlEnv]) || config.url;
   // Query strings sometimes carry tokens: messages name the endpoint without them.
-  const endpoint = URL.canParse(config.url)
-    ? `${new URL(config.url).origin}${new URL(config.url).pathname}`
-    : '(invalid URL)';
-  const fail = (code: ConnectorErrorCode, message: string, extra = {}) =>
-    new ConnectorError(code, `resource ${config.resourceKey}: ${message}`, {
-      details: { resource: config.resourceKey, endpoint, ...extra },
-    });
+  const endpointOf = (url: string) =>
+    URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : '(invalid URL)';
 
-  const deliver = async (
-    action: WebhookPayload['action'],
-    input: ProvisionInput,
-  ): Promise<ProvisionResult> => {
+  const call = async (action: WebhookPayload['action'], input: ProvisionInput): Promise<Answer> => {
+    const url = urlOf();
+    const endpoint = endpointOf(url);
+    const fail = (code: ConnectorErrorCode, message: string, extra = {}) =>
+      new ConnectorError(code, `resource ${config.resourceKey}: ${message}`, {
+        details: { resource: config.resourceKey, endpoint, ...extra },
+      });
     const secret = deps.env[config.secretEnv];
     if (!secret) {
       throw fail(
@@ -92,7 +105,7 @@ export function createWebhookConnector(
         { variable: config.secretEnv },
       );
     }
-    if (!URL.canParse(config.url) || !/^https?:$/.test(new URL(config.url).protocol)) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
       throw fail('connector_misconfigured', 'the webhook url is not an http:// or https:// URL');
     }
     const sentAt = now();
@@ -111,7 +124,7 @@ export function createWebhookConnector(
     let response: Response;
     let excerpt: string;
     try {
-      response = await fetch(config.url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -143,8 +156,7 @@ export function createWebhookConnector(
 
     const { status } = response;
     const answered = `${endpoint} answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
-    if (status >= 200 && status < 300)
-      return { outcome: 'done', detail: `${action} sent: ${endpoint} answered ${status}` };
+    if (status >= 200 && status < 300) return { status, endpoint, excerpt };
     if (status >= 300 && status < 400) {
       throw fail(
         'connector_misconfigured',
@@ -160,11 +172,42 @@ export function createWebhookConnector(
     });
   };
 
+  const deliver = async (action: 'grant' | 'revoke', input: ProvisionInput): Promise<ProvisionResult> => {
+    const { status, endpoint } = await call(action, input);
+    return { outcome: 'done', detail: `${action} sent: ${endpoint} answered ${status}` };
+  };
+
+  const check = async (input: ProvisionInput): Promise<'present' | 'absent'> => {
+    const { endpoint, excerpt } = await call('check', input);
+    const present = parsePresent(excerpt);
+    if (present === undefined) {
+      throw new ConnectorError(
+        'connector_rejected',
+        `resource ${config.resourceKey}: ${endpoint} answered a check without {"present": true|false}`,
+        { details: { resource: config.resourceKey, endpoint, body: excerpt } },
+      );
+    }
+    return present ? 'present' : 'absent';
+  };
+
   return {
     kind: 'webhook',
     grant: (input) => deliver('grant', input),
     revoke: (input) => deliver('revoke', input),
+    ...(config.readBack ? { check } : {}),
   };
+}
+
+/** A 2xx answer: its status, the endpoint it came from, and the start of its body. */
+type Answer = { status: number; endpoint: string; excerpt: string };
+
+function parsePresent(body: string): boolean | undefined {
+  try {
+    const parsed = JSON.parse(body) as { present?: unknown } | null;
+    return typeof parsed?.present === 'boolean' ? parsed.present : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a receiver passes to `verifyWebhookSignature`: the secret and the request as received. */

@@ -290,6 +290,9 @@ export type ApprovalDecision = typeof approvalDecisions.$inferSelect;
 /** Whether a grant still gives access, and if not, why it ended. */
 export const grantStatus = pgEnum('grant_status', ['active', 'expired', 'released', 'revoked']);
 
+/** Where a grant came from: an approved request, or access people already held when it was imported. */
+export const grantSource = pgEnum('grant_source', ['request', 'import']);
+
 /** Someone holding an entitlement from a time until a time; run by the `grantLifetime` workflow. */
 export const grants = pgTable(
   'grants',
@@ -304,8 +307,14 @@ export const grants = pgTable(
     /** The request it came from; null for grants from an import or reconciliation. */
     requestId: uuid('request_id').references(() => accessRequests.id, { onDelete: 'restrict' }),
     status: grantStatus('status').notNull().default('active'),
+    source: grantSource('source').notNull().default('request'),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Null for standing access (imported without an end date): it lasts until released or revoked. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** When its `grantLifetime` workflow was started; null for an imported grant not yet handed to one. */
+    lifetimeStartedAt: timestamp('lifetime_started_at', { withTimezone: true }),
+    /** After provisioning: true when reading the target back showed the access; null if it cannot tell. */
+    provisionVerified: boolean('provision_verified'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endedById: uuid('ended_by_id').references(() => people.id, { onDelete: 'restrict' }),
     endReason: text('end_reason'),
@@ -317,6 +326,9 @@ export const grants = pgTable(
     index('grants_person_id_idx').on(table.personId, table.status),
     index('grants_entitlement_id_idx').on(table.entitlementId, table.status),
     uniqueIndex('grants_request_id_key').on(table.requestId),
+    index('grants_awaiting_lifetime_idx')
+      .on(table.id)
+      .where(sql`${table.lifetimeStartedAt} is null and ${table.status} = 'active'`),
   ],
 );
 export type Grant = typeof grants.$inferSelect;

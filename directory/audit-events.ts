@@ -1,6 +1,6 @@
 import type { AuditWrite } from '../audit/intake.js';
 import { completeEvent } from '../audit/intake.js';
-import type { ImportReport } from './import.js';
+import { IMPORT_KINDS, type ImportReport } from './import.js';
 
 /**
  * The ledger's account of an import that changed something: one `config.directory.imported`
@@ -10,17 +10,15 @@ import type { ImportReport } from './import.js';
 export function directoryAuditWrites(report: ImportReport): AuditWrite[] {
   const actor = { type: 'system' as const, id: report.actor };
   const summary = Object.fromEntries(
-    (['people', 'groups', 'memberships', 'policies', 'resources', 'entitlements', 'sodRules'] as const).map(
-      (kind) => [
-        kind,
-        {
-          added: report[kind].added,
-          changed: report[kind].changed,
-          removed: report[kind].removed,
-          deactivated: report[kind].deactivated,
-        },
-      ],
-    ),
+    IMPORT_KINDS.map((kind) => [
+      kind,
+      {
+        added: report[kind].added,
+        changed: report[kind].changed,
+        removed: report[kind].removed,
+        deactivated: report[kind].deactivated,
+      },
+    ]),
   );
   const events = [
     completeEvent({

@@ -287,7 +287,11 @@ const connectorSchema = z.discriminatedUnion(
       url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
         message: 'must be an http:// or https:// URL',
       }),
+      /** A variable whose URL, when set, is used instead of `url` (how `grantflow dev` reaches its demo receiver). */
+      urlEnv: envName.optional(),
       secretEnv: envName,
+      /** The receiver also answers `action: "check"` with `{ "present": true | false }`, so grants are read back. */
+      readBack: z.boolean().optional(),
     }),
     z.strictObject({ kind: z.literal('manual') }),
   ],
@@ -357,12 +361,49 @@ const sodRuleSchema = z
     }
   });
 
+// A calendar date (midnight UTC) or a full ISO 8601 time with its offset.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+const instant = z
+  .string()
+  .regex(ISO_TIME, 'must be a date like 2025-03-01 or a time like 2025-03-01T09:00:00Z')
+  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a real date' })
+  .transform((value) => new Date(value));
+
+/** Access someone already holds when grantflow takes over: imported as a grant from `import`. */
+const accessSchema = z
+  .strictObject({
+    person: email,
+    entitlement: z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+$/, 'must be "<resource key>/<entitlement key>"'),
+    since: instant,
+    until: instant.optional(),
+    note: text.optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if (entry.since.getTime() > Date.now()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['since'],
+        message: 'is in the future: list access that is held now',
+      });
+    }
+    if (entry.until && entry.until.getTime() <= entry.since.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be after since' });
+    } else if (entry.until && entry.until.getTime() <= Date.now()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['until'],
+        message: 'is in the past: this access has already ended',
+      });
+    }
+  });
+
 const sectionSchema = z.strictObject({
   people: z.array(personSchema),
   groups: z.array(groupSchema),
   policies: z.array(policySchema),
   resources: z.array(resourceSchema),
   separationOfDuties: z.array(sodRuleSchema),
+  access: z.array(accessSchema).default([]),
 });
 
 /** The sections of a directory file, in the order the file presents them. */
@@ -386,6 +427,9 @@ export type DirectoryResource = DirectoryFile['resources'][number];
 export type DirectoryEntitlement = DirectoryResource['entitlements'][number];
 /** One separation-of-duties rule as parsed from the file. */
 export type DirectorySodRule = DirectoryFile['separationOfDuties'][number];
+
+/** One line of the `access` section. */
+export type DirectoryAccess = DirectoryFile['access'][number];
 
 /** A cross-reference problem: where in the file (zod-style path) and what is wrong. */
 export type ReferenceIssue = { path: (string | number)[]; message: string };
@@ -556,21 +600,36 @@ export function checkReferences(file: z.output<typeof sectionSchema>): Reference
       const path = ['separationOfDuties', index, 'entitlements', e];
       if (seen.has(ref)) add(path, `"${ref}" is listed twice in this rule`);
       seen.add(ref);
-      if (!entitlementRefs.has(ref)) {
-        const [resourceKey] = ref.split('/');
-        add(
-          path,
-          resources.has(resourceKey as string)
-            ? `resource "${resourceKey}" has no entitlement "${ref.slice((resourceKey as string).length + 1)}"`
-            : `no resource with key "${resourceKey}" in resources`,
-        );
-      }
+      entitlementExists(path, ref);
     });
     rule.approvers?.forEach((approver, a) => {
       checkRef(['separationOfDuties', index, 'approvers', a], approver, 'an approver');
     });
   });
+
+  // Inactive holders are allowed on purpose: access a leaver still holds is exactly what to surface.
+  const held = new Map<string, number>();
+  file.access.forEach((entry, index) => {
+    personExists(['access', index, 'person'], entry.person, 'holder', false);
+    entitlementExists(['access', index, 'entitlement'], entry.entitlement);
+    const pair = `${entry.person} ${entry.entitlement}`;
+    const first = held.get(pair);
+    if (first !== undefined) {
+      add(['access', index], `${entry.person} already holds ${entry.entitlement} in access[${first}]`);
+    } else held.set(pair, index);
+  });
   return issues;
+
+  function entitlementExists(path: (string | number)[], ref: string): void {
+    if (entitlementRefs.has(ref)) return;
+    const [resourceKey] = ref.split('/');
+    add(
+      path,
+      resources.has(resourceKey as string)
+        ? `resource "${resourceKey}" has no entitlement "${ref.slice((resourceKey as string).length + 1)}"`
+        : `no resource with key "${resourceKey}" in resources`,
+    );
+  }
 }
 
 // Each cycle is reported once, at the person of the cycle who comes first in the file.

@@ -49,6 +49,7 @@ import { insertSodRule, listSodRules, type SodRulePatch, updateSodRule } from '.
 import type { Person } from '../db/schema.js';
 import { directoryAuditWrites } from './audit-events.js';
 import { type DirectoryPolicy, formatDuration } from './file-schema.js';
+import { applyAccess } from './import-access.js';
 import type { ParsedDirectory } from './parse.js';
 
 /** The kinds of things an import compares, in the order they are applied and reported. */
@@ -60,6 +61,7 @@ export const IMPORT_KINDS = [
   'resources',
   'entitlements',
   'sodRules',
+  'access',
 ] as const;
 /** One of IMPORT_KINDS. */
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -89,6 +91,11 @@ export type ImportReport = {
   actor: string;
   dryRun: boolean;
   changed: boolean;
+  /**
+   * Active imported grants the file no longer lists (`holder resource/entitlement`). Never revoked
+   * by an import: leaving a line out is not a decision to take access away.
+   */
+  accessNotInFile: string[];
 } & Record<ImportKind, KindReport>;
 
 /** Options of `importDirectory`. */
@@ -121,6 +128,7 @@ export async function importDirectory(
     actor: options.actor,
     dryRun: options.dryRun ?? false,
     changed: false,
+    accessNotInFile: [],
     ...(Object.fromEntries(IMPORT_KINDS.map((kind) => [kind, emptyKind()])) as Record<
       ImportKind,
       KindReport
@@ -164,6 +172,7 @@ async function applyDirectory(tx: Transaction, parsed: ParsedDirectory, actor: s
   const resourceIds = await applyResources(tx, directory.resources, idOf, emailOf, report.resources);
   await applyEntitlements(tx, directory.resources, resourceIds, policyIds, report.entitlements);
   await applySodRules(tx, directory.separationOfDuties, report.sodRules);
+  await applyAccess(tx, directory.access, idOf, report);
 }
 
 /** Field-by-field differences, in the order given; values compared as canonical JSON. */
@@ -618,6 +627,7 @@ const KIND_LABELS: Record<ImportKind, { label: string; deactivated: string }> = 
   resources: { label: 'resources', deactivated: 'retired' },
   entitlements: { label: 'entitlements', deactivated: 'retired' },
   sodRules: { label: 'separation of duties', deactivated: 'retired' },
+  access: { label: 'existing access', deactivated: 'deactivated' },
 };
 
 const LISTED = 5;
@@ -637,7 +647,12 @@ function show(value: unknown): string {
  */
 export function formatImportReport(report: ImportReport, options: { details?: boolean } = {}): string {
   const file = path.basename(report.fileName);
-  if (!report.changed) return `No changes: the database already matches ${file}.`;
+  const notInFile = report.accessNotInFile.length
+    ? [
+        `  existing access: ${report.accessNotInFile.length} imported grants are no longer in the file and stay active (${names(report.accessNotInFile)}); revoke them with \`grantflow grants revoke\` or review them in a campaign`,
+      ]
+    : [];
+  if (!report.changed) return [`No changes: the database already matches ${file}.`, ...notInFile].join('\n');
   const lines = [`${report.dryRun ? 'Would import' : 'Imported'} ${file}:`];
   for (const kind of IMPORT_KINDS) {
     const entry = report[kind];
@@ -666,5 +681,5 @@ export function formatImportReport(report: ImportReport, options: { details?: bo
       }
     }
   }
-  return lines.join('\n');
+  return [...lines, ...notInFile].join('\n');
 }

@@ -185,6 +185,17 @@ async function cancelled(run: RequestRun): Promise<AccessRequestState> {
 /** Records the grant and starts its lifetime workflow, which outlives this one. */
 async function handOver(run: RequestRun, grantId: string): Promise<void> {
   const { input } = run;
+  // Read the target back, so the grant's record says whether the access is really there.
+  const seen =
+    input.resource.connectorKind === 'manual'
+      ? 'unknown'
+      : await activities.checkAccess({
+          grantId,
+          holder: input.requester,
+          resourceKey: input.resource.key,
+          entitlementKey: input.entitlement.key,
+        });
+  const provisionVerified = seen === 'unknown' ? null : seen === 'present';
   const grantedAt = Date.now();
   const expiresAt = grantedAt + input.durationSeconds * 1000;
   await activities.recordGrant({
@@ -194,6 +205,7 @@ async function handOver(run: RequestRun, grantId: string): Promise<void> {
     entitlementId: input.entitlement.id,
     grantedAt,
     expiresAt,
+    provisionVerified,
     audit: [
       requestAudit(run, 'provisioned', {
         event_type: 'access.grant.provisioned',
@@ -205,6 +217,7 @@ async function handOver(run: RequestRun, grantId: string): Promise<void> {
           holder: input.requester.email,
           grantedAt: new Date(grantedAt).toISOString(),
           expiresAt: new Date(expiresAt).toISOString(),
+          verifiedAtTarget: provisionVerified,
         },
       }),
     ],

@@ -55,7 +55,7 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
     extendUpdate,
     async (request) => {
       extensions += 1;
-      state.expiresAt += request.seconds * 1000;
+      state.expiresAt = (state.expiresAt ?? Date.now()) + request.seconds * 1000;
       reminded = false;
       await activities.recordGrantTransition({
         grantId: input.grantId,
@@ -82,8 +82,11 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
         if (!Number.isInteger(request.seconds) || request.seconds <= 0) {
           refuse({ code: 'invalid', message: 'seconds must be a positive whole number' });
         }
+        if (state.expiresAt === null) {
+          refuse({ code: 'conflict', message: 'this access has no end date, so there is nothing to extend' });
+        }
         const limit = Date.now() + input.entitlement.maxDurationSeconds * 1000;
-        if (state.expiresAt + request.seconds * 1000 > limit) {
+        if ((state.expiresAt ?? 0) + request.seconds * 1000 > limit) {
           refuse({
             code: 'invalid',
             message: `the grant would run past the entitlement's maximum of ${input.entitlement.maxDurationSeconds}s from now`,
@@ -131,7 +134,9 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
   );
 
   // The timer follows the expiry, which an extension moves: wait in slices until then.
-  while (!ending) {
+  // Standing access has no timer: it waits for a release or a revocation.
+  if (state.expiresAt === null) await condition(() => !!ending);
+  while (!ending && state.expiresAt !== null) {
     const remindAt = state.expiresAt - input.remindBeforeSeconds * 1000;
     const next =
       !reminded && input.remindBeforeSeconds > 0 ? Math.min(remindAt, state.expiresAt) : state.expiresAt;
@@ -162,7 +167,7 @@ export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantSta
     });
   }
 
-  await end(ending);
+  await end(ending as Ending);
   return state;
 
   async function end(how: Ending): Promise<void> {

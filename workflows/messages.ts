@@ -108,7 +108,8 @@ export type GrantLifetimeInput = AccessTarget & {
   holder: PersonRef;
   /** Epoch milliseconds. */
   grantedAt: number;
-  expiresAt: number;
+  /** Null for standing access (imported without an end date): it ends only when released or revoked. */
+  expiresAt: number | null;
   /** Seconds before expiry to remind the holder. */
   remindBeforeSeconds: number;
   provisioningRetry: ProvisioningRetry;
@@ -119,7 +120,7 @@ export type GrantState = {
   grantId: string;
   holder: string;
   status: 'active' | 'ending' | 'expired' | 'released' | 'revoked';
-  expiresAt: number;
+  expiresAt: number | null;
   /** After removal: whether reading the target back showed it gone (null: the target cannot tell). */
   removalVerified?: boolean | null;
 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { type GrantView, getGrant, listGrants } from '../../db/queries/grants.js';
-import { grantStatus } from '../../db/schema.js';
+import { grantSource, grantStatus } from '../../db/schema.js';
 import { extendGrant } from '../../requests/extend.js';
 import { sendUpdate } from '../../temporal/updates.js';
 import { grantWorkflowId } from '../../workflows/ids.js';
@@ -28,17 +28,20 @@ const grantBody = z.object({
   entitlementName: z.string(),
   status: z.enum(grantStatus.enumValues),
   requestId: z.string().nullable(),
+  source: z.enum(grantSource.enumValues),
   grantedAt: z.string(),
-  expiresAt: z.string(),
+  /** Null for standing access, which lasts until released or revoked. */
+  expiresAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   endReason: z.string().nullable(),
+  provisionVerified: z.boolean().nullable(),
   removalVerified: z.boolean().nullable(),
 });
 
 const stateBody = z.object({
   grantId: z.string(),
   status: z.enum(['active', 'ending', 'expired', 'released', 'revoked']),
-  expiresAt: z.string(),
+  expiresAt: z.string().nullable(),
 });
 
 const toBody = (grant: GrantView): z.infer<typeof grantBody> => ({
@@ -49,17 +52,19 @@ const toBody = (grant: GrantView): z.infer<typeof grantBody> => ({
   entitlementName: grant.entitlementName,
   status: grant.status,
   requestId: grant.requestId,
+  source: grant.source,
   grantedAt: iso(grant.grantedAt) ?? '',
-  expiresAt: iso(grant.expiresAt) ?? '',
+  expiresAt: iso(grant.expiresAt),
   endedAt: iso(grant.endedAt),
   endReason: grant.endReason,
+  provisionVerified: grant.provisionVerified,
   removalVerified: grant.removalVerified,
 });
 
 const toState = (state: GrantState): z.infer<typeof stateBody> => ({
   grantId: state.grantId,
   status: state.status,
-  expiresAt: new Date(state.expiresAt).toISOString(),
+  expiresAt: state.expiresAt === null ? null : new Date(state.expiresAt).toISOString(),
 });
 
 /** Grants: list and read them, extend, release (holder) and revoke (admin). */

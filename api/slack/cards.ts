@@ -104,7 +104,7 @@ export function grantCard(grant: GrantView): GrantCard {
     resourceName: grant.resourceName,
     entitlementName: grant.entitlementName,
     risk: grant.risk,
-    expiresAt: new Date(grant.expiresAt).toISOString(),
+    ...(grant.expiresAt ? { expiresAt: new Date(grant.expiresAt).toISOString() } : {}),
     status: grant.status,
     ...(grant.endReason ? { outcome: grant.endReason } : {}),
   };

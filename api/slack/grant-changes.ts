@@ -53,12 +53,13 @@ export async function changeGrant(
       });
       return { done: true, text: `Released ${grant.resourceName} / ${grant.entitlementName}.` };
     }
+    if (!grant.expiresAt) return refuse('this access has no end date, so there is nothing to extend');
     // As long again as it was first granted for; the workflow holds it to the entitlement's maximum.
     const seconds = Math.round(
       (new Date(grant.expiresAt).getTime() - new Date(grant.grantedAt).getTime()) / 1000,
     );
     const state = await extendGrant(ctx, grant, actor, seconds, { updateId: click.actionId });
-    const until = new Date(state.expiresAt).toISOString();
+    const until = state.expiresAt === null ? 'no end date' : new Date(state.expiresAt).toISOString();
     return { done: true, text: `Extended ${grant.resourceName} / ${grant.entitlementName} until ${until}.` };
   } catch (error) {
     if (!isRefused(error)) throw error;

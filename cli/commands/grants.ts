@@ -11,10 +11,12 @@ export type GrantBody = {
   entitlementName: string;
   status: 'active' | 'expired' | 'released' | 'revoked';
   requestId: string | null;
+  source: 'request' | 'import';
   grantedAt: string;
-  expiresAt: string;
+  expiresAt: string | null;
   endedAt: string | null;
   endReason: string | null;
+  provisionVerified: boolean | null;
   removalVerified: boolean | null;
 };
 
@@ -22,15 +24,26 @@ export type GrantBody = {
 export type GrantState = {
   grantId: string;
   status: 'active' | 'ending' | 'expired' | 'released' | 'revoked';
-  expiresAt: string;
+  expiresAt: string | null;
 };
+
+/** When a grant ends, in words: a time, or "no end date" for standing access. */
+function until(expiresAt: string | null): string {
+  return expiresAt === null ? 'no end date' : formatTime(expiresAt);
+}
 
 /** One line about a grant after a change: its status and, while it lasts, when it ends. */
 export function describeGrantState(state: GrantState): string {
   if (state.status === 'active')
-    return `Grant ${state.grantId} is active until ${formatTime(state.expiresAt)}.\n`;
+    return `Grant ${state.grantId} is active ${state.expiresAt === null ? 'with no end date' : `until ${formatTime(state.expiresAt)}`}.\n`;
   if (state.status === 'ending') return `Grant ${state.grantId} is ending: the access is being removed.\n`;
   return `Grant ${state.grantId} is ${state.status}.\n`;
+}
+
+function provisioning(grant: GrantBody): string | undefined {
+  if (grant.source === 'import') return 'imported (held before grantflow)';
+  if (grant.provisionVerified === null) return 'not read back (the target cannot tell)';
+  return grant.provisionVerified ? 'verified at the target' : 'NOT verified: the target did not show it';
 }
 
 function removal(grant: GrantBody): string | undefined {
@@ -67,7 +80,7 @@ export function registerGrantsCommands(program: Command): void {
               g.holder,
               `${g.resource}/${g.entitlement}`,
               formatTime(g.grantedAt),
-              formatTime(g.expiresAt),
+              until(g.expiresAt),
             ]),
           ),
     );
@@ -88,7 +101,8 @@ export function registerGrantsCommands(program: Command): void {
         ['entitlement', `${grant.resource}/${grant.entitlement} (${grant.entitlementName})`],
         ['holder', grant.holder],
         ['granted', formatTime(grant.grantedAt)],
-        ['expires', formatTime(grant.expiresAt)],
+        ['expires', until(grant.expiresAt)],
+        ['provisioned', provisioning(grant)],
         ['ended', grant.endedAt && formatTime(grant.endedAt)],
         ['why ended', grant.endReason],
         ['removal', removal(grant)],

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Entitlement, entitlements, type Grant, grants, people, resources } from '../schema.js';
 
@@ -84,4 +84,43 @@ export async function listHeldEntitlements(db: Executor, personId: string): Prom
     .innerJoin(resources, eq(resources.id, entitlements.resourceId))
     .where(and(eq(grants.personId, personId), eq(grants.status, 'active')));
   return rows.map((row) => row.key);
+}
+
+/** An active grant by its holder and `resource/entitlement`, for comparing with a file's `access`. */
+export type HeldAccess = {
+  grantId: string;
+  holderEmail: string;
+  entitlementRef: string;
+  source: Grant['source'];
+};
+
+/** Every active grant as holder + `resource/entitlement`. */
+export async function listActiveHoldings(db: Executor): Promise<HeldAccess[]> {
+  return db
+    .select({
+      grantId: grants.id,
+      holderEmail: people.email,
+      entitlementRef: sql<string>`${resources.key} || '/' || ${entitlements.key}`,
+      source: grants.source,
+    })
+    .from(grants)
+    .innerJoin(people, eq(people.id, grants.personId))
+    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .where(eq(grants.status, 'active'));
+}
+
+/** Active grants whose lifetime workflow has not been started yet (imported ones), oldest first. */
+export async function listGrantsAwaitingLifetime(db: Executor, limit: number): Promise<GrantView[]> {
+  const rows = await selectViews(db)
+    .where(and(isNull(grants.lifetimeStartedAt), eq(grants.status, 'active')))
+    .orderBy(grants.id)
+    .limit(limit);
+  return rows.map(toView);
+}
+
+/** Active grants of one resource, for making a demo target hold what grantflow says people hold. */
+export async function listActiveGrantsOfResource(db: Executor, resourceKey: string): Promise<GrantView[]> {
+  const rows = await selectViews(db).where(and(eq(resources.key, resourceKey), eq(grants.status, 'active')));
+  return rows.map(toView);
 }

@@ -66,6 +66,7 @@ describe('audit event catalogue', () => {
       'access.fulfilment.completed',
       'access.grant.reminded',
       'access.grant.extended',
+      'access.grant.imported',
       'access.grant.released',
       'access.grant.revoked',
       'access.grant.expired',

@@ -8,6 +8,7 @@ import {
 
 function report(
   overrides: Partial<Record<(typeof IMPORT_KINDS)[number], Partial<KindReport>>>,
+  accessNotInFile: string[] = [],
 ): ImportReport {
   const base = Object.fromEntries(
     IMPORT_KINDS.map((kind) => [
@@ -25,11 +26,29 @@ function report(
     actor: 'cli:dana',
     dryRun: false,
     changed,
+    accessNotInFile,
     ...base,
   };
 }
 
 describe('formatImportReport', () => {
+  it('reports imported access the file no longer lists, and says it stays active', () => {
+    const text = formatImportReport(
+      report({ access: { unchanged: 40 } }, ['zoe@acme.test payments-db/payments_read']),
+    );
+    expect(text).toBe(
+      [
+        'No changes: the database already matches acme.yaml.',
+        '  existing access: 1 imported grants are no longer in the file and stay active (zoe@acme.test payments-db/payments_read); revoke them with `grantflow grants revoke` or review them in a campaign',
+      ].join('\n'),
+    );
+  });
+
+  it('counts existing access added like any other kind', () => {
+    const text = formatImportReport(report({ access: { added: ['a@acme.test db/read'], unchanged: 2 } }));
+    expect(text).toContain('existing access: 1 added (a@acme.test db/read), 2 unchanged');
+  });
+
   it('says plainly when nothing changed, naming the file', () => {
     expect(formatImportReport(report({ people: { unchanged: 30 } }))).toBe(
       'No changes: the database already matches acme.yaml.',
