@@ -9,6 +9,7 @@ import { createConnectors } from '../connectors/index.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase, type Database } from '../db/client.js';
+import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/start-lifetimes.js';
 import { createLogNotifier } from '../notifications/log.js';
 import type { Notifier } from '../notifications/port.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
@@ -36,6 +37,36 @@ function createNotifier(config: Config, db: Database, log: Logger): Notifier {
     alert: createAlertPoster(client, settings.alertChannel, log),
     log,
   });
+}
+
+/** How often the worker looks for imported grants that have no lifetime workflow yet. */
+const LIFETIME_POLL_MS = 5_000;
+
+/** Hands imported grants to their lifetime workflows now and every few seconds, until stopped. */
+function startLifetimeLoop(deps: StartLifetimesDeps, log: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const pass = async () => {
+    try {
+      let started = 0;
+      for (let batch = -1; batch !== 0 && !stopped; started += batch) {
+        batch = await startImportedGrantLifetimes(deps);
+      }
+      if (started > 0) log.info({ started }, `started the lifetime of ${started} imported grants`);
+    } catch (error) {
+      log.warn({ err: error }, 'starting lifetimes of imported grants failed; trying again shortly');
+    }
+    if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
+  };
+  running = pass();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 /**
@@ -75,7 +106,22 @@ export async function startWorker(
     everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
   });
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
+  const lifetimes = startLifetimeLoop(
+    {
+      db: database.db,
+      temporal: client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      provisioningRetry: {
+        maximumAttempts: config.GRANTFLOW_PROVISION_ATTEMPTS,
+        initialIntervalMs: config.GRANTFLOW_PROVISION_RETRY_MS,
+        maximumIntervalMs: config.GRANTFLOW_PROVISION_RETRY_MAX_MS,
+        attemptTimeoutMs: config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
+      },
+    },
+    workerLog.child({ component: 'grant-lifetimes' }),
+  );
   const done = worker.run().finally(async () => {
+    await lifetimes.stop();
     await sequencer.stop();
     await connectors.close();
     await client.connection.close();

@@ -1,6 +1,15 @@
 import { and, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
-import { type Entitlement, entitlements, type Grant, grants, people, resources } from '../schema.js';
+import {
+  type Entitlement,
+  entitlements,
+  type Grant,
+  grants,
+  people,
+  type Resource,
+  resources,
+} from '../schema.js';
 
 /** Columns a new grant row needs. */
 export type NewGrant = typeof grants.$inferInsert;
@@ -110,13 +119,49 @@ export async function listActiveHoldings(db: Executor): Promise<HeldAccess[]> {
     .where(eq(grants.status, 'active'));
 }
 
-/** Active grants whose lifetime workflow has not been started yet (imported ones), oldest first. */
-export async function listGrantsAwaitingLifetime(db: Executor, limit: number): Promise<GrantView[]> {
-  const rows = await selectViews(db)
+/** An active grant not yet run by a lifetime workflow, with what starting one needs. */
+export type GrantAwaitingLifetime = GrantView & {
+  holderId: string;
+  ownerEmail: string;
+  connectorKind: Resource['connectorKind'];
+  maxDurationSeconds: number;
+};
+
+/** Active grants whose lifetime workflow has not been started yet (imported ones), in id order. */
+export async function listGrantsAwaitingLifetime(
+  db: Executor,
+  limit: number,
+): Promise<GrantAwaitingLifetime[]> {
+  const owners = alias(people, 'owner');
+  const rows = await db
+    .select({
+      grant: grants,
+      holderId: people.id,
+      holderEmail: people.email,
+      holderName: people.name,
+      resourceKey: resources.key,
+      resourceName: resources.name,
+      entitlementKey: entitlements.key,
+      entitlementName: entitlements.name,
+      risk: entitlements.riskLevel,
+      maxDurationSeconds: entitlements.maxDurationSeconds,
+      ownerEmail: owners.email,
+      connectorKind: resources.connectorKind,
+    })
+    .from(grants)
+    .innerJoin(people, eq(people.id, grants.personId))
+    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .innerJoin(owners, eq(owners.id, resources.ownerId))
     .where(and(isNull(grants.lifetimeStartedAt), eq(grants.status, 'active')))
     .orderBy(grants.id)
     .limit(limit);
-  return rows.map(toView);
+  return rows.map(({ grant, ...rest }) => ({ ...grant, ...rest }));
+}
+
+/** Marks a grant as run by its lifetime workflow. */
+export async function markLifetimeStarted(db: Executor, id: string): Promise<void> {
+  await db.update(grants).set({ lifetimeStartedAt: sql`now()` }).where(eq(grants.id, id));
 }
 
 /** Active grants of one resource, for making a demo target hold what grantflow says people hold. */

@@ -40,6 +40,8 @@ export type RequestStack = {
   notifier: RecordingNotifier;
   /** The target PostgreSQL database the `db` resource's roles live in (superuser connection). */
   target: postgres.Sql;
+  /** The directory file the stack imported (a test may import it again with more sections). */
+  directorySource: string;
   /** Role names in the target, per entitlement key. */
   roles: Record<string, string>;
   /** The target database user of a cast member. */
@@ -171,16 +173,14 @@ export async function startRequestStack(
   const env = { db: `TARGET_DB_${suffix.toUpperCase()}`, hook: `HOOK_SECRET_${suffix.toUpperCase()}` };
   const webhookSecret = randomBytes(16).toString('hex');
   const connectorEnv = { [env.db]: targetUrl, [env.hook]: webhookSecret };
-  const parsed = parseDirectorySource(
-    directoryYaml(
-      cast,
-      roles,
-      { ...env, secret: webhookSecret },
-      options.webhookPort,
-      options.slack?.directoryIds?.(cast) ?? {},
-    ),
-    'requests.yaml',
+  const directorySource = directoryYaml(
+    cast,
+    roles,
+    { ...env, secret: webhookSecret },
+    options.webhookPort,
+    options.slack?.directoryIds?.(cast) ?? {},
   );
+  const parsed = parseDirectorySource(directorySource, 'requests.yaml');
   await importDirectory(database.runtime.db, parsed, { actor: 'test' });
 
   const tokens = new Map<string, string>();
@@ -248,6 +248,7 @@ export async function startRequestStack(
 
   return {
     api,
+    directorySource,
     cast,
     notifier,
     target,
