@@ -209,7 +209,8 @@ async function unprivilegedUser(log: Logger): Promise<{ uid: number; gid: number
  */
 function clusterFolder(dataDir: string, user: PostgresUser, log: Logger, sharedDir = SHARED_DIR): string {
   const link = path.join(dataDir, 'postgres');
-  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) return path.resolve(dataDir, readlinkSync(link));
+  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink())
+    return path.resolve(dataDir, readlinkSync(link));
   if (reachableBy(user, dataDir) || existsSync(link)) return link;
   const shared = trustedSharedDir(sharedDir, `the PostgreSQL data in ${dataDir}`);
   const holder = path.join(shared, clusterFolderName(realpathSync(dataDir)));
