@@ -7,6 +7,8 @@ import { isPortFree } from '../core/net.js';
 import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { people } from '../db/schema.js';
+import { setUpDemoDatabases } from '../dev/demo-databases.js';
+import { ensureJourney, type Journey, journeyLines } from '../dev/journey.js';
 import { formatImportReport, importDirectory } from '../directory/import.js';
 import { parseDirectoryFile } from '../directory/parse.js';
 import { startApi } from './api.js';
@@ -69,6 +71,7 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
     log.info(`temporal: ${temporal.describe} at ${temporal.address}`);
 
     const token = await seedOnFirstRun(database.runtimeUrl, config, log, options.seedFile);
+    const demo = await demoTargets(database.ownerUrl, database.runtimeUrl, config, log);
 
     const endpoints = { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address };
     const worker = await startWorker(config, log, endpoints);
@@ -84,7 +87,7 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
       temporalUiUrl: temporal.uiUrl,
       apiUrl: api.url,
     });
-    printBanner({ apiUrl: api.url, slack: api.slack, temporal, token, dataDir: config.dataDir });
+    printBanner({ apiUrl: api.url, slack: api.slack, temporal, token, dataDir: config.dataDir, demo });
     // Resolves when a signal stopped the worker, rejects if the worker failed on its own.
     await worker.done;
     stopping ??= stopAll();
@@ -104,7 +107,7 @@ async function seedOnFirstRun(
   config: Config,
   log: Logger,
   seedFile: string | undefined,
-): Promise<{ token: string; email: string } | undefined> {
+): Promise<{ token: string; email: string; journey: Journey | undefined } | undefined> {
   const database = connectDatabase(runtimeUrl, { max: 2, applicationName: 'grantflow-dev' });
   try {
     const [row] = await database.db.select({ n: count() }).from(people);
@@ -117,7 +120,30 @@ async function seedOnFirstRun(
       });
       log.info(formatImportReport(report));
     }
-    return await ensureDevAdminToken(database.db, config.dataDir);
+    const admin = await ensureDevAdminToken(database.db, config.dataDir);
+    return admin && { ...admin, journey: await ensureJourney(database.db, config.dataDir) };
+  } finally {
+    await database.close();
+  }
+}
+
+/** The example's postgres resources as real databases; a failure here never stops the stack. */
+async function demoTargets(
+  ownerUrl: string,
+  runtimeUrl: string,
+  config: Config,
+  log: Logger,
+): Promise<string[]> {
+  const database = connectDatabase(runtimeUrl, { max: 2, applicationName: 'grantflow-dev' });
+  try {
+    const { lines } = await setUpDemoDatabases(ownerUrl, database.db, process.env, config.dataDir, log);
+    return lines;
+  } catch (error) {
+    log.warn(
+      { err: error },
+      'demo databases could not be set up; postgres resources need their URL variables',
+    );
+    return [`none: ${(error as Error).message}`];
   } finally {
     await database.close();
   }
@@ -127,8 +153,9 @@ function printBanner(info: {
   apiUrl: string;
   slack: string;
   temporal: { address: string; uiUrl: string | undefined };
-  token: { token: string; email: string } | undefined;
+  token: { token: string; email: string; journey: Journey | undefined } | undefined;
   dataDir: string;
+  demo: string[];
 }): void {
   const lines = [
     '',
@@ -137,13 +164,15 @@ function printBanner(info: {
     `  Temporal     ${info.temporal.address}${info.temporal.uiUrl ? `   UI: ${info.temporal.uiUrl}` : ''}`,
     `  Data         ${info.dataDir}`,
     `  Slack        ${info.slack}`,
+    ...info.demo.map((line, i) => `  ${i === 0 ? 'Demo targets' : '            '} ${line}`),
   ];
   if (info.token) {
     lines.push(
       `  Admin token  ${info.token.token}   (${info.token.email})`,
       '',
-      'Try:',
-      `  curl -H "Authorization: Bearer ${info.token.token}" ${info.apiUrl}/api/v1/people`,
+      ...(info.token.journey
+        ? journeyLines(info.token.journey)
+        : ['Try:', `  curl -H "Authorization: Bearer ${info.token.token}" ${info.apiUrl}/api/v1/people`]),
     );
   } else {
     lines.push('', 'No directory yet: grantflow directory import examples/acme.yaml');

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatDuration, parseDuration } from '../../directory/file-schema.js';
-import { type ApiClient, type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
+import { type ApiClient, ApiError, type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
 import { formatFields, formatTable, formatTime, printJson } from '../format.js';
 import { describeGrantState, type GrantState } from './grants.js';
 
@@ -46,6 +46,17 @@ const PLAN_WAIT_MS = 5_000;
 
 const byId = (id: string) => `/requests/${encodeURIComponent(id)}`;
 const grantById = (id: string) => `/grants/${encodeURIComponent(id)}`;
+
+/** The grant an id names: itself, or the grant of the request with that id. */
+async function grantIdOf(api: ApiClient, id: string): Promise<string> {
+  try {
+    const found = await api.get<RequestDetail>(byId(id));
+    return found.grantId ?? id;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 400)) return id;
+    throw error;
+  }
+}
 
 /** Parses a duration flag here, so a typo is refused before anything is sent. */
 function durationFlag(flag: string, text: string): number {
@@ -126,7 +137,11 @@ export function registerRequestCommands(program: Command): void {
       .requiredOption('--duration <duration>', 'how long, e.g. 30m, 4h, 2d, 1h30m')
       .option('--reason <text>', 'why (some policies require one)')
       .option('--for <email>', 'ask on behalf of this person (admins; recorded as such)')
-      .option('--json', 'the request as JSON'),
+      .option('--json', 'the request as JSON')
+      .option(
+        '--quiet',
+        'print only the request id (for scripts: REQ=$(grantflow request create ... --quiet))',
+      ),
   ).action(
     async (
       options: ApiOptions & {
@@ -136,6 +151,7 @@ export function registerRequestCommands(program: Command): void {
         reason?: string;
         for?: string;
         json?: boolean;
+        quiet?: boolean;
       },
     ) => {
       const durationSeconds = durationFlag('--duration', options.duration);
@@ -156,6 +172,7 @@ export function registerRequestCommands(program: Command): void {
           onBehalfOf: '--for',
         },
       });
+      if (options.quiet) return void process.stdout.write(`${created.id}\n`);
       const shown = await withPlan(api, created);
       if (options.json) return printJson(shown);
       process.stdout.write(`Request ${shown.id}  ${shown.status}\n`);
@@ -304,11 +321,13 @@ export function registerRequestCommands(program: Command): void {
     request
       .command('release')
       .description('Give a grant back now (its holder)')
-      .argument('<grant-id>', 'grant id (see grantflow grants list)')
+      .argument('<id>', 'grant id (see grantflow grants list), or the id of the request it came from')
       .option('--reason <text>', 'why, for the audit ledger')
       .option('--json', 'the grant state as JSON'),
-  ).action(async (grantId: string, options: ApiOptions & { reason?: string; json?: boolean }) => {
-    const state = await connectApi(options).post<GrantState>(`${grantById(grantId)}/release`, {
+  ).action(async (id: string, options: ApiOptions & { reason?: string; json?: boolean }) => {
+    const api = connectApi(options);
+    const grantId = await grantIdOf(api, id);
+    const state = await api.post<GrantState>(`${grantById(grantId)}/release`, {
       body: options.reason !== undefined ? { reason: options.reason } : {},
       flags: { reason: '--reason' },
     });
