@@ -25,7 +25,7 @@
 // caught by the signed roots, but an insertion is then named payload_rewritten over a checkpoint
 // range rather than row_inserted. With the signing key and no exported copies, a rewrite that is
 // resealed leaves only the intake row as evidence, reported as intake_orphaned.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type postgres from 'postgres';
 import { entryLeafHash } from './entry.js';
@@ -831,8 +831,6 @@ function openCheckpoint(
 }
 
 function readExportDir(dir: string): ExportedNote[] {
-  // Not there yet on a fresh stack (no checkpoint sealed); a checkpoint whose copy is missing is still reported.
-  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.note'))
     .sort()

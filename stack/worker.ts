@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createAlertPoster } from '../api/slack/alerts.js';
 import { createSlackClient, slackSettings } from '../api/slack/client.js';
@@ -81,6 +82,8 @@ export async function startWorker(
   const workerLog = log.child({ component: 'worker' });
   installTemporalRuntime(workerLog);
   const keys = loadLedgerKeys(config, workerLog);
+  // Exists from the first start, so `audit verify` finds it before the first checkpoint is sealed.
+  mkdirSync(auditExportDir(config), { recursive: true });
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-worker' });
   const connectors = createConnectors(process.env);
   const connection = await connectWorker({ ...config, address: endpoints.temporalAddress });

@@ -42,18 +42,21 @@ export async function updateGrant(db: Executor, id: string, patch: GrantPatch): 
     .where(eq(grants.id, id));
 }
 
+// The names a GrantView adds to the row; joined by selectViews.
+const viewColumns = {
+  grant: grants,
+  holderEmail: people.email,
+  holderName: people.name,
+  resourceKey: resources.key,
+  resourceName: resources.name,
+  entitlementKey: entitlements.key,
+  entitlementName: entitlements.name,
+  risk: entitlements.riskLevel,
+};
+
 function selectViews(db: Executor) {
   return db
-    .select({
-      grant: grants,
-      holderEmail: people.email,
-      holderName: people.name,
-      resourceKey: resources.key,
-      resourceName: resources.name,
-      entitlementKey: entitlements.key,
-      entitlementName: entitlements.name,
-      risk: entitlements.riskLevel,
-    })
+    .select(viewColumns)
     .from(grants)
     .innerJoin(people, eq(people.id, grants.personId))
     .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
@@ -135,15 +138,8 @@ export async function listGrantsAwaitingLifetime(
   const owners = alias(people, 'owner');
   const rows = await db
     .select({
-      grant: grants,
+      ...viewColumns,
       holderId: people.id,
-      holderEmail: people.email,
-      holderName: people.name,
-      resourceKey: resources.key,
-      resourceName: resources.name,
-      entitlementKey: entitlements.key,
-      entitlementName: entitlements.name,
-      risk: entitlements.riskLevel,
       maxDurationSeconds: entitlements.maxDurationSeconds,
       ownerEmail: owners.email,
       connectorKind: resources.connectorKind,
