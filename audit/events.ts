@@ -50,6 +50,9 @@ export const auditEventTypes = {
   'audit.export.created': 'Someone exported part of the audit ledger.',
   'audit.verify.performed': 'The ledger was verified, with the outcome.',
   'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
+  'notification.delivery.degraded':
+    'Messages to people (Slack) kept failing past the alert threshold: one event per outage, not per message.',
+  'notification.delivery.recovered': 'Delivery of messages to people works again after an announced outage.',
   'security.slack.signature_rejected':
     'A request claiming to come from Slack had a bad signature or timestamp.',
   'security.auth.denied': 'An API call was refused for a missing, bad or insufficient token.',

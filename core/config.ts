@@ -73,6 +73,10 @@ export const envSchema = z.object({
   GRANTFLOW_PROVISION_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(300_000),
   /** One provisioning call's budget; past it (say the worker died mid-call) the call is retried. */
   GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** The longest wait between delivery attempts while Slack fails (backoff doubles from 1 s up to it). */
+  GRANTFLOW_NOTIFY_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** How long Slack delivery may keep failing before the outage is announced (log, alert channel, ledger). */
+  GRANTFLOW_NOTIFY_ALERT_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** The API the `grantflow request` and `grants` commands call (else the running dev stack's). */
   GRANTFLOW_API_URL: httpUrl,
   /** The bearer token those commands send (else the dev admin token, for a local stack). */

@@ -20,6 +20,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   approval_decisions: ['SELECT', 'INSERT'],
   grants: ['SELECT', 'INSERT', 'UPDATE'],
   slack_messages: ['SELECT', 'INSERT'],
+  // Delivery state changes as messages go out; rows are kept as the record of what was sent.
+  notification_outbox: ['SELECT', 'INSERT', 'UPDATE'],
+  notification_outages: ['SELECT', 'INSERT', 'UPDATE'],
   campaigns: ['SELECT', 'INSERT', 'UPDATE'],
   // Items are evidence: decisions and revocation outcomes are updated in place, never deleted.
   campaign_items: ['SELECT', 'INSERT', 'UPDATE'],

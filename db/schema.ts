@@ -641,3 +641,64 @@ export const auditCheckpoint = pgTable(
   (table) => [index('audit_checkpoint_tree_size_idx').on(table.treeSize)],
 );
 export type AuditCheckpointRow = typeof auditCheckpoint.$inferSelect;
+
+/** Where a message in the outbox is: waiting (or retrying), out, or never to be sent. */
+export const outboxStatus = pgEnum('outbox_status', ['pending', 'sending', 'delivered', 'moot', 'refused']);
+/** Which part of a notification a row delivers (see notifications/port.ts DeliveryPart). */
+export const outboxPart = pgEnum('outbox_part', ['messages', 'alerts']);
+
+/**
+ * Messages to people, written by the workflows' notify activity and drained by the worker's
+ * deliverer, so that no workflow ever waits for Slack. One row per recipient: delivery is in `id`
+ * order per `recipient`, and a retry never sends a message twice to the others.
+ */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The activity attempt's identity plus the recipient: a retried activity enqueues nothing new. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** An email, or a channel key for messages that are not to one person. */
+    recipient: text('recipient').notNull(),
+    /** The notification as the workflow sent it, its `to` narrowed to this recipient. */
+    notification: jsonb('notification').notNull(),
+    /** The messages to this recipient, or the notification's once-only security alerts. */
+    part: outboxPart('part').notNull(),
+    status: outboxStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While `sending`: when another deliverer may take the row over (its deliverer died). */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('notification_outbox_idempotency_key_key').on(table.idempotencyKey),
+    index('notification_outbox_open_idx')
+      .on(table.recipient, table.id)
+      .where(sql`${table.status} in ('pending', 'sending')`),
+  ],
+);
+export type NotificationOutboxRow = typeof notificationOutbox.$inferSelect;
+
+/**
+ * Stretches of time in which delivery kept failing: one row per outage, so the alert, the ledger
+ * event and the health report are about the outage, not about each waiting message.
+ */
+export const notificationOutages = pgTable(
+  'notification_outages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error').notNull(),
+    /** When the outage was announced (log, alert channel, ledger); null while still short. */
+    alertedAt: timestamp('alerted_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (table) => [
+    // At most one open outage at a time.
+    uniqueIndex('notification_outages_open_key').on(sql`(true)`).where(sql`${table.endedAt} is null`),
+  ],
+);
+export type NotificationOutage = typeof notificationOutages.$inferSelect;

@@ -1,6 +1,8 @@
 // The notification port: every message a person should get about a request or a grant goes
-// through one `Notifier`. Workflows reach it through the `notify` activity; the log and recording
-// implementations live beside this file, Slack implements it for real.
+// through one `Notifier`. Workflows reach it through the `notify` activity, which only writes the
+// message to the durable outbox (outbox.ts); the deliverer (deliverer.ts) hands it to a Notifier
+// later, so no workflow ever waits for Slack. The log and recording implementations live beside
+// this file, Slack implements it for real.
 
 /** What happened, from the reader's point of view. */
 export type NotificationKind =
@@ -40,7 +42,41 @@ export type Notification = {
   actions?: ('approve' | 'deny' | 'fulfil_done' | 'fulfil_refused' | 'extend' | 'release')[];
 };
 
-/** Delivers notifications. Must be idempotent enough to survive an activity retry (a duplicate at worst). */
+/** Kinds that may raise a security alert once (high-risk access granted, provisioning failed). */
+export const ALERTING_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'access_provisioned',
+  'provisioning_failed',
+]);
+
+/**
+ * Which part of a notification to deliver: the messages to its `to` list, or its once-only
+ * security alerts. The outbox delivers them as separate rows, so a retried alert never repeats a
+ * DM and a retried DM never repeats an alert. Omitted: both.
+ */
+export type DeliveryPart = 'messages' | 'alerts';
+
+/**
+ * Delivers notifications. Throws DeliveryRefused when the far side refused this message for good
+ * (it is not retried); any other error means "try again later", with DeliveryDeferred when the far
+ * side said when.
+ */
 export interface Notifier {
-  send(notification: Notification): Promise<void>;
+  send(notification: Notification, part?: DeliveryPart): Promise<void>;
+}
+
+/** The far side refused the message for good (a bad channel, a revoked token): retrying cannot help. */
+export class DeliveryRefused extends Error {
+  override name = 'DeliveryRefused';
+}
+
+/** The far side is unreachable or asked us to wait (`Retry-After`): retry, not before `retryAfterMs`. */
+export class DeliveryDeferred extends Error {
+  override name = 'DeliveryDeferred';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

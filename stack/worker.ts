@@ -11,8 +11,9 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/start-lifetimes.js';
+import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
-import type { Notifier } from '../notifications/port.js';
+import { createOutboxNotifier } from '../notifications/outbox.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureCheckpointSchedule } from '../temporal/schedules.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
@@ -26,18 +27,37 @@ export function auditExportDir(config: Config): string {
   return config.GRANTFLOW_AUDIT_EXPORT_DIR ?? path.join(config.dataDir, 'audit-checkpoints');
 }
 
-/** Slack DMs when Slack is configured, else the log. */
-function createNotifier(config: Config, db: Database, log: Logger): Notifier {
+/** Slack DMs when Slack is configured, else the log: what the deliverer hands the outbox to. */
+function createChannel(
+  config: Config,
+  db: Database,
+  log: Logger,
+): Pick<DelivererDeps, 'notifier' | 'channel' | 'alert'> {
   const settings = slackSettings(config);
-  if (!settings) return createLogNotifier(log);
-  const client = createSlackClient(settings, log);
-  return createSlackNotifier({
-    db,
-    client,
-    directory: createSlackDirectory(db, client, log),
-    alert: createAlertPoster(client, settings.alertChannel, log),
-    log,
-  });
+  if (!settings) return { notifier: createLogNotifier(log), channel: 'log' };
+  // The outbox retries durably, so every Slack call fails fast instead of retrying inside.
+  const client = createSlackClient(settings, log, { failFast: true });
+  const alert = createAlertPoster(client, settings.alertChannel, log, { retryable: true });
+  return {
+    notifier: createSlackNotifier({
+      db,
+      client,
+      directory: createSlackDirectory(db, client, log),
+      alert,
+      log,
+    }),
+    channel: 'Slack',
+    alert: (a) => alert({ ...a, severity: 'warning' }),
+  };
+}
+
+/** The deliverer's pacing from the configuration. */
+export function deliverySettings(config: Config): DeliverySettings {
+  return {
+    pollMs: 1_000,
+    retryMaxMs: config.GRANTFLOW_NOTIFY_RETRY_MAX_SECONDS * 1000,
+    alertAfterMs: config.GRANTFLOW_NOTIFY_ALERT_AFTER_SECONDS * 1000,
+  };
 }
 
 /** How often the worker looks for imported grants that have no lifetime workflow yet. */
@@ -86,6 +106,13 @@ export async function startWorker(
   mkdirSync(auditExportDir(config), { recursive: true });
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-worker' });
   const connectors = createConnectors(process.env);
+  const notificationLog = workerLog.child({ component: 'notifications' });
+  const deliverer = startDeliverer({
+    db: database.db,
+    ...createChannel(config, database.db, notificationLog),
+    log: notificationLog,
+    settings: deliverySettings(config),
+  });
   const connection = await connectWorker({ ...config, address: endpoints.temporalAddress });
   // Kept for the worker's life: campaign activities send updates to grant workflows.
   const client = await connectClient({ ...config, address: endpoints.temporalAddress });
@@ -100,7 +127,8 @@ export async function startWorker(
       ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
       // Target URLs and secrets are named by the catalog and read from the environment per call.
       connectors,
-      notifier: createNotifier(config, database.db, workerLog.child({ component: 'notifications' })),
+      // Workflows only write to the outbox; the deliverer above talks to Slack.
+      notifier: createOutboxNotifier(database.db, deliverer.wake),
       temporal: client,
     },
   });
@@ -125,6 +153,7 @@ export async function startWorker(
   );
   const done = worker.run().finally(async () => {
     await lifetimes.stop();
+    await deliverer.stop();
     await sequencer.stop();
     await connectors.close();
     await client.connection.close();

@@ -23,6 +23,8 @@ export async function awaitStep(
   const planned = plan.steps[index];
   const { remindAfter, escalateAfter, expireAfter } = plan.timing;
   const stepStartedAt = Date.now();
+  // Cards carry their step, so one delivered late (after an outage) can tell it is moot.
+  const stepFact = `${index + 1} of ${plan.steps.length}`;
   const expireAt = expireAfter === undefined ? undefined : requestStartedAt + expireAfter * 1000;
   for (;;) {
     const deadlines = [
@@ -69,6 +71,7 @@ export async function awaitStep(
         kind: 'approval_escalated',
         to: added,
         text: `Escalated to you: ${describeRequest(run)}`,
+        facts: { step: stepFact },
         actions: ['approve', 'deny'],
       });
       await notify(run, {
@@ -93,6 +96,7 @@ export async function awaitStep(
         kind: 'approval_reminder',
         to: waitingOn,
         text: `Reminder: ${describeRequest(run)}`,
+        facts: { step: stepFact },
         actions: ['approve', 'deny'],
       });
     }

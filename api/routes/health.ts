@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pingDatabase } from '../../db/client.js';
+import { type DeliveryHealth, deliveryHealth, describeFailing } from '../../notifications/deliverer.js';
 import type { ApiDeps } from '../deps.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -8,9 +9,22 @@ const CHECK_TIMEOUT_MS = 2_000;
 const readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+  notifications: z
+    .object({
+      state: z.enum(['delivering', 'failing']),
+      failingSince: z.string().nullable(),
+      waiting: z.number().int(),
+      lastError: z.string().nullable(),
+      summary: z.string(),
+    })
+    .optional(),
 });
 
-/** Liveness (the process answers) and readiness (PostgreSQL and Temporal both answer). */
+/**
+ * Liveness (the process answers) and readiness (PostgreSQL and Temporal both answer). Slack is not
+ * a dependency of readiness: messages wait in the outbox while it is down, and `notifications`
+ * says how long delivery has been failing and how much is waiting.
+ */
 export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -34,12 +48,29 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           ),
         ]);
         const ready = postgres.ok && temporal.ok;
-        return reply
-          .status(ready ? 200 : 503)
-          .send({ status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } });
+        const notifications = postgres.ok ? await notificationState(deps) : undefined;
+        return reply.status(ready ? 200 : 503).send({
+          status: ready ? 'ready' : 'not_ready',
+          checks: { postgres, temporal },
+          ...(notifications ? { notifications } : {}),
+        });
       },
     );
   };
+}
+
+/** The outbox as people read it; undefined when it cannot be read in time. */
+async function notificationState(deps: ApiDeps) {
+  let health: DeliveryHealth;
+  try {
+    health = await deliveryHealth(deps.db);
+  } catch {
+    return undefined;
+  }
+  const summary = health.failingSince
+    ? describeFailing('Slack', new Date(health.failingSince), health.waiting)
+    : `delivering; ${health.waiting} waiting`;
+  return { state: health.failingSince ? ('failing' as const) : ('delivering' as const), ...health, summary };
 }
 
 async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {

@@ -25,12 +25,23 @@ export function slackSettings(config: Partial<Config>): SlackSettings | undefine
   };
 }
 
-/** A Web API client for the bot; rate limits are retried by the client with backoff. */
-export function createSlackClient(settings: SlackSettings, log: Logger): WebClient {
+/**
+ * A Web API client for the bot. Interactive use (the API's Bolt app) lets the client retry rate
+ * limits and failures itself. `failFast` is for the notification deliverer, which keeps its own
+ * durable retries: every call answers within seconds, and a rate limit comes back as an error
+ * carrying Slack's Retry-After instead of a silent wait.
+ */
+export function createSlackClient(
+  settings: SlackSettings,
+  log: Logger,
+  options: { failFast?: boolean } = {},
+): WebClient {
   return new WebClient(settings.botToken, {
     logger: slackLogger(log),
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
-    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 },
+    ...(options.failFast
+      ? { retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 }
+      : { retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000 } }),
   });
 }
 

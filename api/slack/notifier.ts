@@ -1,6 +1,9 @@
 // The notification port, for real: DMs in Slack. New cards are remembered (channel + ts) so that
 // later news about the same request or grant rewrites them in place: an approver's buttons give
-// way to the outcome, whoever decided and through whichever door (Slack, API, CLI).
+// way to the outcome, whoever decided and through whichever door (Slack, API, CLI). The deliverer
+// calls it from the outbox; a failure is thrown in the port's words (delivery-errors.ts) so the
+// outbox retries it, and a rewrite that failed in an outage is redone from the rows as they are
+// when Slack is back: cards end in their final state.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/logger.js';
 import type { Executor } from '../../db/client.js';
@@ -25,6 +28,7 @@ import {
   type SlackMessage,
 } from './blocks.js';
 import { grantCard, isDecidable, loadRequestFacts, type RequestFacts } from './cards.js';
+import { asDeliveryError, isSlackRefusal } from './delivery-errors.js';
 import type { SlackDirectory } from './identity.js';
 import { reviewDigestMessage, signOffNeededMessage } from './review-blocks.js';
 
@@ -91,6 +95,12 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
     }
   }
 
+  /** A card Slack will not rewrite (deleted, too old) is left as it is; Slack being down is thrown. */
+  function cannotUpdate(error: unknown, about: Record<string, string>): void {
+    if (!isSlackRefusal(error)) throw error;
+    log.warn({ err: error, ...about }, 'could not update a Slack message in place');
+  }
+
   function renderRequest(
     purpose: Purpose,
     facts: RequestFacts,
@@ -123,7 +133,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
       );
       await client.chat
         .update({ channel: message.channel, ts: message.ts, ...rendered })
-        .catch((error) => log.warn({ err: error, requestId }, 'could not update a Slack message in place'));
+        .catch((error) => cannotUpdate(error, { requestId }));
     }
   }
 
@@ -137,7 +147,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
           ts: message.ts,
           ...grantExpiringMessage(grantCard(grant), { open: grant.status === 'active' }),
         })
-        .catch((error) => log.warn({ err: error, grantId }, 'could not update a Slack message in place'));
+        .catch((error) => cannotUpdate(error, { grantId }));
     }
   }
 
@@ -163,7 +173,6 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
       const heading = purpose === 'request_status' ? null : text;
       await dm(email, message, purpose ? { purpose, requestId, heading } : undefined);
     }
-    if (REQUEST_OUTCOMES.has(kind)) await alertOn(kind, requestId);
   }
 
   async function alertOn(kind: Notification['kind'], requestId: string): Promise<void> {
@@ -252,14 +261,25 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
     }
   }
 
+  async function messages(notification: Notification): Promise<void> {
+    if (notification.requestId) return aboutRequest(notification, notification.requestId);
+    if (notification.grantId) return aboutGrant(notification, notification.grantId);
+    const campaignId = campaignIdOf(notification);
+    if (campaignId) return aboutCampaign(notification, campaignId);
+    for (const email of notification.to)
+      await dm(email, noticeMessage(notification.text, notification.facts));
+  }
+
   return {
-    async send(notification) {
-      if (notification.requestId) return aboutRequest(notification, notification.requestId);
-      if (notification.grantId) return aboutGrant(notification, notification.grantId);
-      const campaignId = campaignIdOf(notification);
-      if (campaignId) return aboutCampaign(notification, campaignId);
-      for (const email of notification.to)
-        await dm(email, noticeMessage(notification.text, notification.facts));
+    async send(notification, part) {
+      try {
+        if (part !== 'alerts') await messages(notification);
+        if (part !== 'messages' && notification.requestId && REQUEST_OUTCOMES.has(notification.kind)) {
+          await alertOn(notification.kind, notification.requestId);
+        }
+      } catch (error) {
+        throw asDeliveryError(error);
+      }
     },
   };
 }

@@ -25,6 +25,9 @@ export type FakeSlackUser = { id: string; email: string; name?: string };
 /** A failure `failNext` injects: a rate limit (HTTP 429 + Retry-After) or a Slack error (HTTP 200, ok: false). */
 export type FakeSlackFailure = { status: 429; retryAfterSeconds: number } | { error: string };
 
+/** How an outage looks from the client. */
+export type FakeSlackOutage = 'refused' | 'http_500' | 'rate_limited';
+
 /** A local stand-in for the Slack Web API that records every call. */
 export type FakeSlack = {
   /** Base URL to give Bolt/WebClient as `clientOptions.slackApiUrl`, ending in '/api/'. */
@@ -39,6 +42,14 @@ export type FakeSlack = {
   waitForCall(method: string, match?: (call: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** Makes the next `times` (default 1) calls to `method` fail. */
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
+  /**
+   * Makes every call fail until recover(), as in a Slack outage: `refused` closes the port
+   * (connection refused), `http_500` answers 500, `rate_limited` answers 429 with Retry-After: 1.
+   * Failed calls are recorded with their status (none for `refused`: nothing arrives).
+   */
+  outage(mode: FakeSlackOutage): Promise<void>;
+  /** Ends the outage: the port listens again and calls succeed. */
+  recover(): Promise<void>;
   /** Adds or replaces users. */
   addUser(user: FakeSlackUser): void;
   /** Clears the recorded calls and pending failures (users stay). */
@@ -76,6 +87,7 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
   let sequence = 100;
   const next = () => ++sequence;
   let responseUrls = 0;
+  let outage: FakeSlackOutage | undefined;
 
   for (const user of options.users ?? []) users.set(user.id, user);
 
@@ -200,7 +212,12 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
 
       const failure = takeFailure(method);
       const headers: Record<string, string> = {};
-      if (failure && 'status' in failure) {
+      if (outage === 'http_500') {
+        call.response = { status: 500, body: { ok: false, error: 'internal_error' } };
+      } else if (outage === 'rate_limited') {
+        call.response = { status: 429, body: { ok: false, error: 'ratelimited' } };
+        headers['retry-after'] = '1';
+      } else if (failure && 'status' in failure) {
         call.response = { status: 429, body: { ok: false, error: 'ratelimited' } };
         headers['retry-after'] = String(failure.retryAfterSeconds);
       } else if (failure) {
@@ -219,7 +236,8 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
 
   return {
     apiUrl: `${base}/api/`,
@@ -252,6 +270,23 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
       queue.push({ failure, remaining: times });
       failures.set(method, queue);
     },
+    async outage(mode) {
+      outage = mode;
+      if (mode !== 'refused') return;
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+    async recover() {
+      const wasRefused = outage === 'refused';
+      outage = undefined;
+      if (!wasRefused) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+    },
     addUser(user) {
       users.set(user.id, user);
     },
@@ -265,6 +300,7 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
         waiter.reject(new Error(`fake Slack closed while waiting for ${waiter.method}`));
       }
       waiters.clear();
+      if (!server.listening) return;
       // fetch keeps connections alive; without this close() would wait for them to idle out.
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>

@@ -18,6 +18,13 @@ import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
+import {
+  type Deliverer,
+  type DelivererDeps,
+  type DeliverySettings,
+  startDeliverer,
+} from '../../notifications/deliverer.js';
+import { createOutboxNotifier } from '../../notifications/outbox.js';
 import type { Notifier } from '../../notifications/port.js';
 import { createRecordingNotifier, type RecordingNotifier } from '../../notifications/recording.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';
@@ -131,16 +138,24 @@ separationOfDuties:
 `;
 }
 
-function slackNotifierFor(database: TestDatabase, settings: SlackSettings): Notifier {
+function slackChannelFor(
+  database: TestDatabase,
+  settings: SlackSettings,
+): { notifier: Notifier; alert: NonNullable<DelivererDeps['alert']> } {
   const log = pino({ level: 'silent' });
-  const client = createSlackClient(settings, log);
-  return createSlackNotifier({
-    db: database.runtime.db,
-    client,
-    directory: createSlackDirectory(database.runtime.db, client, log),
-    alert: createAlertPoster(client, settings.alertChannel, log),
-    log,
-  });
+  // As in the worker: the outbox retries, so Slack calls fail fast.
+  const client = createSlackClient(settings, log, { failFast: true });
+  const alert = createAlertPoster(client, settings.alertChannel, log, { retryable: true });
+  return {
+    notifier: createSlackNotifier({
+      db: database.runtime.db,
+      client,
+      directory: createSlackDirectory(database.runtime.db, client, log),
+      alert,
+      log,
+    }),
+    alert: (a) => alert({ ...a, severity: 'warning' }),
+  };
 }
 
 /** Builds the stack on `database`. */
@@ -150,6 +165,8 @@ export async function startRequestStack(
     webhookPort: number;
     /** Slack on: the worker DMs through the Slack notifier, the API serves /slack/events. */
     slack?: { settings: SlackSettings; directoryIds?: (cast: Cast) => Partial<Cast> };
+    /** The deliverer's pacing (tests of an outage shorten the alert threshold). */
+    delivery?: Partial<DeliverySettings>;
   },
 ): Promise<RequestStack> {
   const services = inject('services');
@@ -194,16 +211,15 @@ export async function startRequestStack(
   const taskQueue = `requests-${randomUUID()}`;
   const notifier = createRecordingNotifier();
   const slack = options.slack?.settings;
-  // With Slack on, notifications go both to Slack and to the recording (tests read either).
-  const slackNotifier = slack ? slackNotifierFor(database, slack) : undefined;
-  const workerNotifier: Notifier = slackNotifier
-    ? {
-        async send(notification) {
-          await slackNotifier.send(notification);
-          await notifier.send(notification);
-        },
-      }
-    : notifier;
+  // With Slack on, notifications go both to Slack and to the recording (tests read either), once
+  // delivered from the outbox as in production: the recording sees what was delivered.
+  const slackChannel = slack ? slackChannelFor(database, slack) : undefined;
+  const deliveredTo: Notifier = {
+    async send(notification, part) {
+      await slackChannel?.notifier.send(notification, part);
+      if (part !== 'alerts') await notifier.send(notification);
+    },
+  };
   const connectors = createConnectors(connectorEnv);
   const keys = testLedgerKeys();
   const exportDir = mkdtempSync(path.join(os.tmpdir(), 'gf-requests-'));
@@ -221,7 +237,17 @@ export async function startRequestStack(
     TEMPORAL_NAMESPACE: services.temporalNamespace,
   });
 
+  let deliverer: Deliverer | undefined;
   async function startWorker() {
+    deliverer = startDeliverer({
+      db: database.runtime.db,
+      notifier: deliveredTo,
+      channel: 'Slack',
+      ...(slackChannel ? { alert: slackChannel.alert } : {}),
+      log: pino({ level: 'silent' }),
+      settings: { pollMs: 200, retryMaxMs: 1_000, alertAfterMs: 15 * 60_000, ...options.delivery },
+    });
+    const wake = deliverer.wake;
     worker = await createWorker({
       connection,
       namespace: services.temporalNamespace,
@@ -232,7 +258,7 @@ export async function startRequestStack(
         log: pino({ level: 'silent' }),
         ledger: { keys, origin: 'test.grantflow/audit', exportDir },
         connectors,
-        notifier: workerNotifier,
+        notifier: createOutboxNotifier(database.runtime.db, wake),
         temporal: client,
       },
     });
@@ -241,7 +267,9 @@ export async function startRequestStack(
   async function stopWorker() {
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running;
+    await deliverer?.stop();
     worker = undefined;
+    deliverer = undefined;
   }
   await startWorker();
   const api = await startTestApi(database, { taskQueue, ledgerKeys: keys, ...(slack ? { slack } : {}) });

@@ -1,6 +1,7 @@
 // A request stack with Slack on: the real Bolt app in the API, the Slack notifier in the worker,
 // a fake Slack Web API that knows every cast member, and a signed-poster for /slack/events.
 import { findFreePort } from '../../core/net.js';
+import type { DeliverySettings } from '../../notifications/deliverer.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { type RequestStack, startRequestStack } from './requests.js';
 import type { TestDatabase } from './services.js';
@@ -48,11 +49,12 @@ export type SlackStack = {
 /** Starts it; two people are linked in the directory, everyone else is found by email. */
 export async function startSlackStack(
   database: TestDatabase,
-  options: { alertChannel?: string } = {},
+  options: { alertChannel?: string; delivery?: Partial<DeliverySettings> } = {},
 ): Promise<SlackStack> {
   const fake = await startFakeSlack();
   const stack = await startRequestStack(database, {
     webhookPort: await findFreePort(),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
     slack: {
       settings: {
         botToken: 'xoxb-test',

@@ -44,6 +44,13 @@ describe('API', () => {
       expect(response.json()).toEqual({
         status: 'ready',
         checks: { postgres: { ok: true }, temporal: { ok: true } },
+        notifications: {
+          state: 'delivering',
+          failingSince: null,
+          waiting: 0,
+          lastError: null,
+          summary: 'delivering; 0 waiting',
+        },
       });
     });
 

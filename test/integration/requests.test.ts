@@ -222,7 +222,8 @@ describe('access requests end to end', () => {
       `approval_reminder:${cast.sec1}`,
       `approval_escalated:${cast.owner}`,
       `approval_escalated:${cast.dev}`,
-      `approval_recorded:${[cast.owner, cast.sec1].sort().join(',')}`,
+      // The outbox delivers one message per recipient.
+      ...[cast.owner, cast.sec1].sort().map((email) => `approval_recorded:${email}`),
       `access_provisioned:${cast.dev}`,
     ]);
     expect(await ledgerFor(id)).toEqual([

@@ -91,6 +91,8 @@ describe('audit event catalogue', () => {
       'audit.export.created',
       'audit.verify.performed',
       'audit.checkpoint.sealed',
+      'notification.delivery.degraded',
+      'notification.delivery.recovered',
       'security.slack.signature_rejected',
       'security.auth.denied',
     ];

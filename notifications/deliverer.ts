@@ -1,0 +1,270 @@
+// The other side of the outbox: takes due rows (each recipient's oldest first), drops the moot,
+// hands the rest to the real Notifier (Slack, or the log), and keeps trying through an outage with
+// backoff, honouring Retry-After. A failure pauses the whole pass: when Slack is down for one
+// message it is down for all, and hammering it per recipient would only deepen a rate limit.
+// An outage is one row in notification_outages; past the alert threshold it is announced once
+// (log, ledger, and the alert channel as soon as it can be reached again), never per message.
+import { recordAudit } from '../audit/intake.js';
+import type { Logger } from '../core/logger.js';
+import type { Executor } from '../db/client.js';
+import {
+  claimDueOutboxRows,
+  countWaitingOutboxRows,
+  currentOutage,
+  endOutage,
+  finishOutboxRow,
+  markOutageAlerted,
+  openOutage,
+  releaseOutboxRows,
+  retryOutboxRowLater,
+} from '../db/queries/notification-outbox.js';
+import type { NotificationOutage, NotificationOutboxRow } from '../db/schema.js';
+import { whyMoot } from './moot.js';
+import { DeliveryDeferred, DeliveryRefused, type Notification, type Notifier } from './port.js';
+
+/** How the deliverer paces itself. */
+export type DeliverySettings = {
+  /** How often it looks for work when nobody wakes it (other processes enqueue too). */
+  pollMs: number;
+  /** The longest wait between attempts during an outage; backoff doubles from 1 s up to it. */
+  retryMaxMs: number;
+  /** How long delivery may keep failing before the outage is announced. */
+  alertAfterMs: number;
+  /** How long a claimed row is ours before another deliverer may take it (we died mid-send). */
+  leaseMs?: number;
+  /** Rows per claim. */
+  batch?: number;
+};
+
+/** What the deliverer needs. */
+export type DelivererDeps = {
+  db: Executor;
+  /** The real channel. */
+  notifier: Notifier;
+  /** Its name in messages ("Slack"). */
+  channel: string;
+  /** Posts an operator alert through the channel's alert route; may throw while it is down. */
+  alert?: (alert: { title: string; text: string }) => Promise<void>;
+  log: Logger;
+  settings: DeliverySettings;
+};
+
+/** The delivery state the health check shows. */
+export type DeliveryHealth = { failingSince: string | null; waiting: number; lastError: string | null };
+
+/** A running deliverer. */
+export type Deliverer = {
+  /** There is new work: look now rather than at the next poll. */
+  wake(): void;
+  /** Finishes the message in hand and stops. */
+  stop(): Promise<void>;
+};
+
+const FIRST_RETRY_MS = 1_000;
+const FAILING_LOG_EVERY_MS = 60_000;
+
+/** The channel's delivery state, for /readyz and `grantflow dev`'s log. */
+export async function deliveryHealth(db: Executor): Promise<DeliveryHealth> {
+  const [outage, waiting] = await Promise.all([currentOutage(db), countWaitingOutboxRows(db)]);
+  return {
+    failingSince: outage ? outage.startedAt.toISOString() : null,
+    waiting,
+    lastError: outage?.lastError ?? null,
+  };
+}
+
+/** One line for people: "Slack delivery failing since …, N messages waiting". */
+export function describeFailing(channel: string, since: Date, waiting: number): string {
+  return `${channel} delivery failing since ${since.toISOString()}, ${waiting} message${waiting === 1 ? '' : 's'} waiting`;
+}
+
+/** Starts delivering; the first pass runs at once. */
+export function startDeliverer(deps: DelivererDeps): Deliverer {
+  const { db, log, settings } = deps;
+  const leaseMs = settings.leaseMs ?? 60_000;
+  const batch = settings.batch ?? 25;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let woken = false;
+  let failures = 0;
+  let pausedUntil = 0;
+  let lastFailingLog = 0;
+  // An outage may have been opened before this process started: the first success looks.
+  let mayBeInOutage = true;
+
+  const backoffMs = () => Math.min(settings.retryMaxMs, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
+
+  /** Delivers one row; returns the retry time when the channel failed, else undefined. */
+  async function deliver(row: NotificationOutboxRow): Promise<Date | undefined> {
+    const notification = row.notification as Notification;
+    const moot = row.part === 'messages' ? await whyMoot(db, notification) : undefined;
+    if (moot) {
+      await finishOutboxRow(db, row.id, 'moot', moot);
+      log.info(
+        { outboxId: row.id, kind: notification.kind, recipient: row.recipient, moot },
+        'dropped a moot message',
+      );
+      return undefined;
+    }
+    try {
+      await deps.notifier.send(notification, row.part);
+    } catch (error) {
+      if (error instanceof DeliveryRefused) {
+        await finishOutboxRow(db, row.id, 'refused', error.message);
+        log.warn(
+          { outboxId: row.id, recipient: row.recipient, err: error },
+          `${deps.channel} refused a message`,
+        );
+        return undefined;
+      }
+      failures += 1;
+      const waitMs = Math.max(backoffMs(), error instanceof DeliveryDeferred ? (error.retryAfterMs ?? 0) : 0);
+      const retryAt = new Date(Date.now() + waitMs);
+      const message = (error as Error).message || String(error);
+      await retryOutboxRowLater(db, row.id, retryAt, message);
+      await noteFailure(message);
+      return retryAt;
+    }
+    await finishOutboxRow(db, row.id, 'delivered');
+    if (failures > 0 || mayBeInOutage) await noteRecovery();
+    failures = 0;
+    mayBeInOutage = false;
+    return undefined;
+  }
+
+  async function noteFailure(error: string): Promise<void> {
+    const outage = await openOutage(db, error);
+    const now = Date.now();
+    if (now - lastFailingLog >= FAILING_LOG_EVERY_MS) {
+      lastFailingLog = now;
+      log.warn({ error }, describeFailing(deps.channel, outage.startedAt, await countWaitingOutboxRows(db)));
+    }
+    if (!outage.alertedAt && now - outage.startedAt.getTime() >= settings.alertAfterMs)
+      await announce(outage);
+  }
+
+  /** The one alert and ledger event of an outage. */
+  async function announce(outage: NotificationOutage): Promise<void> {
+    if (!(await markOutageAlerted(db, outage.id))) return;
+    const waiting = await countWaitingOutboxRows(db);
+    const text = describeFailing(deps.channel, outage.startedAt, waiting);
+    log.error({ outage: outage.id, error: outage.lastError, waiting }, text);
+    await recordAudit(
+      db,
+      {
+        event_type: 'notification.delivery.degraded',
+        actor: { type: 'system', id: 'grantflow-notifications' },
+        target: { type: 'notification_channel', id: deps.channel.toLowerCase() },
+        action: 'deliver',
+        result: 'failure',
+        reason: outage.lastError,
+        details: { outage: outage.id, failingSince: outage.startedAt.toISOString(), waiting },
+      },
+      { idempotencyKey: `notification-outage:${outage.id}:degraded` },
+    );
+    // The alert channel is usually down with the rest; the recovery alert below says it all then.
+    await deps.alert?.({ title: `${deps.channel} delivery failing`, text }).catch(() => {});
+  }
+
+  async function noteRecovery(): Promise<void> {
+    const outage = await currentOutage(db);
+    if (!outage) return;
+    const ended = await endOutage(db, outage.id);
+    if (!ended?.endedAt) return;
+    const waiting = await countWaitingOutboxRows(db);
+    const text = `${deps.channel} delivery works again after failing from ${ended.startedAt.toISOString()} to ${ended.endedAt.toISOString()}; ${waiting} waiting messages are going out now`;
+    log.info({ outage: ended.id, waiting }, text);
+    lastFailingLog = 0;
+    if (!ended.alertedAt) return;
+    await recordAudit(
+      db,
+      {
+        event_type: 'notification.delivery.recovered',
+        actor: { type: 'system', id: 'grantflow-notifications' },
+        target: { type: 'notification_channel', id: deps.channel.toLowerCase() },
+        action: 'deliver',
+        result: 'success',
+        details: {
+          outage: ended.id,
+          failingSince: ended.startedAt.toISOString(),
+          recoveredAt: ended.endedAt.toISOString(),
+          waiting,
+        },
+      },
+      { idempotencyKey: `notification-outage:${ended.id}:recovered` },
+    );
+    await deps.alert?.({ title: `${deps.channel} delivery recovered`, text }).catch((error) => {
+      log.warn({ err: error }, 'could not post the recovery alert');
+    });
+  }
+
+  /** Claims and delivers until nothing is due or the channel fails; returns when to look again. */
+  async function pass(): Promise<number> {
+    if (Date.now() < pausedUntil) return pausedUntil - Date.now();
+    for (;;) {
+      const rows = await claimDueOutboxRows(db, batch, leaseMs);
+      for (const [index, row] of rows.entries()) {
+        if (stopped) {
+          await releaseOutboxRows(
+            db,
+            rows.slice(index).map((r) => r.id),
+            new Date(),
+          );
+          return settings.pollMs;
+        }
+        const retryAt = await deliver(row);
+        if (retryAt) {
+          // Paused as a whole: the rest of the batch goes back, due when the failed one is.
+          await releaseOutboxRows(
+            db,
+            rows.slice(index + 1).map((r) => r.id),
+            retryAt,
+          );
+          pausedUntil = retryAt.getTime();
+          return Math.max(0, pausedUntil - Date.now());
+        }
+      }
+      if (rows.length < batch) return settings.pollMs;
+    }
+  }
+
+  const loop = async () => {
+    woken = false;
+    let waitMs = settings.pollMs;
+    try {
+      waitMs = await pass();
+      const outage = await currentOutage(db);
+      if (outage && !outage.alertedAt && Date.now() - outage.startedAt.getTime() >= settings.alertAfterMs) {
+        await announce(outage);
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'the notification deliverer could not reach PostgreSQL; trying again shortly');
+    }
+    if (stopped) return;
+    if (woken && Date.now() >= pausedUntil) waitMs = 0;
+    timer = setTimeout(() => {
+      timer = undefined;
+      running = loop();
+    }, waitMs);
+  };
+  running = loop();
+
+  return {
+    wake() {
+      woken = true;
+      if (stopped || Date.now() < pausedUntil) return;
+      // Only when idle between passes: a pass in progress sees `woken` when it ends.
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        running = running.then(() => (stopped ? undefined : loop()));
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
