@@ -51,7 +51,7 @@ export function journeyLines(journey: Journey): string[] {
     `  export ASKER=${requester.token} APPROVER=${approver.token}`,
     `  REQ=$(npx grantflow request create --resource payments-db --entitlement payments_read --duration 4h --reason "INC-4711" --token $ASKER --quiet)`,
     `  npx grantflow request show $REQ --token $ASKER        # who must approve`,
-    `  npx grantflow request approve $REQ --token $APPROVER  # as manager; run it again as the owner (asked twice, for now)`,
+    `  npx grantflow request approve $REQ --token $APPROVER  # once: it counts for both steps, manager and owner`,
     `  npx grantflow request show $REQ --token $ASKER        # granted`,
     `  npx grantflow grants list --token $ASKER              # "verified at the target": grants show <id>`,
     `  npx grantflow request release $REQ --token $ASKER     # gives it back; the removal is read back`,

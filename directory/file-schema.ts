@@ -164,6 +164,11 @@ function definitionShape(duration: z.ZodType<number, unknown>) {
         }),
       )
       .optional(),
+    /**
+     * Each step needs people who decided no earlier step. Without it (the default) one person
+     * eligible for consecutive steps approves once and their approval counts for each of them.
+     */
+    distinctApprovers: z.boolean().optional(),
     /** Seconds before approvers of a waiting step are reminded. */
     remindAfter: duration.optional(),
     /** Seconds before a waiting step is escalated to `escalateTo`. */

@@ -104,6 +104,7 @@ export function evaluatePolicy(input: PolicyEvaluationInput): PolicyDecision {
     outcome: 'approval_required',
     policy,
     steps,
+    ...(definition.distinctApprovers ? { distinctApprovers: true } : {}),
     timing: timingOf(definition),
     reason: approvalReason(policy, steps),
   };

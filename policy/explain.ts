@@ -49,13 +49,57 @@ export function describeStep(step: PlanStep, options?: ExplainPlanOptions): stri
   return text;
 }
 
+const NAMED = /^(.*) \(([^()]+)\)$/;
+
+/**
+ * The steps in a few words each. Consecutive steps that one and the same person decides alone
+ * read as one ("your manager and the owner of Payments database: Hannah Kim"), since their one
+ * approval counts for both; never so when the policy wants distinct approvers.
+ */
+function stepPhrases(
+  decision: Extract<PolicyDecision, { outcome: 'approval_required' }>,
+  options: ExplainPlanOptions,
+) {
+  const phrases: string[] = [];
+  let merged: { person: string; who: string[]; bases: string[] } | undefined;
+  const flush = () => {
+    if (!merged) return;
+    phrases.push(
+      merged.bases.length > 1
+        ? `${andList(merged.bases)}: ${merged.who[0]}`
+        : `${merged.bases[0]} (${merged.who[0]})`,
+    );
+    merged = undefined;
+  };
+  for (const step of decision.steps) {
+    const text = describeStep(step, options);
+    const named = NAMED.exec(text);
+    const alone = step.required === 1 && step.eligible.length === 1 && step.labels.length === 1;
+    const person = step.eligible[0];
+    if (!decision.distinctApprovers && alone && named && person) {
+      const [, base = '', who = ''] = named;
+      if (merged?.person === person) {
+        merged.bases.push(base);
+        continue;
+      }
+      flush();
+      merged = { person, who: [who], bases: [base] };
+      continue;
+    }
+    flush();
+    phrases.push(text);
+  }
+  flush();
+  return phrases;
+}
+
 /** The whole decision in one line: who must approve, or why it was approved or denied. */
 export function explainPlan(decision: PolicyDecision, options: ExplainPlanOptions): string {
   switch (decision.outcome) {
     case 'auto_approve':
       return decision.reason;
     case 'approval_required':
-      return `needs: ${decision.steps.map((step) => describeStep(step, options)).join(', then ')}`;
+      return `needs: ${stepPhrases(decision, options).join(', then ')}`;
     case 'deny':
       break;
   }

@@ -108,6 +108,8 @@ export type ApprovalRequiredDecision = {
   outcome: 'approval_required';
   policy: PolicyRef;
   steps: PlanStep[];
+  /** Each step needs people who decided no earlier step (else one approval counts for every step its approver may decide). */
+  distinctApprovers?: boolean;
   timing: PlanTiming;
   reason: string;
 };

@@ -14,11 +14,13 @@ import {
   newRun,
   notify,
   type RequestRun,
+  recordEvent,
   requestAudit,
   transition,
 } from './request-context.js';
 import { registerRequestHandlers } from './request-handlers.js';
 import { provision } from './request-provisioning.js';
+import { startStep } from './request-steps.js';
 
 /** Runs one access request to its end and returns its final state. */
 export async function accessRequest(input: AccessRequestInput): Promise<AccessRequestState> {
@@ -106,10 +108,38 @@ async function approveAllSteps(
 ): Promise<StepOutcome> {
   for (const step of plan.steps) {
     run.state.currentStep = step.index;
+    const start = startStep(run.state, plan, step.index);
+    if (start.kind === 'no_eligible_approver') {
+      await finish(
+        run,
+        'denied',
+        `nobody is left to approve step ${step.index + 1}: this policy needs a different approver for each step, and everyone eligible decided an earlier one`,
+        {
+          event_type: 'access.request.denied',
+          actor: WORKFLOW_ACTOR,
+          details: { code: 'no_eligible_approver', step: step.index },
+        },
+      );
+      return 'denied';
+    }
+    // Approvals carried over from earlier steps satisfy this one: nobody is asked again.
+    if (start.kind === 'satisfied') continue;
     if (step.index > 0) await transition(run, 'pending_approval', []);
+    if (start.escalatedTo.length > 0) {
+      await recordEvent(run, `step:${step.index}:escalated`, {
+        event_type: 'access.request.escalated',
+        actor: WORKFLOW_ACTOR,
+        action: 'escalate',
+        result: 'success',
+        reason:
+          'everyone eligible decided an earlier step, and this policy needs a different approver for each step',
+        details: { step: step.index, escalatedTo: start.escalatedTo, escalation: step.escalation.label },
+      });
+    }
+    const state = run.state.steps[step.index];
     await notify(run, {
       kind: 'approval_needed',
-      to: run.state.steps[step.index]?.eligible ?? [],
+      to: (state?.eligible ?? []).filter((email) => !state?.approvedBy.includes(email)),
       text: `Approval needed: ${describeRequest(run)}`,
       facts: { reason: run.input.reason ?? '', step: `${step.index + 1} of ${plan.steps.length}` },
       actions: ['approve', 'deny'],

@@ -52,7 +52,10 @@ export type StepState = {
   /** Everyone who may decide now: the planned approvers plus any escalation approvers. */
   eligible: string[];
   required: number;
+  /** Who approved this step, including `carriedOver`. */
   approvedBy: string[];
+  /** Approvers of earlier steps whose approval counts here too (they are not asked again). */
+  carriedOver?: string[];
   escalated: boolean;
   reminded: boolean;
 };

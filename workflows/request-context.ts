@@ -37,6 +37,8 @@ export type RequestRun = {
   decisionsInFlight: Set<string>;
   /** Transitions whose row and ledger writes are still running. */
   writes: number;
+  /** A decision is being recorded: the next waits, so each one's ledger entry sees the ones before. */
+  recordingDecision: boolean;
   retryRequested?: ActorInput;
   fulfilment?: ActorInput & { outcome: 'done' | 'refused' };
 };
@@ -55,6 +57,7 @@ export function newRun(input: AccessRequestInput): RequestRun {
     decisionsSeen: 0,
     decisionsInFlight: new Set(),
     writes: 0,
+    recordingDecision: false,
   };
 }
 

@@ -20,6 +20,7 @@ import {
   requestAudit,
   written,
 } from './request-context.js';
+import { stepsSatisfiedBy } from './request-steps.js';
 
 /** Why a decision is refused, or undefined when it is accepted. */
 export function decisionRefusal(run: RequestRun, input: DecisionInput): Refusal | undefined {
@@ -32,6 +33,21 @@ export function decisionRefusal(run: RequestRun, input: DecisionInput): Refusal 
     return { code: 'not_allowed', message: 'nobody may approve their own request' };
   }
   const step = state.steps[state.currentStep];
+  const plan = state.decision?.outcome === 'approval_required' ? state.decision : undefined;
+  const earlier = state.decisions.find(
+    (d) => d.step < (state.currentStep ?? 0) && d.approver === input.approver && d.decision === 'approve',
+  );
+  if (earlier && plan?.distinctApprovers) {
+    return {
+      code: 'not_allowed',
+      message: `${input.approver} already approved step ${earlier.step + 1}; this policy needs a different approver for each step`,
+    };
+  }
+  if (earlier && step?.carriedOver?.includes(input.approver)) {
+    return conflict(
+      `${input.approver} already approved step ${earlier.step + 1}, and that approval counts for step ${state.currentStep + 1} too`,
+    );
+  }
   if (!step?.eligible.includes(input.approver)) {
     return {
       code: 'not_allowed',
@@ -60,29 +76,40 @@ export function registerRequestHandlers(run: RequestRun): void {
       // Claimed before the first await, so a double click arriving meanwhile is refused.
       const claim = `${stepIndex}:${input.approver}`;
       run.decisionsInFlight.add(claim);
-      // The step's own transition first, so the ledger never shows a decision before its step.
-      await condition(written(run));
-      await activities.recordDecision({
-        requestId: run.input.requestId,
-        stepIndex,
-        approver: input.approver,
-        decision: input.decision,
-        ...(input.actedBy ? { actedBy: input.actedBy } : {}),
-        ...(input.comment ? { comment: input.comment } : {}),
-        audit: requestAudit(run, `step:${stepIndex}:${input.decision}:${input.approver}`, {
-          event_type: input.decision === 'approve' ? 'access.request.approved' : 'access.request.denied',
-          actor: personActor(input.approver, input.actedBy, input.slackId),
-          action: input.decision,
-          result: input.decision === 'approve' ? 'success' : 'denied',
-          ...(input.comment ? { reason: input.comment } : {}),
-          details: {
-            step: stepIndex,
-            approvals: (step?.approvedBy.length ?? 0) + (input.decision === 'approve' ? 1 : 0),
-            required: step?.required ?? 0,
-            ...(input.via ? { via: input.via } : {}),
-          },
-        }),
-      });
+      // The step's own transition first, so the ledger never shows a decision before its step; and
+      // one decision at a time, so each entry counts the approvals recorded before it.
+      await condition(() => written(run)() && !run.recordingDecision);
+      run.recordingDecision = true;
+      const plan = run.state.decision?.outcome === 'approval_required' ? run.state.decision : undefined;
+      const satisfiedSteps =
+        input.decision === 'approve' ? stepsSatisfiedBy(run.state, plan, stepIndex, input.approver) : [];
+      await activities
+        .recordDecision({
+          requestId: run.input.requestId,
+          stepIndex,
+          approver: input.approver,
+          decision: input.decision,
+          ...(input.actedBy ? { actedBy: input.actedBy } : {}),
+          ...(input.comment ? { comment: input.comment } : {}),
+          audit: requestAudit(run, `step:${stepIndex}:${input.decision}:${input.approver}`, {
+            event_type: input.decision === 'approve' ? 'access.request.approved' : 'access.request.denied',
+            actor: personActor(input.approver, input.actedBy, input.slackId),
+            action: input.decision,
+            result: input.decision === 'approve' ? 'success' : 'denied',
+            ...(input.comment ? { reason: input.comment } : {}),
+            details: {
+              step: stepIndex,
+              approvals: (step?.approvedBy.length ?? 0) + (input.decision === 'approve' ? 1 : 0),
+              required: step?.required ?? 0,
+              // Which steps this approval completes: its own, and later ones its approver may decide.
+              ...(input.decision === 'approve' ? { satisfiedSteps } : {}),
+              ...(input.via ? { via: input.via } : {}),
+            },
+          }),
+        })
+        .finally(() => {
+          run.recordingDecision = false;
+        });
       // Only a recorded decision counts: the main flow never acts on one the ledger lacks.
       run.decisionsInFlight.delete(claim);
       run.state.decisions.push({

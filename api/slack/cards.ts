@@ -43,8 +43,16 @@ export async function requestFacts(
   const plan = request.plan as PolicyDecision | null;
   const steps = plan?.outcome === 'approval_required' ? plan.steps : [];
   const step = request.currentStep === null ? undefined : steps[request.currentStep];
+  // Whoever decided this step, or approved an earlier one (their approval counts here, or the
+  // policy wants someone else), is not asked.
   const decided = new Set(
-    decisions.filter((d) => d.stepIndex === request.currentStep).map((d) => d.approverEmail),
+    decisions
+      .filter(
+        (d) =>
+          d.stepIndex === request.currentStep ||
+          (d.decision === 'approve' && d.stepIndex < (request.currentStep ?? 0)),
+      )
+      .map((d) => d.approverEmail),
   );
   const deciders = step
     ? [...new Set([...step.eligible, ...step.escalation.approvers])].filter((email) => !decided.has(email))

@@ -167,6 +167,13 @@ describe('policyDefinitionSchema', () => {
       ],
     ]);
   });
+
+  it('takes distinctApprovers as a yes or no', () => {
+    const steps = [{ approvers: ['manager'] }, { approvers: ['resource_owner'] }];
+    expect(policyDefinitionSchema.parse({ steps, distinctApprovers: true }).distinctApprovers).toBe(true);
+    const wrong = policyDefinitionSchema.safeParse({ steps, distinctApprovers: 'yes' });
+    expect(wrong.error?.issues[0]?.path).toEqual(['distinctApprovers']);
+  });
 });
 
 describe('shape errors name the line and field', () => {

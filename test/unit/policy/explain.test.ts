@@ -151,3 +151,30 @@ describe('describeStep', () => {
     expect(describeStep(stepFor(['group:risk'], 'any', base), TO_DANA)).toBe('one of your manager (you)');
   });
 });
+
+describe('explainPlan when one person decides consecutive steps', () => {
+  const danaOwns = (definition: Partial<Parameters<typeof withPolicy>[0]> = {}) =>
+    withPolicy(
+      {
+        steps: [
+          { approvers: ['manager'], require: 'any' },
+          { approvers: ['resource_owner'], require: 'any' },
+          { approvers: ['group:security'], require: 2 },
+        ],
+        ...definition,
+      },
+      request({ resource: { key: 'payments', name: 'Payments', owner: 'dana@acme.test' } }),
+    );
+
+  it('reads as one step, since their one approval counts for both', () => {
+    expect(explain(danaOwns())).toBe(
+      'needs: your manager and the owner of Payments: Dana Reyes, then 2 of Security',
+    );
+  });
+
+  it('keeps the steps apart when the policy wants a different approver for each', () => {
+    expect(explain(danaOwns({ distinctApprovers: true }))).toBe(
+      'needs: your manager (Dana Reyes), then the owner of Payments (Dana Reyes), then 2 of Security',
+    );
+  });
+});
