@@ -8,6 +8,7 @@ import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { people } from '../db/schema.js';
 import { setUpDemoDatabases } from '../dev/demo-databases.js';
+import { startDemoWebhookReceiver } from '../dev/demo-webhooks.js';
 import { ensureJourney, type Journey, journeyLines } from '../dev/journey.js';
 import { formatImportReport, importDirectory } from '../directory/import.js';
 import { parseDirectoryFile } from '../directory/parse.js';
@@ -72,6 +73,9 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
 
     const token = await seedOnFirstRun(database.runtimeUrl, config, log, options.seedFile);
     const demo = await demoTargets(database.ownerUrl, database.runtimeUrl, config, log);
+    const receiver = await demoWebhooks(database.runtimeUrl, config, log);
+    if (receiver.close) stops.push({ name: 'demo webhook receiver', stop: receiver.close });
+    demo.push(...receiver.lines);
 
     const endpoints = { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address };
     const worker = await startWorker(config, log, endpoints);
@@ -144,6 +148,26 @@ async function demoTargets(
       'demo databases could not be set up; postgres resources need their URL variables',
     );
     return [`none: ${(error as Error).message}`];
+  } finally {
+    await database.close();
+  }
+}
+
+/** The example's webhook resources answered by a local receiver; a failure here never stops the stack. */
+async function demoWebhooks(
+  runtimeUrl: string,
+  config: Config,
+  log: Logger,
+): Promise<{ lines: string[]; close?: () => Promise<void> }> {
+  const database = connectDatabase(runtimeUrl, { max: 2, applicationName: 'grantflow-dev' });
+  try {
+    return await startDemoWebhookReceiver(database.db, process.env, config.dataDir, log);
+  } catch (error) {
+    log.warn(
+      { err: error },
+      'the demo webhook receiver could not be started; webhook resources need their urlEnv variables',
+    );
+    return { lines: [`webhooks: none: ${(error as Error).message}`] };
   } finally {
     await database.close();
   }
