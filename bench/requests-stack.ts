@@ -20,7 +20,10 @@ import { connectDatabase } from '../db/client.js';
 import { createApiToken } from '../db/queries/api-tokens.js';
 import { importDirectory } from '../directory/import.js';
 import { parseDirectorySource } from '../directory/parse.js';
+import { startDeliverer } from '../notifications/deliverer.js';
+import { createOutboxNotifier } from '../notifications/outbox.js';
 import type { Notifier } from '../notifications/port.js';
+import { deliverySettings } from '../stack/worker.js';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection.js';
 import { createWorker } from '../worker/worker.js';
 import { accessRequestWorkflowId, grantWorkflowId } from '../workflows/ids.js';
@@ -163,6 +166,16 @@ export async function startRequestBenchStack(input: {
     stops.push(connectors.close);
     const connection = await connectWorker(temporal);
     stops.push(() => connection.close());
+    // Notifications go through the outbox and its deliverer, as in production; the bench's notifier
+    // is the channel they are delivered to.
+    const deliverer = startDeliverer({
+      db: worker.db,
+      notifier: input.notifier,
+      channel: 'bench',
+      log: silent,
+      settings: deliverySettings(config),
+    });
+    stops.push(deliverer.stop);
     const temporalWorker = await createWorker({
       connection,
       namespace: temporal.TEMPORAL_NAMESPACE,
@@ -173,7 +186,7 @@ export async function startRequestBenchStack(input: {
         log: silent,
         ledger: { keys, origin: 'bench.grantflow/audit', exportDir },
         connectors,
-        notifier: input.notifier,
+        notifier: createOutboxNotifier(worker.db, deliverer.wake),
       },
     });
     const running = temporalWorker.run();

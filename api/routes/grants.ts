@@ -1,18 +1,17 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFoundError } from '../../core/errors.js';
-import { type GrantView, getGrant, listGrants } from '../../db/queries/grants.js';
+import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
+import { type GrantView, listGrants } from '../../db/queries/grants.js';
 import { grantSource, grantStatus } from '../../db/schema.js';
-import { extendGrant } from '../../requests/extend.js';
-import { sendUpdate } from '../../temporal/updates.js';
-import { grantWorkflowId } from '../../workflows/ids.js';
 import {
-  fulfilRemovalUpdate,
-  type GrantState,
-  releaseUpdate,
-  revokeUpdate,
-} from '../../workflows/messages.js';
+  extendGrant,
+  type GrantActor,
+  grantSeenBy,
+  releaseGrant,
+  reportRemovalDone,
+  revokeGrant,
+} from '../../grants/index.js';
+import type { GrantState } from '../../workflows/messages.js';
 import { actorInput } from '../actor.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -67,18 +66,15 @@ const toState = (state: GrantState): z.infer<typeof stateBody> => ({
   expiresAt: state.expiresAt === null ? null : new Date(state.expiresAt).toISOString(),
 });
 
+/** The acting person as the grant use cases take them: admins and auditors may look at every grant. */
+const grantActor = (principal: TokenPrincipal, reason?: string): GrantActor => ({
+  ...actorInput(principal, reason),
+  seesEveryGrant: principal.role !== 'employee',
+});
+
 /** Grants: list and read them, extend, release (holder) and revoke (admin). */
 export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    async function readable(request: FastifyRequest, id: string): Promise<GrantView> {
-      const principal = principalOf(request);
-      const grant = await getGrant(deps.db, id);
-      if (!grant || (principal.role === 'employee' && grant.personId !== principal.personId)) {
-        throw new NotFoundError('grant', id);
-      }
-      return grant;
-    }
-
     app.get(
       '/grants',
       {
@@ -110,7 +106,8 @@ export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         preHandler: requireRole(deps.db, ...ANY_ROLE),
         schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
       },
-      async (request) => toBody(await readable(request, request.params.id)),
+      async (request) =>
+        toBody(await grantSeenBy(deps.db, request.params.id, grantActor(principalOf(request)))),
     );
 
     app.post(
@@ -130,15 +127,13 @@ export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        const grant = await readable(request, request.params.id);
-        const actor = actorInput(principal, request.body.reason);
-        const state = await extendGrant(deps, grant, actor, request.body.seconds);
-        return toState(state);
+        const actor = grantActor(principalOf(request), request.body.reason);
+        const input = { grantId: request.params.id, seconds: request.body.seconds };
+        return toState(await extendGrant(deps, input, actor));
       },
     );
 
-    const endRoute = (path: 'release' | 'revoke', update: typeof releaseUpdate, summary: string) =>
+    const endRoute = (path: 'release' | 'revoke', end: typeof releaseGrant, summary: string) =>
       app.post(
         `/grants/:id/${path}`,
         {
@@ -152,16 +147,8 @@ export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           },
         },
         async (request) => {
-          const principal = principalOf(request);
-          const grant = await readable(request, request.params.id);
-          const state = await sendUpdate(
-            deps.temporal,
-            grantWorkflowId(grant.id),
-            update,
-            actorInput(principal, request.body.reason),
-            'grant',
-          );
-          return toState(state);
+          const actor = grantActor(principalOf(request), request.body.reason);
+          return toState(await end(deps, { grantId: request.params.id }, actor));
         },
       );
     app.post(
@@ -177,19 +164,12 @@ export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        const state = await sendUpdate(
-          deps.temporal,
-          grantWorkflowId(request.params.id),
-          fulfilRemovalUpdate,
-          { ...actorInput(principal), outcome: 'done' },
-          'grant',
-        );
-        return toState(state);
+        const actor = actorInput(principalOf(request));
+        return toState(await reportRemovalDone(deps, { grantId: request.params.id }, actor));
       },
     );
 
-    endRoute('release', releaseUpdate, 'Give the access back now (the holder)');
-    endRoute('revoke', revokeUpdate, 'Take the access away now (admins)');
+    endRoute('release', releaseGrant, 'Give the access back now (the holder)');
+    endRoute('revoke', revokeGrant, 'Take the access away now (admins)');
   };
 }
