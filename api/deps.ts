@@ -1,10 +1,10 @@
-import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { NoteVerifier } from '../audit/signed-note.js';
 import type { LaunchDeps } from '../campaigns/launch.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
 import type { SubmitDeps } from '../requests/submit.js';
+import type { TemporalClient } from '../temporal/connection.js';
 
 /** What route handlers may use; passed in, never imported as globals. */
 export type ApiDeps = {
@@ -19,7 +19,7 @@ export type ApiDeps = {
   >;
   db: Database;
   sql: postgres.Sql;
-  temporal: Client;
+  temporal: TemporalClient;
   /** What /audit/verify checks checkpoints against: every trusted key and the exported copies. */
   ledger: { verifiers: readonly NoteVerifier[]; exportDir: string };
 };

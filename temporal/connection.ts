@@ -60,3 +60,16 @@ export function connectWorker(target: TemporalTarget): Promise<NativeConnection>
     apiKey: target.TEMPORAL_API_KEY,
   });
 }
+
+/** The client the API and the use cases hold; only use cases and this folder call it. */
+export type TemporalClient = Client;
+
+/**
+ * Asks the server for its system info within `timeoutMs`. A gRPC deadline rather than a race: the
+ * call (and the SDK's retries) end by themselves, so nothing is left running against a dead server.
+ */
+export async function pingTemporal(client: Client, timeoutMs: number): Promise<void> {
+  await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+    client.connection.workflowService.getSystemInfo({}),
+  );
+}

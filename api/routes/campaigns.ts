@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkAgainstDirectory, launchCampaign } from '../../campaigns/launch.js';
-import { resolveLaunchInput } from '../../campaigns/launch-input.js';
+import { launchCampaign } from '../../campaigns/launch.js';
+import { liveCampaignState } from '../../campaigns/live-state.js';
 import { REPORT_FORMATS, renderReport, summarizeCampaign } from '../../campaigns/report.js';
 import {
   decideItems,
@@ -10,19 +10,13 @@ import {
   MAX_ITEMS_PER_DECISION,
   type ReviewActor,
 } from '../../campaigns/review.js';
+import { scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
+import { signOffCampaign } from '../../campaigns/signoff.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
 import { getPersonByEmail, getPersonById } from '../../db/queries/people.js';
 import type { Campaign } from '../../db/schema.js';
-import { ensureQuarterlyCampaignSchedule } from '../../temporal/schedules.js';
-import { sendUpdate } from '../../temporal/updates.js';
-import { campaignWorkflowId } from '../../workflows/ids.js';
-import {
-  campaignStateQuery,
-  type ScheduledCampaignTemplate,
-  signOffCampaignUpdate,
-} from '../../workflows/messages.js';
 import { actorInput, actorOf, sourceOf } from '../actor.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
@@ -106,15 +100,10 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             ],
           });
         }
-        // Checked now, as a launch would be, so a bad template fails here rather than next quarter.
-        await checkAgainstDirectory(deps.db, resolveLaunchInput(launch, new Date()));
-        const schedule = await ensureQuarterlyCampaignSchedule(deps.temporal, {
-          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-          template: {
-            launch: launch as ScheduledCampaignTemplate['launch'],
-            launchedBy: { id: principal.personId, email: principal.email, name: principal.name },
-          },
-        });
+        const schedule = await scheduleQuarterlyCampaign(
+          { ...deps, taskQueue: deps.config.TEMPORAL_TASK_QUEUE },
+          { launch, launchedBy: { id: principal.personId, email: principal.email, name: principal.name } },
+        );
         return reply.status(201).send({
           scheduleId: schedule.scheduleId,
           nextRuns: schedule.nextRuns.map((at) => at.toISOString()),
@@ -150,13 +139,7 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const campaign = await found(deps, request.params.id);
-        const live =
-          campaign.status === 'closed'
-            ? null
-            : await deps.temporal.workflow
-                .getHandle(campaignWorkflowId(campaign.id))
-                .query(campaignStateQuery)
-                .catch(() => null);
+        const live = campaign.status === 'closed' ? null : await liveCampaignState(deps, campaign.id);
         return { ...(await summaryOf(deps, campaign)), live };
       },
     );
@@ -260,15 +243,9 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const campaign = await found(deps, request.params.id);
-        const state = await sendUpdate(
-          deps.temporal,
-          campaignWorkflowId(campaign.id),
-          signOffCampaignUpdate,
-          actorInput(principalOf(request), request.body.reason),
-          'campaign',
-        );
-        return { state, ...(await summaryOf(deps, await found(deps, campaign.id))) };
+        const actor = actorInput(principalOf(request), request.body.reason);
+        const state = await signOffCampaign(deps, { campaignId: request.params.id }, actor);
+        return { state, ...(await summaryOf(deps, await found(deps, request.params.id))) };
       },
     );
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pingDatabase } from '../../db/client.js';
 import { type DeliveryHealth, deliveryHealth, describeFailing } from '../../notifications/deliverer.js';
+import { pingTemporal } from '../../temporal/connection.js';
 import type { ApiDeps } from '../deps.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -39,13 +40,7 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (_request, reply) => {
         const [postgres, temporal] = await Promise.all([
           check(() => pingDatabase(deps.sql)),
-          // A gRPC deadline rather than a race: the call (and the SDK's retries) end by themselves,
-          // so nothing is left running against a dead server after we answer.
-          outcome(
-            deps.temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-              deps.temporal.connection.workflowService.getSystemInfo({}),
-            ),
-          ),
+          outcome(pingTemporal(deps.temporal, CHECK_TIMEOUT_MS)),
         ]);
         const ready = postgres.ok && temporal.ok;
         const notifications = postgres.ok ? await notificationState(deps) : undefined;

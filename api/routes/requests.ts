@@ -13,17 +13,17 @@ import { getPersonByEmail } from '../../db/queries/people.js';
 import { requestStatus } from '../../db/schema.js';
 import { explainPlan } from '../../policy/explain.js';
 import type { PolicyDecision } from '../../policy/types.js';
-import { decideRequest } from '../../requests/decide.js';
-import { submitAccessRequest } from '../../requests/submit.js';
-import { sendUpdate } from '../../temporal/updates.js';
-import { accessRequestWorkflowId } from '../../workflows/ids.js';
 import {
-  type AccessRequestState,
-  cancelUpdate,
-  fulfilUpdate,
-  requestStateQuery,
-  retryProvisioningUpdate,
-} from '../../workflows/messages.js';
+  cancelRequest,
+  decideRequest,
+  liveRequestState,
+  type RequestActor,
+  reportFulfilment,
+  requestSeenBy,
+  retryProvisioning,
+  submitAccessRequest,
+} from '../../requests/index.js';
+import type { AccessRequestState } from '../../workflows/messages.js';
 import { actorInput, actorOf, sourceOf } from '../actor.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, submitDepsOf } from '../deps.js';
@@ -101,28 +101,17 @@ const toState = (state: AccessRequestState): z.infer<typeof stateBody> => ({
   ...(state.outcome ? { outcome: state.outcome } : {}),
 });
 
-/** Who may read a request: its requester and submitter, anyone named in its plan, admins and auditors. */
-function mayRead(principal: TokenPrincipal, request: AccessRequestView): boolean {
-  if (principal.role !== 'employee') return true;
-  if (principal.email === request.requesterEmail || principal.email === request.submittedByEmail) return true;
-  const plan = request.plan as PolicyDecision | null;
-  return (
-    plan?.outcome === 'approval_required' &&
-    plan.steps.some(
-      (step) =>
-        step.eligible.includes(principal.email) || step.escalation.approvers.includes(principal.email),
-    )
-  );
-}
+/** The acting person as the request use cases take them: admins and auditors see every request. */
+const requestActor = (principal: TokenPrincipal, reason?: string): RequestActor => ({
+  ...actorInput(principal, reason),
+  seesEveryRequest: principal.role !== 'employee',
+});
 
 /** Access requests: file one, list and read them, decide, cancel, retry, report fulfilment. */
 export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    async function readable(request: FastifyRequest, id: string): Promise<AccessRequestView> {
-      const found = await getAccessRequest(deps.db, id);
-      if (!found || !mayRead(principalOf(request), found)) throw new NotFoundError('request', id);
-      return found;
-    }
+    const readable = (request: FastifyRequest, id: string): Promise<AccessRequestView> =>
+      requestSeenBy(deps.db, id, requestActor(principalOf(request)));
 
     app.post(
       '/requests',
@@ -228,12 +217,7 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const found = await readable(request, request.params.id);
         const decisions = await listApprovalDecisions(deps.db, found.id);
         let live: AccessRequestState | null = null;
-        if (!found.closedAt) {
-          live = await deps.temporal.workflow
-            .getHandle(accessRequestWorkflowId(found.id))
-            .query(requestStateQuery)
-            .catch(() => null);
-        }
+        if (!found.closedAt) live = await liveRequestState(deps, found.id);
         return {
           ...toBody(found),
           decisions: decisions.map((d) => ({
@@ -286,11 +270,7 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
-    const actorUpdate = (
-      path: string,
-      summary: string,
-      update: typeof cancelUpdate | typeof retryProvisioningUpdate,
-    ) =>
+    const actorUpdate = (path: string, summary: string, change: typeof cancelRequest) =>
       app.post(
         `/requests/:id/${path}`,
         {
@@ -304,20 +284,12 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           },
         },
         async (request) => {
-          const principal = principalOf(request);
-          const found = await readable(request, request.params.id);
-          const state = await sendUpdate(
-            deps.temporal,
-            accessRequestWorkflowId(found.id),
-            update,
-            actorInput(principal, request.body.reason),
-            'request',
-          );
-          return toState(state);
+          const actor = requestActor(principalOf(request), request.body.reason);
+          return toState(await change(deps, { requestId: request.params.id }, actor));
         },
       );
-    actorUpdate('cancel', 'Withdraw a request before it is provisioned (requester or admin)', cancelUpdate);
-    actorUpdate('retry', 'Retry a provisioning that failed for good (admin)', retryProvisioningUpdate);
+    actorUpdate('cancel', 'Withdraw a request before it is provisioned (requester or admin)', cancelRequest);
+    actorUpdate('retry', 'Retry a provisioning that failed for good (admin)', retryProvisioning);
 
     app.post(
       '/requests/:id/fulfilment',
@@ -335,15 +307,9 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        const state = await sendUpdate(
-          deps.temporal,
-          accessRequestWorkflowId(request.params.id),
-          fulfilUpdate,
-          { ...actorInput(principal, request.body.reason), outcome: request.body.outcome },
-          'request',
-        );
-        return toState(state);
+        const actor = actorInput(principalOf(request), request.body.reason);
+        const input = { requestId: request.params.id, outcome: request.body.outcome };
+        return toState(await reportFulfilment(deps, input, actor));
       },
     );
   };

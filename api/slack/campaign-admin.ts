@@ -1,12 +1,10 @@
 // What admins do with campaigns from Slack: who counts as an admin (a person holding an active
 // admin token, the same role the API checks), refusing everyone else on the record, and signing a
-// campaign off through the workflow's update, which decides whether it may be signed off now.
+// campaign off through the sign-off use case, whose workflow decides whether it may be signed off now.
 import { recordAudit } from '../../audit/intake.js';
+import { signOffCampaign } from '../../campaigns/signoff.js';
 import { personHasRole } from '../../db/queries/api-tokens.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
-import { sendUpdate } from '../../temporal/updates.js';
-import { campaignWorkflowId } from '../../workflows/ids.js';
-import { signOffCampaignUpdate } from '../../workflows/messages.js';
 import { escapeMrkdwn } from './blocks.js';
 import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor } from './context.js';
 import type { SlackReviewer } from './reviews.js';
@@ -54,13 +52,10 @@ export async function signOffFromSlack(
   if (!campaign) return `There is no campaign ${escapeMrkdwn(campaignId)}.`;
   const name = escapeMrkdwn(campaign.name);
   try {
-    const state = await sendUpdate(
-      ctx.temporal,
-      campaign.workflowId ?? campaignWorkflowId(campaign.id),
-      signOffCampaignUpdate,
+    const state = await signOffCampaign(
+      ctx,
+      { campaignId: campaign.id, updateId },
       { by: who.person.email, asAdmin: true, slackId: who.slackId },
-      'campaign',
-      { updateId },
     );
     const { counts } = state;
     return (

@@ -8,8 +8,7 @@ import {
 } from '../../db/queries/access-requests.js';
 import { listGrants } from '../../db/queries/grants.js';
 import type { Person } from '../../db/schema.js';
-import { accessRequestWorkflowId } from '../../workflows/ids.js';
-import { requestStateQuery } from '../../workflows/messages.js';
+import { mayDecideNow } from '../../requests/index.js';
 import { type HomeModel, homeView } from './blocks.js';
 import { grantCard, requestFacts } from './cards.js';
 import type { SlackContext } from './context.js';
@@ -17,20 +16,6 @@ import { myReviews } from './reviews.js';
 
 /** More than this per list is cut by the view with "…and N more". */
 const LIST_LIMIT = 25;
-
-/** True when the request's live state lets `email` decide its current step now. */
-async function mayDecideNow(ctx: SlackContext, requestId: string, email: string): Promise<boolean> {
-  const state = await ctx.temporal.workflow
-    .getHandle(accessRequestWorkflowId(requestId))
-    .query(requestStateQuery)
-    .catch(() => undefined);
-  const step = state?.currentStep === undefined ? undefined : state.steps[state.currentStep];
-  return (
-    state?.status === 'pending_approval' &&
-    !!step?.eligible.includes(email) &&
-    !state.decisions.some((d) => d.step === state.currentStep && d.approver === email)
-  );
-}
 
 /** What the person's App Home shows now. */
 export async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> {

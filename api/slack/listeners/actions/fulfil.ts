@@ -3,9 +3,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Person } from '../../../../db/schema.js';
-import { sendUpdate } from '../../../../temporal/updates.js';
-import { accessRequestWorkflowId } from '../../../../workflows/ids.js';
-import { fulfilUpdate } from '../../../../workflows/messages.js';
+import { reportFulfilment as reportToWorkflow } from '../../../../requests/index.js';
 import { ACTION } from '../../blocks.js';
 import {
   isRefused,
@@ -26,13 +24,10 @@ export async function reportFulfilment(
   reason?: string,
 ): Promise<void> {
   try {
-    await sendUpdate(
-      ctx.temporal,
-      accessRequestWorkflowId(click.requestId),
-      fulfilUpdate,
-      { ...slackActor(click.person, click.slackId, reason), outcome },
-      'request',
-      { updateId: click.actionId },
+    await reportToWorkflow(
+      ctx,
+      { requestId: click.requestId, outcome, updateId: click.actionId },
+      slackActor(click.person, click.slackId, reason),
     );
   } catch (error) {
     if (!isRefused(error)) throw error;

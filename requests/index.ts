@@ -1,0 +1,10 @@
+// Requests: asking for access and deciding it. The use cases here (submit, decide, cancel, retry a
+// failed provisioning, report a manual fulfilment, read the live state) are the only way the API,
+// Slack and the CLI reach a request's workflow; each owns who may see the request, and the
+// workflow's validators decide who may change it (a refused decision is audited in decide.ts).
+export { decideRequest } from './decide.js';
+export { maySeeRequest, type RequestActor, requestSeenBy } from './find.js';
+export { reportFulfilment } from './fulfil.js';
+export { liveRequestState, mayDecideNow } from './live-state.js';
+export { submitAccessRequest } from './submit.js';
+export { cancelRequest, retryProvisioning } from './withdraw.js';
