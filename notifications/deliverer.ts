@@ -34,6 +34,8 @@ export type DeliverySettings = {
   leaseMs?: number;
   /** Rows per claim. */
   batch?: number;
+  /** Rows of one claim (each to another recipient) delivered side by side. */
+  concurrency?: number;
 };
 
 /** What the deliverer needs. */
@@ -45,6 +47,11 @@ export type DelivererDeps = {
   channel: string;
   /** Posts an operator alert through the channel's alert route; may throw while it is down. */
   alert?: (alert: { title: string; text: string }) => Promise<void>;
+  /**
+   * Asks the channel whether it answers, before an outage is declared over: a message that needed
+   * no call to it (a card rewrite with no card to rewrite) proves nothing. None: any success does.
+   */
+  probe?: () => Promise<void>;
   log: Logger;
   settings: DeliverySettings;
 };
@@ -61,6 +68,7 @@ export type Deliverer = {
 };
 
 const FIRST_RETRY_MS = 1_000;
+const isLater = (a: Date, b: Date | undefined) => !b || a > b;
 const FAILING_LOG_EVERY_MS = 60_000;
 
 /** The channel's delivery state, for /readyz and `grantflow dev`'s log. */
@@ -82,7 +90,8 @@ export function describeFailing(channel: string, since: Date, waiting: number): 
 export function startDeliverer(deps: DelivererDeps): Deliverer {
   const { db, log, settings } = deps;
   const leaseMs = settings.leaseMs ?? 60_000;
-  const batch = settings.batch ?? 25;
+  const batch = settings.batch ?? 50;
+  const concurrency = settings.concurrency ?? 8;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -90,13 +99,18 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
   let failures = 0;
   let pausedUntil = 0;
   let lastFailingLog = 0;
-  // An outage may have been opened before this process started: the first success looks.
-  let mayBeInOutage = true;
+  // Whether an outage may be open (set by every failure; one may also predate this process), so a
+  // success must look whether it ended one.
+  let outageMayBeOpen = true;
+  let delivered = 0;
 
   const backoffMs = () => Math.min(settings.retryMaxMs, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
 
-  /** Delivers one row; returns the retry time when the channel failed, else undefined. */
-  async function deliver(row: NotificationOutboxRow): Promise<Date | undefined> {
+  /**
+   * Delivers one row; returns the retry time when the channel failed, else undefined. A failure
+   * while another of the batch failed already does not count again toward the backoff.
+   */
+  async function deliver(row: NotificationOutboxRow, batchFailed: () => boolean): Promise<Date | undefined> {
     const notification = row.notification as Notification;
     const moot = row.part === 'messages' ? await whyMoot(db, notification) : undefined;
     if (moot) {
@@ -118,7 +132,7 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
         );
         return undefined;
       }
-      failures += 1;
+      if (!batchFailed()) failures += 1;
       const waitMs = Math.max(backoffMs(), error instanceof DeliveryDeferred ? (error.retryAfterMs ?? 0) : 0);
       const retryAt = new Date(Date.now() + waitMs);
       const message = (error as Error).message || String(error);
@@ -127,13 +141,12 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
       return retryAt;
     }
     await finishOutboxRow(db, row.id, 'delivered');
-    if (failures > 0 || mayBeInOutage) await noteRecovery();
-    failures = 0;
-    mayBeInOutage = false;
+    delivered += 1;
     return undefined;
   }
 
   async function noteFailure(error: string): Promise<void> {
+    outageMayBeOpen = true;
     const outage = await openOutage(db, error);
     const now = Date.now();
     if (now - lastFailingLog >= FAILING_LOG_EVERY_MS) {
@@ -167,16 +180,24 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
     await deps.alert?.({ title: `${deps.channel} delivery failing`, text }).catch(() => {});
   }
 
-  async function noteRecovery(): Promise<void> {
+  /** Ends the open outage if the channel answers; false while it still does not. */
+  async function noteRecovery(): Promise<boolean> {
     const outage = await currentOutage(db);
-    if (!outage) return;
+    if (!outage) return true;
+    if (deps.probe) {
+      try {
+        await deps.probe();
+      } catch {
+        return false;
+      }
+    }
     const ended = await endOutage(db, outage.id);
-    if (!ended?.endedAt) return;
+    if (!ended?.endedAt) return true;
     const waiting = await countWaitingOutboxRows(db);
     const text = `${deps.channel} delivery works again after failing from ${ended.startedAt.toISOString()} to ${ended.endedAt.toISOString()}; ${waiting} waiting messages are going out now`;
     log.info({ outage: ended.id, waiting }, text);
     lastFailingLog = 0;
-    if (!ended.alertedAt) return;
+    if (!ended.alertedAt) return true;
     await recordAudit(
       db,
       {
@@ -197,35 +218,47 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
     await deps.alert?.({ title: `${deps.channel} delivery recovered`, text }).catch((error) => {
       log.warn({ err: error }, 'could not post the recovery alert');
     });
+    return true;
   }
 
-  /** Claims and delivers until nothing is due or the channel fails; returns when to look again. */
+  /**
+   * Claims and delivers until nothing is due or the channel fails; returns when to look again. A
+   * claimed batch holds at most one row per recipient, so its rows go out side by side (order per
+   * recipient holds across batches); a failure stops the batch from taking more.
+   */
   async function pass(): Promise<number> {
     if (Date.now() < pausedUntil) return pausedUntil - Date.now();
     for (;;) {
       const rows = await claimDueOutboxRows(db, batch, leaseMs);
-      for (const [index, row] of rows.entries()) {
-        if (stopped) {
-          await releaseOutboxRows(
-            db,
-            rows.slice(index).map((r) => r.id),
-            new Date(),
-          );
-          return settings.pollMs;
+      let next = 0;
+      const failed: { until?: Date } = {};
+      const sender = async () => {
+        while (!stopped && !failed.until && next < rows.length) {
+          const row = rows[next++] as NotificationOutboxRow;
+          const until = await deliver(row, () => failed.until !== undefined);
+          // The latest retry time wins (TypeScript cannot see that the await may have set it).
+          if (until && isLater(until, failed.until as Date | undefined)) failed.until = until;
         }
-        const retryAt = await deliver(row);
-        if (retryAt) {
-          // Paused as a whole: the rest of the batch goes back, due when the failed one is.
-          await releaseOutboxRows(
-            db,
-            rows.slice(index + 1).map((r) => r.id),
-            retryAt,
-          );
-          pausedUntil = retryAt.getTime();
-          return Math.max(0, pausedUntil - Date.now());
-        }
+      };
+      const deliveredBefore = delivered;
+      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, sender));
+      // Recovery is judged per batch, never beside a failure of the same batch: no flapping.
+      if (!failed.until && delivered > deliveredBefore) {
+        // Still down (the probe failed): keep looking, and keep the backoff.
+        if (outageMayBeOpen && (await noteRecovery())) outageMayBeOpen = false;
+        if (!outageMayBeOpen) failures = 0;
       }
-      if (rows.length < batch) return settings.pollMs;
+      // What was claimed but not attempted goes back: due now after a stop, with the pause after a failure.
+      await releaseOutboxRows(
+        db,
+        rows.slice(next).map((r) => r.id),
+        failed.until ?? new Date(),
+      );
+      if (failed.until) {
+        pausedUntil = failed.until.getTime();
+        return Math.max(0, pausedUntil - Date.now());
+      }
+      if (stopped || rows.length < batch) return settings.pollMs;
     }
   }
 

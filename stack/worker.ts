@@ -32,7 +32,7 @@ function createChannel(
   config: Config,
   db: Database,
   log: Logger,
-): Pick<DelivererDeps, 'notifier' | 'channel' | 'alert'> {
+): Pick<DelivererDeps, 'notifier' | 'channel' | 'alert' | 'probe'> {
   const settings = slackSettings(config);
   if (!settings) return { notifier: createLogNotifier(log), channel: 'log' };
   // The outbox retries durably, so every Slack call fails fast instead of retrying inside.
@@ -48,6 +48,10 @@ function createChannel(
     }),
     channel: 'Slack',
     alert: (a) => alert({ ...a, severity: 'warning' }),
+    // api.test needs no scope: it only says whether Slack answers.
+    probe: async () => {
+      await client.api.test();
+    },
   };
 }
 

@@ -141,7 +141,11 @@ separationOfDuties:
 function slackChannelFor(
   database: TestDatabase,
   settings: SlackSettings,
-): { notifier: Notifier; alert: NonNullable<DelivererDeps['alert']> } {
+): {
+  notifier: Notifier;
+  alert: NonNullable<DelivererDeps['alert']>;
+  probe: NonNullable<DelivererDeps['probe']>;
+} {
   const log = pino({ level: 'silent' });
   // As in the worker: the outbox retries, so Slack calls fail fast.
   const client = createSlackClient(settings, log, { failFast: true });
@@ -155,6 +159,9 @@ function slackChannelFor(
       log,
     }),
     alert: (a) => alert({ ...a, severity: 'warning' }),
+    probe: async () => {
+      await client.api.test();
+    },
   };
 }
 
@@ -243,7 +250,7 @@ export async function startRequestStack(
       db: database.runtime.db,
       notifier: deliveredTo,
       channel: 'Slack',
-      ...(slackChannel ? { alert: slackChannel.alert } : {}),
+      ...(slackChannel ? { alert: slackChannel.alert, probe: slackChannel.probe } : {}),
       log: pino({ level: 'silent' }),
       settings: { pollMs: 200, retryMaxMs: 1_000, alertAfterMs: 15 * 60_000, ...options.delivery },
     });

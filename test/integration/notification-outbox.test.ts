@@ -22,15 +22,16 @@ const note = (to: string, text: string, extra: Partial<Notification> = {}): Noti
   ...extra,
 });
 
-/** A channel that records what it delivered and fails as the test scripts it. */
+/** A channel that records what it delivered and fails as the test scripts it, per message text or for all. */
 function scriptedChannel() {
   const delivered: { to: string; text: string; part: string | undefined; at: number }[] = [];
-  const attempts: number[] = [];
+  const attempts: { text: string; at: number }[] = [];
   let failures: (() => Error)[] = [];
+  const failuresOf = new Map<string, (() => Error)[]>();
   const channel: Notifier = {
     async send(notification, part) {
-      attempts.push(Date.now());
-      const failure = failures.shift();
+      attempts.push({ text: notification.text, at: Date.now() });
+      const failure = failuresOf.get(notification.text)?.shift() ?? failures.shift();
       if (failure) throw failure();
       delivered.push({ to: notification.to.join(','), text: notification.text, part, at: Date.now() });
     },
@@ -39,8 +40,13 @@ function scriptedChannel() {
     channel,
     delivered,
     attempts,
+    /** The next calls fail like this, whatever they carry. */
     failWith(...next: (() => Error)[]) {
       failures = next;
+    },
+    /** The next attempts at the message with this text fail like this. */
+    failText(text: string, ...next: (() => Error)[]) {
+      failuresOf.set(text, next);
     },
   };
 }
@@ -48,11 +54,12 @@ function scriptedChannel() {
 describe('the notification outbox', () => {
   let database: TestDatabase;
   const running: Deliverer[] = [];
-  const start = (channel: Notifier, alertAfterMs = 60_000) => {
+  const start = (channel: Notifier, alertAfterMs = 60_000, probe?: () => Promise<void>) => {
     const deliverer = startDeliverer({
       db: database.runtime.db,
       notifier: channel,
       channel: 'Slack',
+      ...(probe ? { probe } : {}),
       log: pino({ level: 'silent' }),
       settings: { pollMs: 50, retryMaxMs: 400, alertAfterMs, batch: 4 },
     });
@@ -101,7 +108,8 @@ describe('the notification outbox', () => {
     for (const text of ['a1', 'a2', 'a3']) await outbox.send(note('a@acme.test', text));
     for (const text of ['b1', 'b2']) await outbox.send(note('b@acme.test', text));
     const script = scriptedChannel();
-    script.failWith(
+    script.failText(
+      'a1',
       () => new DeliveryDeferred('rate limited', 300),
       () => new DeliveryRefused('channel_not_found'),
     );
@@ -109,8 +117,12 @@ describe('the notification outbox', () => {
 
     await waitUntil(settled, { timeoutMs: 10_000, intervalMs: 50 });
 
-    // The first attempt was refused with Retry-After 300 ms: nothing was tried sooner.
-    expect((script.attempts[1] ?? 0) - (script.attempts[0] ?? 0)).toBeGreaterThanOrEqual(290);
+    // a1's first attempt was answered with Retry-After 300 ms: neither a1 again nor the next batch
+    // (b1 went out beside a1, so b2 is in it) was tried sooner.
+    const at = (text: string) => script.attempts.filter((a) => a.text === text).map((a) => a.at);
+    const [firstFailure = 0, retried = 0] = at('a1');
+    expect(retried - firstFailure).toBeGreaterThanOrEqual(290);
+    expect((at('b2')[0] ?? 0) - firstFailure).toBeGreaterThanOrEqual(290);
     // a1 was rate limited, then refused for good; the rest went out in order per person.
     const to = (email: string) => script.delivered.filter((d) => d.to === email).map((d) => d.text);
     expect(to('a@acme.test')).toEqual(['a2', 'a3']);
@@ -172,6 +184,10 @@ describe('the notification outbox', () => {
     await waitUntil(settled, { timeoutMs: 15_000, intervalMs: 50 });
 
     expect(script.delivered.map((d) => d.text).sort()).toEqual(['hello a', 'hello b', 'hello c']);
+    await waitUntil(async () => (await deliveryHealth(database.runtime.db)).failingSince === null, {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
     const outages = await database.runtime.sql`select alerted_at, ended_at from notification_outages`;
     expect(outages).toHaveLength(1);
     expect(outages[0]?.alerted_at).not.toBeNull();
@@ -187,5 +203,35 @@ describe('the notification outbox', () => {
       waiting: 0,
       lastError: null,
     });
+  });
+
+  it('keeps an outage open while the probe fails, even when a message needed no call to the channel', async () => {
+    const outbox = createOutboxNotifier(database.runtime.db);
+    await outbox.send(note('a@acme.test', 'needs Slack'));
+    await outbox.send(note('b@acme.test', 'needs nothing'));
+    const script = scriptedChannel();
+    script.failText('needs Slack', ...Array.from({ length: 50 }, () => () => new DeliveryDeferred('down')));
+    let slackUp = false;
+    start(script.channel, 60_000, async () => {
+      if (!slackUp) throw new Error('probe: still down');
+    });
+
+    await waitUntil(async () => script.delivered.some((d) => d.text === 'needs nothing'), {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await deliveryHealth(database.runtime.db)).failingSince).not.toBeNull();
+
+    slackUp = true;
+    script.failText('needs Slack');
+    await waitUntil(settled, { timeoutMs: 10_000, intervalMs: 50 });
+    // The outage ends just after the message that proved the channel back is marked delivered.
+    await waitUntil(async () => (await deliveryHealth(database.runtime.db)).failingSince === null, {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
+    expect(await deliveryHealth(database.runtime.db)).toMatchObject({ failingSince: null, waiting: 0 });
+    expect(await database.runtime.sql`select 1 from notification_outages`).toHaveLength(1);
   });
 });
