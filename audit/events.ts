@@ -2,6 +2,7 @@
 // OCSF. Writers validate here before intake, so a malformed event is refused with a precise
 // error instead of being sealed into a ledger that can never be corrected.
 import { z } from 'zod';
+import { RISK_LEVELS } from '../domain/index.js';
 import { CanonicalizationError, canonicalize, formatPath } from './canonical.js';
 
 /** Every event type the ledger accepts, each with what it records. */
@@ -123,7 +124,7 @@ export const auditEventInput = z.strictObject({
   reason: text.optional(),
   correlation: correlation.optional(),
   details: details.optional(),
-  risk: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  risk: z.enum(RISK_LEVELS).optional(),
   business_context: text.optional(),
 });
 

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import type { CampaignScope } from '../db/schema.js';
+import { RISK_LEVELS } from '../domain/index.js';
 
 /** Risk levels a scope can select. */
-const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 // Durations are stored as `integer` seconds.
 const MAX_SECONDS = 2_147_483_647;
 /** A quarter of a year, as scheduled runs key their campaign: `2026-Q4`. */

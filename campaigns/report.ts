@@ -3,7 +3,7 @@
 // (population and its hash, completion, revocations, exceptions). Streamed page by page.
 import { csvCell } from '../audit/export-format.js';
 import type { Executor } from '../db/client.js';
-import { type CampaignCounts, countCampaignItems } from '../db/queries/campaign-items.js';
+import { countCampaignItems } from '../db/queries/campaign-items.js';
 import {
   countReportExceptions,
   listReportItems,
@@ -11,6 +11,7 @@ import {
   type ReportItem,
 } from '../db/queries/campaign-report.js';
 import type { Campaign } from '../db/schema.js';
+import type { CampaignCounts } from '../domain/index.js';
 
 /** Report formats. */
 export const REPORT_FORMATS = ['csv', 'json'] as const;

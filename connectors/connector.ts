@@ -1,7 +1,9 @@
 // The one interface every target-system kind implements, and the one error type they throw. The
 // activity layer turns a ConnectorError into a Temporal ApplicationFailure whose `type` is `code`
 // and whose retryability is `retryable`, so both must stay stable.
+
 import { GrantflowError } from '../core/errors.js';
+import type { ConnectorKind } from '../domain/index.js';
 
 /** What a connector acts on: one person, one entitlement, keyed by the grant. */
 export type ProvisionInput = {
@@ -18,7 +20,7 @@ export type ProvisionInput = {
 export type ProvisionResult = { outcome: 'done' | 'already'; detail: string };
 
 /** Connector kinds, as named in the catalog's `connector.kind`. */
-export type ConnectorKind = 'postgres' | 'webhook' | 'manual';
+export type { ConnectorKind };
 
 /** Grants and revokes one entitlement for one person in one target system; every method is idempotent. */
 export interface Connector {

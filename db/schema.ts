@@ -18,6 +18,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import {
+  CAMPAIGN_STATUSES,
+  GRANT_SOURCES,
+  GRANT_STATUSES,
+  REQUEST_STATUSES,
+  RISK_LEVELS,
+  type RiskLevel,
+} from '../domain/index.js';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -27,7 +35,7 @@ const timestamps = {
 /** Whether a person is still employed; inactive people keep their history but can do nothing. */
 export const personStatus = pgEnum('person_status', ['active', 'inactive']);
 /** How dangerous an entitlement is; drives approval policy, alerts and review scope. */
-export const riskLevel = pgEnum('risk_level', ['low', 'medium', 'high', 'critical']);
+export const riskLevel = pgEnum('risk_level', RISK_LEVELS);
 /** Catalog entries are retired rather than deleted, so grants and the ledger keep their referents. */
 export const catalogStatus = pgEnum('catalog_status', ['active', 'retired']);
 /** What a bearer token may do through the API. */
@@ -209,17 +217,7 @@ export type SodRule = typeof sodRules.$inferSelect;
  * Where a request stands. The workflow is the source of truth; this column is its projection,
  * written by activities in the same transaction as the audit event that explains each change.
  */
-export const requestStatus = pgEnum('request_status', [
-  'pending',
-  'pending_approval',
-  'provisioning',
-  'awaiting_fulfilment',
-  'provisioning_failed',
-  'granted',
-  'denied',
-  'cancelled',
-  'expired',
-]);
+export const requestStatus = pgEnum('request_status', REQUEST_STATUSES);
 
 /** One person asking for one entitlement for a while; run by the `accessRequest` workflow. */
 export const accessRequests = pgTable(
@@ -288,10 +286,10 @@ export const approvalDecisions = pgTable(
 export type ApprovalDecision = typeof approvalDecisions.$inferSelect;
 
 /** Whether a grant still gives access, and if not, why it ended. */
-export const grantStatus = pgEnum('grant_status', ['active', 'expired', 'released', 'revoked']);
+export const grantStatus = pgEnum('grant_status', GRANT_STATUSES);
 
 /** Where a grant came from: an approved request, or access people already held when it was imported. */
-export const grantSource = pgEnum('grant_source', ['request', 'import']);
+export const grantSource = pgEnum('grant_source', GRANT_SOURCES);
 
 /** Someone holding an entitlement from a time until a time; run by the `grantLifetime` workflow. */
 export const grants = pgTable(
@@ -391,13 +389,7 @@ export type ApiToken = typeof apiTokens.$inferSelect;
  * `reviewing` until the due date, `enforcing` while default actions and revocations run,
  * `awaiting_signoff` once every item is settled, `closed` after the admin signed off.
  */
-export const campaignStatus = pgEnum('campaign_status', [
-  'launching',
-  'reviewing',
-  'enforcing',
-  'awaiting_signoff',
-  'closed',
-]);
+export const campaignStatus = pgEnum('campaign_status', CAMPAIGN_STATUSES);
 /** Who reviews an item first; nobody reviews their own access, whatever the rule. */
 export const campaignReviewerRule = pgEnum('campaign_reviewer_rule', ['manager', 'resource_owner', 'person']);
 /** What happens at the due date to items nobody decided. */
@@ -428,7 +420,7 @@ export type CampaignScope = {
   resources?: string[];
   /** `resource/entitlement` keys. */
   entitlements?: string[];
-  riskLevels?: ('low' | 'medium' | 'high' | 'critical')[];
+  riskLevels?: RiskLevel[];
   departments?: string[];
 };
 

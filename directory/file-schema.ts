@@ -3,58 +3,22 @@
 // or misspelt field is an error rather than something silently ignored.
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
+import { parseDuration as domainParseDuration } from '../domain/durations.js';
 
-/** Risk levels from least to most dangerous; the order matters (`maxRisk`, `requireReasonAbove`). */
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-/** How dangerous an entitlement is. */
-export type RiskLevel = (typeof RISK_LEVELS)[number];
+import {
+  CONNECTOR_KINDS,
+  DURATION_HINT,
+  durationProblem,
+  formatDuration,
+  MAX_DURATION_SECONDS,
+  RISK_LEVELS,
+} from '../domain/index.js';
 
-/** Connector kinds a resource can name. */
-export const CONNECTOR_KINDS = ['postgres', 'webhook', 'manual'] as const;
-
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-// The database stores durations as `integer` seconds.
-const MAX_DURATION_SECONDS = 2_147_483_647;
-const DURATION_HINT =
-  'a whole number and a unit (s, m, h, d or w), like "45s", "30m", "4h", "2d", "1w" or "1h30m"';
-
-// Says what is wrong with a duration, phrased to follow the field name ("must be ..."); undefined if fine.
-function durationProblem(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (!/^(?:\d+[smhdw])+$/.test(trimmed)) return `must be a duration: ${DURATION_HINT}`;
-  const seconds = sumDuration(trimmed);
-  if (seconds === 0) return 'must be longer than zero';
-  if (seconds > MAX_DURATION_SECONDS) return `must be at most ${formatDuration(MAX_DURATION_SECONDS)}`;
-  return undefined;
-}
-
-function sumDuration(trimmed: string): number {
-  let seconds = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhdw])/g)) {
-    seconds += Number(amount) * (DURATION_UNITS[unit as string] as number);
-  }
-  return seconds;
-}
-
-/** Parses `30m`, `4h`, `2d`, `1w`, `45s` or a combination like `1h30m` to seconds; throws on zero or garbage. */
+/** Parses `30m`, `4h`, `2d`, `1w`, `45s` or a combination like `1h30m` to seconds; throws a field error on zero or garbage. */
 export function parseDuration(text: string): number {
   const problem = durationProblem(text);
   if (problem) throw new ValidationError(`invalid duration "${text}": ${problem}`, { duration: text });
-  return sumDuration(text.trim());
-}
-
-/** Writes seconds back in the file's notation (`14400` → `4h`, `5400` → `1h30m`). */
-export function formatDuration(seconds: number): string {
-  if (!Number.isInteger(seconds) || seconds <= 0) return `${seconds}s`;
-  let rest = seconds;
-  let text = '';
-  for (const [unit, size] of Object.entries(DURATION_UNITS).reverse()) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text;
+  return domainParseDuration(text);
 }
 
 const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/;

@@ -47,8 +47,9 @@ import {
 } from '../db/queries/resources.js';
 import { insertSodRule, listSodRules, type SodRulePatch, updateSodRule } from '../db/queries/sod-rules.js';
 import type { Person } from '../db/schema.js';
+import { formatDuration } from '../domain/index.js';
 import { directoryAuditWrites } from './audit-events.js';
-import { type DirectoryPolicy, formatDuration } from './file-schema.js';
+import type { DirectoryPolicy } from './file-schema.js';
 import { applyAccess } from './import-access.js';
 import type { ParsedDirectory } from './parse.js';
 

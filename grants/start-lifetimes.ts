@@ -4,7 +4,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { listGrantsAwaitingLifetime, markLifetimeStarted } from '../db/queries/grants.js';
-import { CONNECTOR_KINDS } from '../directory/file-schema.js';
+import { connectorKindOf } from '../domain/index.js';
 import { grantWorkflowId } from '../workflows/ids.js';
 import type { GrantLifetimeInput, ProvisioningRetry } from '../workflows/messages.js';
 
@@ -36,7 +36,7 @@ export async function startImportedGrantLifetimes(deps: StartLifetimesDeps): Pro
         name: grant.resourceName,
         owner: grant.ownerEmail,
         // Resource rows hold the kind as text; an unknown one is treated as manual, as requests do.
-        connectorKind: CONNECTOR_KINDS.find((kind) => kind === grant.connectorKind) ?? 'manual',
+        connectorKind: connectorKindOf(grant.connectorKind),
       },
       entitlement: {
         id: grant.entitlementId,

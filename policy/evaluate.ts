@@ -1,6 +1,6 @@
 // The policy decision for one request: pure and deterministic, because the plan is recorded in
 // workflow history and must come out the same when replayed or recomputed for an audit.
-import { RISK_LEVELS } from '../directory/file-schema.js';
+import { riskAtMost } from '../domain/index.js';
 import { type ApproverContext, findPerson, isGroupMember, resolveEscalation } from './approvers.js';
 import { isSatisfiable, planStep } from './plan.js';
 import { andList, stepTitle } from './text.js';
@@ -130,7 +130,7 @@ function matchAutoApprove(
   const risk = input.entitlement.risk;
   const rules = input.policy.definition.autoApprove ?? [];
   for (const [index, rule] of rules.entries()) {
-    if (RISK_LEVELS.indexOf(risk) > RISK_LEVELS.indexOf(rule.maxRisk)) continue;
+    if (!riskAtMost(risk, rule.maxRisk)) continue;
     const groups = rule.requesterInGroups;
     const matched = groups?.filter((group) => isGroupMember(input.directory, group, requester));
     if (matched !== undefined && matched.length === 0) continue;

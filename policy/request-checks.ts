@@ -1,6 +1,6 @@
 // Checks a request's own fields against the directory, the entitlement and its policy before any
 // workflow starts, so a bad request is refused with a clear message and changes nothing.
-import { formatDuration, RISK_LEVELS } from '../directory/file-schema.js';
+import { formatDuration, riskAtMost } from '../domain/index.js';
 import { findPerson } from './approvers.js';
 import type { MaxDurationResult, RequestCheckInput, RequestFieldProblem } from './types.js';
 
@@ -47,11 +47,7 @@ export function checkRequestInput(input: RequestCheckInput): RequestFieldProblem
 
   const above = input.policy.definition.requireReasonAbove;
   const { risk, name } = input.entitlement;
-  if (
-    above !== undefined &&
-    RISK_LEVELS.indexOf(risk) > RISK_LEVELS.indexOf(above) &&
-    !input.reason?.trim()
-  ) {
+  if (above !== undefined && !riskAtMost(risk, above) && !input.reason?.trim()) {
     problems.push({
       field: 'reason',
       message: `must be given: ${name} is ${risk} risk and policy "${input.policy.key}" asks for a reason above ${above}`,

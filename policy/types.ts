@@ -1,6 +1,7 @@
 // Plain-data inputs and outputs of the policy engine. Everything here survives a JSON round trip,
 // because a decision travels through Temporal workflow history and must read back identically.
-import type { PolicyDefinition, RiskLevel } from '../directory/file-schema.js';
+import type { PolicyDefinition } from '../directory/file-schema.js';
+import type { RiskLevel } from '../domain/index.js';
 
 /** One person as the engine needs them; `manager` is an email. */
 export type DirectoryPersonView = {

@@ -9,7 +9,8 @@ import { listMemberships } from '../db/queries/groups.js';
 import { listAllPeople } from '../db/queries/people.js';
 import { getCurrentPolicyById } from '../db/queries/policies.js';
 import { listSodRules } from '../db/queries/sod-rules.js';
-import { CONNECTOR_KINDS, storedPolicyDefinitionSchema } from '../directory/file-schema.js';
+import { storedPolicyDefinitionSchema } from '../directory/file-schema.js';
+import { connectorKindOf } from '../domain/index.js';
 import type { DirectoryView, PolicyEvaluationInput } from '../policy/types.js';
 import type { AccessTarget } from '../workflows/messages.js';
 
@@ -63,7 +64,7 @@ export async function loadRequestContext(
   const held = new Set([...(await listHeldEntitlements(db, input.requesterId)), ...pending]);
   // The request being planned is itself open; it must not conflict with itself.
   if (input.excludeRequest) held.delete(requestedKey);
-  const connectorKind = CONNECTOR_KINDS.find((kind) => kind === resource.connectorKind) ?? 'manual';
+  const connectorKind = connectorKindOf(resource.connectorKind);
   const sodRules = await listSodRules(db);
   return {
     policyInput: {

@@ -3,7 +3,7 @@
 // counts, timestamps and cursors live here; the items stay in PostgreSQL.
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { CampaignCounts } from '../db/queries/campaign-items.js';
+import type { CampaignCounts } from '../domain/index.js';
 import { auditWrite, type WorkflowAuditDraft } from './audit-write.js';
 import type {
   ActorInput,

@@ -1,8 +1,7 @@
 // Every update, query and input of grantflow's workflows, defined once and imported by the
 // workflows, the API, the CLI and the Slack handlers alike.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CampaignCounts } from '../db/queries/campaign-items.js';
-import type { RiskLevel } from '../directory/file-schema.js';
+import type { CampaignCounts, ConnectorKind, RequestStatus, RiskLevel } from '../domain/index.js';
 import type { PolicyDecision } from '../policy/types.js';
 
 /** A person as workflows carry them: the email is the identity, the rest is for messages. */
@@ -10,7 +9,7 @@ export type PersonRef = { email: string; name: string };
 
 /** The resource and entitlement a request or grant is about. */
 export type AccessTarget = {
-  resource: { key: string; name: string; owner: string; connectorKind: 'postgres' | 'webhook' | 'manual' };
+  resource: { key: string; name: string; owner: string; connectorKind: ConnectorKind };
   entitlement: { id: string; key: string; name: string; risk: RiskLevel; maxDurationSeconds: number };
 };
 
@@ -35,16 +34,7 @@ export type AccessRequestInput = AccessTarget & {
 };
 
 /** Where a request stands (mirrors the `request_status` column). */
-export type RequestStatus =
-  | 'pending'
-  | 'pending_approval'
-  | 'provisioning'
-  | 'awaiting_fulfilment'
-  | 'provisioning_failed'
-  | 'granted'
-  | 'denied'
-  | 'cancelled'
-  | 'expired';
+export type { RequestStatus };
 
 /** One approval step as it is being decided. */
 export type StepState = {

@@ -3,6 +3,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AuditEventInput } from '../audit/events.js';
+import { formatDuration } from '../domain/index.js';
 import type { Notification } from '../notifications/port.js';
 import { auditWrite, type WorkflowAuditDraft } from './audit-write.js';
 import type { AccessRequestInput, AccessRequestState, ActorInput, RequestStatus } from './messages.js';
@@ -126,26 +127,7 @@ type RunLike = Pick<RequestRun, 'input'>;
 /** "Sam Lee asks for Payments DB / read for 8h". */
 export function describeRequest(run: RunLike): string {
   const { requester, resource, entitlement, durationSeconds } = run.input;
-  return `${requester.name} asks for ${resource.name} / ${entitlement.name} for ${formatSeconds(durationSeconds)}`;
-}
-
-/** `5400` → `1h30m`, for messages. */
-export function formatSeconds(seconds: number): string {
-  const units: [string, number][] = [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  let rest = seconds;
-  let text = '';
-  for (const [unit, size] of units) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return text || '0s';
+  return `${requester.name} asks for ${resource.name} / ${entitlement.name} for ${formatDuration(durationSeconds, { weeks: false })}`;
 }
 
 export { activities };

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { listCurrentPolicies } from '../../db/queries/policies.js';
 import { listResources, type ResourceWithEntitlements } from '../../db/queries/resources.js';
+import { RISK_LEVELS } from '../../domain/index.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 
-const risk = z.enum(['low', 'medium', 'high', 'critical']);
+const risk = z.enum(RISK_LEVELS);
 
 const resourceBody = z.object({
   key: z.string(),

@@ -12,6 +12,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import { durationWords, type RiskLevel } from '../../domain/index.js';
 
 /** Action ids of every button/select grantflow puts in Slack. */
 export const ACTION = {
@@ -40,7 +41,7 @@ export const VIEW = {
 } as const;
 
 /** How risky an entitlement is, in the directory's words. */
-export type Risk = 'low' | 'medium' | 'high' | 'critical';
+export type Risk = RiskLevel;
 /** One Block Kit block, as Slack's own types describe it. */
 export type Block = KnownBlock;
 /** A Slack message: fallback text plus blocks. */
@@ -525,17 +526,6 @@ export const DURATION_CHOICES_SECONDS: readonly number[] = Object.freeze([
   3_600, 14_400, 28_800, 86_400, 259_200, 604_800, 2_592_000, 7_776_000,
 ]);
 
-/** "1 hour", "8 hours", "3 days", "90 minutes": the label of a duration choice. */
-export function durationLabel(seconds: number): string {
-  const [amount, unit] =
-    seconds % 86_400 === 0
-      ? [seconds / 86_400, 'day']
-      : seconds % 3_600 === 0
-        ? [seconds / 3_600, 'hour']
-        : [Math.round(seconds / 60), 'minute'];
-  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
-}
-
 /**
  * Metadata carries ids back to the submit handler: a cut id would act on the wrong thing, so an
  * oversized one is a programming error rather than something to truncate.
@@ -601,7 +591,7 @@ export function requestModal(options: { maxSeconds?: number; privateMetadata?: s
           action_id: ACTION.duration,
           placeholder: plain('Choose a duration', 150),
           options: choices.map((seconds) => ({
-            text: plain(durationLabel(seconds), LIMIT.optionText),
+            text: plain(durationWords(seconds), LIMIT.optionText),
             value: String(seconds),
           })),
         },

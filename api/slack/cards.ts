@@ -5,9 +5,9 @@ import { type AccessRequestView, getAccessRequest } from '../../db/queries/acces
 import { listApprovalDecisions } from '../../db/queries/approval-decisions.js';
 import type { GrantView } from '../../db/queries/grants.js';
 import { getPeopleByEmails } from '../../db/queries/people.js';
+import { formatDuration } from '../../domain/index.js';
 import { explainPlan } from '../../policy/explain.js';
 import type { PolicyDecision } from '../../policy/types.js';
-import { formatSeconds } from '../../workflows/request-context.js';
 import type { GrantCard, RequestCard } from './blocks.js';
 
 /** Statuses in which approvers may still decide. */
@@ -74,7 +74,7 @@ export async function requestFacts(
     resourceName: request.resourceName,
     entitlementName: request.entitlementName,
     risk: request.risk,
-    durationText: formatSeconds(request.durationSeconds),
+    durationText: formatDuration(request.durationSeconds, { weeks: false }),
     ...(request.reason ? { reason: request.reason } : {}),
     ...(plan
       ? {

@@ -3,6 +3,7 @@
 // blocks.ts (whose escaping and limits they share): everything a person typed is escaped, every
 // text cut to Slack's limits, and a review page stays far below a modal's 100 blocks.
 import type { ActionsBlock, Button, InputBlock, Option, PlainTextOption } from '@slack/types';
+import { RISK_LEVELS } from '../../domain/index.js';
 import {
   accessText,
   type Block,
@@ -156,8 +157,6 @@ export type LaunchedCampaign = {
   /** False when a campaign for the same period existed already. */
   created: boolean;
 };
-
-const RISKS: readonly Risk[] = ['low', 'medium', 'high', 'critical'];
 
 const DEFAULT_ACTION_WORDS: Record<NonNullable<ReviewDigest['defaultAction']>, string> = {
   revoke: 'are revoked',
@@ -499,7 +498,7 @@ export function launchModal(options: { resources: LaunchResourceOption[] }): Mod
           placeholder: 'Resource keys, comma separated: db, crm',
           hint: 'Leave empty with no entitlements either to review every resource.',
         });
-  const riskOptions: Option[] = RISKS.map((risk) => option(risk, risk));
+  const riskOptions: Option[] = RISK_LEVELS.map((risk) => option(risk, risk));
   return {
     type: 'modal',
     callback_id: CAMPAIGN_VIEW.launch,

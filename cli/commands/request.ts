@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import { formatDuration, parseDuration } from '../../directory/file-schema.js';
+import { parseDuration } from '../../directory/file-schema.js';
+import { formatDuration } from '../../domain/index.js';
 import { type ApiClient, ApiError, type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
 import { formatFields, formatTable, formatTime, printJson } from '../format.js';
 import { describeGrantState, type GrantState } from './grants.js';

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const workflowsDir = path.resolve(import.meta.dirname, '../../workflows');
+const domainDir = path.resolve(import.meta.dirname, '../../domain');
 
 /**
  * Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK,
- * other workflow files, and *types* from elsewhere. Biome forbids Node built-ins and I/O
- * libraries there; this test also catches value imports from the rest of the codebase.
+ * other workflow files, the dependency-free `domain/` vocabulary, and *types* from elsewhere.
+ * Biome forbids Node built-ins and I/O libraries there; this test also catches value imports
+ * from the rest of the codebase.
  */
 function impureImports(source: string): string[] {
   const problems: string[] = [];
@@ -18,6 +20,7 @@ function impureImports(source: string): string[] {
     if (typeOnly) continue;
     if (specifier === '@temporalio/workflow' || specifier === '@temporalio/common') continue;
     if (specifier.startsWith('./') && !specifier.includes('..')) continue;
+    if (/^\.\.\/domain\/[\w-]+\.js$/.test(specifier)) continue;
     problems.push(specifier);
   }
   for (const match of source.matchAll(bareImport)) problems.push(match[1] ?? '');
@@ -33,10 +36,18 @@ describe('workflows/ purity', () => {
       "import type { Person } from '../db/schema.js';",
       "import { proxyActivities } from '@temporalio/workflow';",
       "import { ids } from './ids.js';",
+      "import { RISK_LEVELS } from '../domain/index.js';",
+      "import { x } from '../domain/../db/client.js';",
       "import 'pino';",
     ].join('\n');
 
-    expect(impureImports(source)).toEqual(['node:fs', 'postgres', '../db/client.js', 'pino']);
+    expect(impureImports(source)).toEqual([
+      'node:fs',
+      'postgres',
+      '../db/client.js',
+      '../domain/../db/client.js',
+      'pino',
+    ]);
   });
 
   it('every workflow file imports only the workflow SDK, sibling workflow files and types', () => {
@@ -49,5 +60,17 @@ describe('workflows/ purity', () => {
     );
 
     expect(offenders).toEqual([]);
+  });
+
+  it('domain/ imports nothing but its own files, so workflows and the database layer may use it', () => {
+    const files = readdirSync(domainDir).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(0);
+    const outside = files.flatMap((file) =>
+      [...readFileSync(path.join(domainDir, file), 'utf8').matchAll(/from\s*['"]([^'"]+)['"]/g)]
+        .map((match) => match[1] ?? '')
+        .filter((specifier) => !/^\.\/[\w-]+\.js$/.test(specifier))
+        .map((specifier) => `${file}: ${specifier}`),
+    );
+    expect(outside).toEqual([]);
   });
 });

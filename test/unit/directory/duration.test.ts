@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors.js';
-import { formatDuration, parseDuration } from '../../../directory/file-schema.js';
+import { parseDuration } from '../../../directory/file-schema.js';
+import { formatDuration } from '../../../domain/index.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RiskLevel } from '../../../directory/file-schema.js';
+import type { RiskLevel } from '../../../domain/index.js';
 import { evaluatePolicy } from '../../../policy/index.js';
 import { request, withPolicy } from './org.js';
 

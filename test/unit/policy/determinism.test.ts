@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDefinition, RiskLevel } from '../../../directory/file-schema.js';
+import type { PolicyDefinition } from '../../../directory/file-schema.js';
+import type { RiskLevel } from '../../../domain/index.js';
 import {
   type DirectoryView,
   evaluatePolicy,

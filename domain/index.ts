@@ -1,0 +1,9 @@
+// The words every layer shares: risk levels, connector kinds, statuses, durations, campaign counts.
+// Each is an `as const` array with its type, so the database enums, the zod schemas and the
+// workflows are built from one list. Nothing here imports anything: workflows may use it (the
+// purity test allows `domain/`), and so may the database layer.
+export * from './campaign-counts.js';
+export * from './connector-kinds.js';
+export * from './durations.js';
+export * from './risk.js';
+export * from './statuses.js';

@@ -1,0 +1,35 @@
+/** Where a request stands; the workflow is the source of truth, the row its projection. */
+export const REQUEST_STATUSES = [
+  'pending',
+  'pending_approval',
+  'provisioning',
+  'awaiting_fulfilment',
+  'provisioning_failed',
+  'granted',
+  'denied',
+  'cancelled',
+  'expired',
+] as const;
+/** A request status. */
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Where a grant stands as stored; the workflow also knows `ending`, while removal runs. */
+export const GRANT_STATUSES = ['active', 'expired', 'released', 'revoked'] as const;
+/** A stored grant status. */
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** How grantflow came to know a grant: through a request, or imported from the directory file. */
+export const GRANT_SOURCES = ['request', 'import'] as const;
+/** A grant source. */
+export type GrantSource = (typeof GRANT_SOURCES)[number];
+
+/** Where a campaign stands, from launch to sign-off. */
+export const CAMPAIGN_STATUSES = [
+  'launching',
+  'reviewing',
+  'enforcing',
+  'awaiting_signoff',
+  'closed',
+] as const;
+/** A campaign status. */
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
