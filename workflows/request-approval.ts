@@ -2,9 +2,11 @@
 // remind the approvers, escalate the step, and finally expire the request.
 import { condition } from '@temporalio/workflow';
 import type { ApprovalRequiredDecision } from '../policy/types.js';
-import { WORKFLOW_ACTOR } from './audit-write.js';
+import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
 import type { StepState } from './messages.js';
-import { describeRequest, notify, type RequestRun, recordEvent } from './request-context.js';
+import { describeRequest, notify, type RequestRun, recordEvent, transition } from './request-context.js';
+import { cancelled, finish } from './request-ending.js';
+import { startStep } from './request-steps.js';
 
 /** How a step ended: approved, or the request ended while waiting. */
 export type StepOutcome = 'approved' | 'denied' | 'cancelled' | 'expired';
@@ -101,4 +103,74 @@ export async function awaitStep(
       });
     }
   }
+}
+
+/** Runs the plan's steps in order; anything but `approved` means the request has ended. */
+export async function approveAllSteps(
+  run: RequestRun,
+  plan: ApprovalRequiredDecision,
+  startedAt: number,
+): Promise<StepOutcome> {
+  for (const step of plan.steps) {
+    run.state.currentStep = step.index;
+    const start = startStep(run.state, plan, step.index);
+    if (start.kind === 'no_eligible_approver') {
+      await finish(
+        run,
+        'denied',
+        `nobody is left to approve step ${step.index + 1}: this policy needs a different approver for each step, and everyone eligible decided an earlier one`,
+        {
+          event_type: 'access.request.denied',
+          actor: WORKFLOW_ACTOR,
+          details: { code: 'no_eligible_approver', step: step.index },
+        },
+      );
+      return 'denied';
+    }
+    // Approvals carried over from earlier steps satisfy this one: nobody is asked again.
+    if (start.kind === 'satisfied') continue;
+    if (step.index > 0) await transition(run, 'pending_approval', []);
+    if (start.escalatedTo.length > 0) {
+      await recordEvent(run, `step:${step.index}:escalated`, {
+        event_type: 'access.request.escalated',
+        actor: WORKFLOW_ACTOR,
+        action: 'escalate',
+        result: 'success',
+        reason:
+          'everyone eligible decided an earlier step, and this policy needs a different approver for each step',
+        details: { step: step.index, escalatedTo: start.escalatedTo, escalation: step.escalation.label },
+      });
+    }
+    const state = run.state.steps[step.index];
+    await notify(run, {
+      kind: 'approval_needed',
+      to: (state?.eligible ?? []).filter((email) => !state?.approvedBy.includes(email)),
+      text: `Approval needed: ${describeRequest(run)}`,
+      facts: { reason: run.input.reason ?? '', step: `${step.index + 1} of ${plan.steps.length}` },
+      actions: ['approve', 'deny'],
+    });
+    const outcome = await awaitStep(run, plan, startedAt);
+    if (outcome === 'approved') continue;
+    if (outcome === 'cancelled') await cancelled(run);
+    else if (outcome === 'denied') {
+      const denial = run.denial ?? { approver: 'unknown' };
+      await finish(
+        run,
+        'denied',
+        `denied by ${denial.approver}${denial.comment ? `: ${denial.comment}` : ''}`,
+        {
+          event_type: 'access.request.denied',
+          actor: personActor(denial.approver, denial.actedBy, denial.slackId),
+        },
+      );
+    } else {
+      await finish(run, 'expired', 'nobody decided before the request expired', {
+        event_type: 'access.request.expired',
+        actor: WORKFLOW_ACTOR,
+      });
+    }
+    return outcome;
+  }
+  run.state.currentStep = undefined;
+  return 'approved';
 }

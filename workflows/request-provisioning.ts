@@ -1,10 +1,20 @@
 // Giving the approved access: through the connector with retries (a permanent failure or
 // exhausted retries leaves the request in provisioning_failed until an admin retries), or, for
 // manual resources, through a task the resource's owners complete by hand.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
+import { grantLifetime } from './grant-lifetime.js';
+import { grantWorkflowId } from './ids.js';
 import {
+  activities,
   describeRequest,
   notify,
   type RequestRun,
@@ -121,4 +131,72 @@ async function fulfilByHand(run: RequestRun): Promise<ProvisionOutcome> {
     ...(fulfilment.reason ? { reason: fulfilment.reason } : {}),
   });
   return fulfilment.outcome === 'done' ? 'provisioned' : 'refused';
+}
+
+/** Records the grant and starts its lifetime workflow, which outlives this one. */
+export async function handOver(run: RequestRun, grantId: string): Promise<void> {
+  const { input } = run;
+  // Read the target back, so the grant's record says whether the access is really there.
+  const seen =
+    input.resource.connectorKind === 'manual'
+      ? 'unknown'
+      : await activities.checkAccess({
+          grantId,
+          holder: input.requester,
+          resourceKey: input.resource.key,
+          entitlementKey: input.entitlement.key,
+        });
+  const provisionVerified = seen === 'unknown' ? null : seen === 'present';
+  const grantedAt = Date.now();
+  const expiresAt = grantedAt + input.durationSeconds * 1000;
+  await activities.recordGrant({
+    grantId,
+    requestId: input.requestId,
+    holder: input.requester.email,
+    entitlementId: input.entitlement.id,
+    grantedAt,
+    expiresAt,
+    provisionVerified,
+    audit: [
+      requestAudit(run, 'provisioned', {
+        event_type: 'access.grant.provisioned',
+        actor: WORKFLOW_ACTOR,
+        action: 'provision',
+        result: 'success',
+        correlation: { grant_id: grantId },
+        details: {
+          holder: input.requester.email,
+          grantedAt: new Date(grantedAt).toISOString(),
+          expiresAt: new Date(expiresAt).toISOString(),
+          verifiedAtTarget: provisionVerified,
+        },
+      }),
+    ],
+  });
+  await startChild(grantLifetime, {
+    workflowId: grantWorkflowId(grantId),
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    args: [
+      {
+        grantId,
+        requestId: input.requestId,
+        holder: input.requester,
+        resource: input.resource,
+        entitlement: input.entitlement,
+        grantedAt,
+        expiresAt,
+        // Remind a fifth of the way before the end, at most a day before.
+        remindBeforeSeconds: Math.min(86_400, Math.floor(input.durationSeconds / 5)),
+        provisioningRetry: input.provisioningRetry,
+      },
+    ],
+  });
+  // Only now: whoever sees `granted` can already extend, release or revoke it.
+  run.state.currentStep = undefined;
+  await transition(run, 'granted', [], { outcome: 'access granted', closed: true });
+  await notify(run, {
+    kind: 'access_provisioned',
+    to: [input.requester.email],
+    text: `You now have ${input.resource.name} / ${input.entitlement.name} until ${new Date(expiresAt).toISOString()}`,
+  });
 }
