@@ -5,14 +5,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { type AuditWrite, appendToIntake } from '../audit/intake.js';
 import type { Database } from '../db/client.js';
-import {
-  applyDefaultDecision,
-  type CampaignCounts,
-  countCampaignItems,
-  queueRevocations,
-} from '../db/queries/campaign-items.js';
+import { applyDefaultDecision, countCampaignItems, queueRevocations } from '../db/queries/campaign-items.js';
 import { countReportExceptions } from '../db/queries/campaign-report.js';
 import { getCampaign, signOffCampaign, updateCampaign } from '../db/queries/campaigns.js';
+import type { CampaignCounts } from '../domain/index.js';
 import type { CampaignStatus } from '../workflows/messages.js';
 import { snapshotPopulation } from './campaign-snapshot.js';
 import { personIdOf } from './person-id.js';

@@ -24,7 +24,7 @@ export type ReviewActor = {
 };
 
 /** How a batch of decisions went: the items recorded and those refused (already decided, not yours, unknown). */
-export type ReviewOutcome = { applied: number[]; refused: number[] };
+export type DecisionsApplied = { applied: number[]; refused: number[] };
 
 /** The most items one call may decide ("keep all on this page" sends one page). */
 export const MAX_ITEMS_PER_DECISION = 500;
@@ -74,7 +74,7 @@ export async function decideItems(
   deps: ReviewDeps,
   input: { campaignId: string; itemIds: number[]; decision: 'keep' | 'revoke'; reason?: string },
   actor: ReviewActor,
-): Promise<ReviewOutcome> {
+): Promise<DecisionsApplied> {
   const itemIds = [...new Set(input.itemIds)];
   if (itemIds.length === 0 || itemIds.length > MAX_ITEMS_PER_DECISION) {
     throw new ValidationError(`items must list 1 to ${MAX_ITEMS_PER_DECISION} item ids`, {

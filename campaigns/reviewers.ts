@@ -105,30 +105,3 @@ export function assignReviewer(
   }
   return { reviewerId: undefined, reason: 'no_eligible_reviewer', skipped };
 }
-
-/** Why a delegation is refused; `allowed` when it is not. */
-export type DelegationCheck =
-  | { allowed: true }
-  | {
-      allowed: false;
-      reason: 'not_reviewer' | 'same_person' | 'self_review' | 'unknown_delegate' | 'inactive_delegate';
-    };
-
-/**
- * Whether `fromId` may hand `item` to `toId`: only the item's current reviewer delegates, and the
- * delegate must be someone else, known, active, and not the holder (no self-review by delegation).
- */
-export function canDelegate(
-  fromId: string,
-  toId: string,
-  item: { holderId: string; reviewerId: string },
-  directory: ReviewerDirectory,
-): DelegationCheck {
-  if (item.reviewerId !== fromId) return { allowed: false, reason: 'not_reviewer' };
-  if (toId === fromId) return { allowed: false, reason: 'same_person' };
-  if (toId === item.holderId) return { allowed: false, reason: 'self_review' };
-  const delegate = directory.get(toId);
-  if (!delegate) return { allowed: false, reason: 'unknown_delegate' };
-  if (delegate.status !== 'active') return { allowed: false, reason: 'inactive_delegate' };
-  return { allowed: true };
-}

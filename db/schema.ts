@@ -357,7 +357,7 @@ export const slackMessages = pgTable(
     index('slack_messages_grant_id_idx').on(table.grantId),
   ],
 );
-export type SlackMessage = typeof slackMessages.$inferSelect;
+export type SlackMessageRow = typeof slackMessages.$inferSelect;
 
 /** API bearer tokens; only a SHA-256 of the secret is stored, the token is shown once. */
 export const apiTokens = pgTable(
@@ -617,7 +617,7 @@ export type AuditLedgerRow = typeof auditLedger.$inferSelect;
  * Signed checkpoints: the RFC 6962 Merkle root over the first `tree_size` leaves, as a C2SP
  * signed note. `frontier` lets the next checkpoint extend the tree in O(new entries).
  */
-export const auditCheckpoint = pgTable(
+export const auditCheckpoints = pgTable(
   'audit_checkpoint',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -632,7 +632,7 @@ export const auditCheckpoint = pgTable(
   },
   (table) => [index('audit_checkpoint_tree_size_idx').on(table.treeSize)],
 );
-export type AuditCheckpointRow = typeof auditCheckpoint.$inferSelect;
+export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 
 /** Where a message in the outbox is: waiting (or retrying), out, or never to be sent. */
 export const outboxStatus = pgEnum('outbox_status', ['pending', 'sending', 'delivered', 'moot', 'refused']);

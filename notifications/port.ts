@@ -1,8 +1,8 @@
 // The notification port: every message a person should get about a request or a grant goes
 // through one `Notifier`. Workflows reach it through the `notify` activity, which only writes the
 // message to the durable outbox (outbox.ts); the deliverer (deliverer.ts) hands it to a Notifier
-// later, so no workflow ever waits for Slack. The log and recording implementations live beside
-// this file, Slack implements it for real.
+// later, so no workflow ever waits for Slack. The log implementation lives beside this file, tests
+// record with test/helpers/recording-notifier.ts, and Slack implements it for real.
 
 /** What happened, from the reader's point of view. */
 export type NotificationKind =

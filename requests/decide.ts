@@ -8,7 +8,7 @@ import type { Database } from '../db/client.js';
 import { getAccessRequest } from '../db/queries/access-requests.js';
 import { isRefusal, sendUpdate } from '../temporal/updates.js';
 import { accessRequestWorkflowId } from '../workflows/ids.js';
-import { type AccessRequestState, type DecisionInput, decideUpdate } from '../workflows/messages.js';
+import { type AccessRequestState, type ApprovalDecisionInput, decideUpdate } from '../workflows/messages.js';
 
 /** What recording a decision needs. */
 export type DecideDeps = { db: Database; temporal: Client };
@@ -16,7 +16,7 @@ export type DecideDeps = { db: Database; temporal: Client };
 /** One decision as its caller saw it. */
 export type DecideRequestInput = {
   requestId: string;
-  decision: DecisionInput;
+  decision: ApprovalDecisionInput;
   /** Who the ledger shows acting if the decision is refused. */
   actor: AuditActor;
   source: Partial<AuditSource> & { service: string };

@@ -14,7 +14,7 @@ import {
 } from './campaign-context.js';
 
 /** How the review period ended for this run: due (go on to enforcement), or continue-as-new. */
-export type ReviewOutcome = 'due' | 'continue';
+export type ReviewPhaseEnd = 'due' | 'continue';
 
 /** Sends one digest to every reviewer (or, for reminders, every reviewer with open items). */
 export async function notifyReviewers(
@@ -77,7 +77,7 @@ async function remind(run: CampaignRun): Promise<void> {
 }
 
 /** Runs the review period until it is over (or the history asks for continue-as-new). */
-export async function review(run: CampaignRun): Promise<ReviewOutcome> {
+export async function review(run: CampaignRun): Promise<ReviewPhaseEnd> {
   const { input, state, timers } = run;
   const cadence = input.reminderEverySeconds * 1000;
   const escalateAfter = input.escalateAfterSeconds * 1000;

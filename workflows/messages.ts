@@ -67,7 +67,7 @@ export type AccessRequestState = {
 };
 
 /** An approve or deny click. `actedBy` is an admin recording it for `approver`. */
-export type DecisionInput = {
+export type ApprovalDecisionInput = {
   approver: string;
   decision: 'approve' | 'deny';
   comment?: string;
@@ -82,7 +82,7 @@ export type DecisionInput = {
 export type ActorInput = { by: string; asAdmin?: boolean; reason?: string; slackId?: string };
 
 /** Approve or deny the current step; refused (by the validator) for anyone not eligible now. */
-export const decideUpdate = defineUpdate<AccessRequestState, [DecisionInput]>('decide');
+export const decideUpdate = defineUpdate<AccessRequestState, [ApprovalDecisionInput]>('decide');
 /** Withdraw the request before it is provisioned: the requester or an admin. */
 export const cancelUpdate = defineUpdate<AccessRequestState, [ActorInput]>('cancel');
 /** Try provisioning again after it failed for good: admins only. */

@@ -45,7 +45,7 @@ export type Risk = RiskLevel;
 /** One Block Kit block, as Slack's own types describe it. */
 export type Block = KnownBlock;
 /** A Slack message: fallback text plus blocks. */
-export type SlackMessage = { text: string; blocks: Block[] };
+export type SlackPayload = { text: string; blocks: Block[] };
 /** A modal view payload (type 'modal'). */
 export type ModalView = {
   type: 'modal';
@@ -405,7 +405,7 @@ function closedContext(status: string, outcome: string | undefined, deciders: st
 export function approvalMessage(
   card: RequestCard,
   options: { decidable: boolean; heading?: string },
-): SlackMessage {
+): SlackPayload {
   const heading = options.heading ?? `${card.requester.name} requests ${accessWords(card)}`;
   const blocks: Block[] = [header(heading), ...requestDetails(card, { withRequester: true })];
   if (options.decidable) {
@@ -424,7 +424,7 @@ export function approvalMessage(
 }
 
 /** The requester's DM about their request: what, duration, reason, plan in words, status, decisions so far, outcome. */
-export function requestStatusMessage(card: RequestCard, heading?: string): SlackMessage {
+export function requestStatusMessage(card: RequestCard, heading?: string): SlackPayload {
   const title = heading ?? `Your request for ${accessWords(card)}`;
   const blocks: Block[] = [header(title), ...requestDetails(card, { withRequester: false })];
   if (card.outcome !== undefined) blocks.push(context(statusLine(card.status, card.outcome)));
@@ -435,7 +435,7 @@ export function requestStatusMessage(card: RequestCard, heading?: string): Slack
 export function fulfilmentTaskMessage(
   card: RequestCard,
   options: { open: boolean; heading?: string },
-): SlackMessage {
+): SlackPayload {
   const heading = options.heading ?? `Please grant ${accessWords(card)} to ${card.requester.name}`;
   const blocks: Block[] = [header(heading), ...requestDetails(card, { withRequester: true })];
   if (options.open) {
@@ -459,7 +459,7 @@ export function fulfilmentTaskMessage(
 }
 
 /** The holder's "expires soon" DM with Extend / Release (value grantId) while `open`; the outcome line otherwise. */
-export function grantExpiringMessage(grant: GrantCard, options: { open: boolean }): SlackMessage {
+export function grantExpiringMessage(grant: GrantCard, options: { open: boolean }): SlackPayload {
   const heading = `Your access to ${accessWords(grant)} expires soon`;
   const fields: [string, string][] = [
     ['Access', accessText(grant)],
@@ -497,7 +497,7 @@ function factBlocks(facts: Record<string, string> | undefined): Block[] {
 }
 
 /** A plain notice DM (reminders without buttons, outcomes): the text as a section, optional facts as fields. */
-export function noticeMessage(text: string, facts?: Record<string, string>): SlackMessage {
+export function noticeMessage(text: string, facts?: Record<string, string>): SlackPayload {
   return { text: fallback(text), blocks: [section(esc(text)), ...factBlocks(facts)] };
 }
 
@@ -714,7 +714,7 @@ const SEVERITY_MARKER: Record<SecurityAlert['severity'], string> = {
 };
 
 /** The alert as a message (header with a severity marker, text, facts as fields). */
-export function securityAlertMessage(alert: SecurityAlert): SlackMessage {
+export function securityAlertMessage(alert: SecurityAlert): SlackPayload {
   return {
     text: fallback(`${alert.severity.toUpperCase()}: ${alert.title}`),
     blocks: [

@@ -25,7 +25,7 @@ import {
   grantExpiringMessage,
   noticeMessage,
   requestStatusMessage,
-  type SlackMessage,
+  type SlackPayload,
 } from './blocks.js';
 import { grantCard, isDecidable, loadRequestFacts, type RequestFacts } from './cards.js';
 import { asDeliveryError, isSlackRefusal } from './delivery-errors.js';
@@ -76,7 +76,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   /** DMs one person; remembers the message when it may change later. Unknown in Slack: logged, skipped. */
   async function dm(
     email: string,
-    message: SlackMessage,
+    message: SlackPayload,
     remember?: Omit<NewSlackMessage, 'channel' | 'ts' | 'recipientEmail'>,
   ): Promise<void> {
     const user = await directory.slackIdFor(email);
@@ -106,7 +106,7 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
     facts: RequestFacts,
     reader: string,
     heading?: string,
-  ): SlackMessage {
+  ): SlackPayload {
     if (purpose === 'approval') {
       const decidable = isDecidable(facts.request) && facts.deciders.includes(reader);
       return approvalMessage(facts.card, { decidable, ...(heading ? { heading } : {}) });

@@ -23,7 +23,7 @@ import {
   REVIEW_OPEN_ACTION,
   type Risk,
   riskText,
-  type SlackMessage,
+  type SlackPayload,
   section,
   truncate,
 } from './blocks.js';
@@ -234,7 +234,7 @@ function progressText(progress: { total: number; decided: number }): string {
 }
 
 /** The reviewer's DM: what the workflow said, how many items, the due date, and a Review button. */
-export function reviewDigestMessage(digest: ReviewDigest): SlackMessage {
+export function reviewDigestMessage(digest: ReviewDigest): SlackPayload {
   const open = digest.total - digest.decided;
   const blocks: Block[] = [
     header(`Access review: ${digest.campaignName}`),
@@ -260,7 +260,7 @@ export function signOffNeededMessage(campaign: {
   campaignId: string;
   name: string;
   text: string;
-}): SlackMessage {
+}): SlackPayload {
   const heading = `Ready for sign-off: ${campaign.name}`;
   return {
     text: fallback(campaign.text),

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, lt, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PopulationEntry } from '../../campaigns/snapshot.js';
+import type { CampaignCounts } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import {
   type CampaignItem,
@@ -22,7 +23,7 @@ export type NewCampaignItem = Pick<
 >;
 
 /** A verdict to record on some items. */
-export type DecisionInput = {
+export type ItemDecisionInput = {
   campaignId: string;
   itemIds: number[];
   decision: NonNullable<CampaignItem['decision']>;
@@ -34,20 +35,6 @@ export type DecisionInput = {
   reviewerId?: string;
   /** The campaign lets reviewers change a decision until revocation starts. */
   allowChanges?: boolean;
-};
-
-/** Everything the report and the workflow track, counted in one pass. */
-export type CampaignCounts = {
-  total: number;
-  decided: number;
-  undecided: number;
-  kept: number;
-  revoked: number;
-  revocationPending: number;
-  revocationVerified: number;
-  revocationUnverified: number;
-  revocationFailed: number;
-  revocationNotNeeded: number;
 };
 
 /** One reviewer's share of a campaign. */
@@ -129,7 +116,7 @@ export async function getCampaignItem(
  * allows changes) decided but not yet being revoked. The guard is in the UPDATE, so two clicks
  * racing each other cannot both apply. Returns the items it applied to; a refused item is absent.
  */
-export async function recordDecisions(db: Executor, input: DecisionInput): Promise<CampaignItem[]> {
+export async function recordDecisions(db: Executor, input: ItemDecisionInput): Promise<CampaignItem[]> {
   if (input.itemIds.length === 0) return [];
   // Once revocation has started the verdict is being enforced, so even a changeable one is final.
   const open = input.allowChanges ? isNull(campaignItems.revocationStatus) : isNull(campaignItems.decision);
@@ -156,7 +143,7 @@ export async function recordDecisions(db: Executor, input: DecisionInput): Promi
 /** Records a verdict on one item; undefined when it was refused (already decided, not the reviewer). */
 export async function recordDecision(
   db: Executor,
-  input: Omit<DecisionInput, 'itemIds'> & { itemId: number },
+  input: Omit<ItemDecisionInput, 'itemIds'> & { itemId: number },
 ): Promise<CampaignItem | undefined> {
   const { itemId, ...rest } = input;
   const [row] = await recordDecisions(db, { ...rest, itemIds: [itemId] });

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { type SlackMessage, slackMessages } from '../schema.js';
+import { type SlackMessageRow, slackMessages } from '../schema.js';
 
 /** Columns a new row needs. */
 export type NewSlackMessage = typeof slackMessages.$inferInsert;
@@ -15,7 +15,7 @@ export async function slackMessagesForRequest(
   db: Executor,
   requestId: string,
   purpose?: string,
-): Promise<SlackMessage[]> {
+): Promise<SlackMessageRow[]> {
   return db
     .select()
     .from(slackMessages)
@@ -30,7 +30,7 @@ export async function slackMessagesForGrant(
   db: Executor,
   grantId: string,
   purpose?: string,
-): Promise<SlackMessage[]> {
+): Promise<SlackMessageRow[]> {
   return db
     .select()
     .from(slackMessages)

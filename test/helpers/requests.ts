@@ -26,12 +26,12 @@ import {
 } from '../../notifications/deliverer.js';
 import { createOutboxNotifier } from '../../notifications/outbox.js';
 import type { Notifier } from '../../notifications/port.js';
-import { createRecordingNotifier, type RecordingNotifier } from '../../notifications/recording.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';
 import { installTemporalRuntime } from '../../worker/runtime.js';
 import { createWorker } from '../../worker/worker.js';
 import { startTestApi, type TestApi } from './api.js';
 import { testLedgerKeys } from './audit.js';
+import { createRecordingNotifier, type RecordingNotifier } from './recording-notifier.js';
 import { type TestDatabase, withDatabase } from './services.js';
 
 /** People of the test directory, by role; emails carry this stack's suffix. */

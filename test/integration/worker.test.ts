@@ -9,10 +9,10 @@ import { recordAudit } from '../../audit/intake.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../audit/signed-note.js';
 import { createConnectors } from '../../connectors/index.js';
-import { createRecordingNotifier } from '../../notifications/recording.js';
 import { connectWorker } from '../../temporal/connection.js';
 import { createWorker } from '../../worker/worker.js';
 import { sampleEvent } from '../helpers/audit.js';
+import { createRecordingNotifier } from '../helpers/recording-notifier.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
 describe('worker', () => {

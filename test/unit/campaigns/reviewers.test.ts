@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type AssignmentItem,
   assignReviewer,
-  canDelegate,
   type DirectoryEntry,
   type ReviewerDirectory,
 } from '../../../campaigns/reviewers.js';
@@ -195,23 +194,5 @@ describe('assignReviewer, named person rule', () => {
     expect(result.reviewerId).toBeUndefined();
     expect(result.reason).toBe('no_eligible_reviewer');
     expect(result.skipped.map((s) => s.why)).toEqual(['self_review', 'missing_reviewer', 'self_review']);
-  });
-});
-
-describe('canDelegate', () => {
-  const reviewed = { holderId: 'dev', reviewerId: 'mgr' };
-
-  it('allows the reviewer to hand an item to another active person', () => {
-    expect(canDelegate('mgr', 'vp', reviewed, directory())).toEqual({ allowed: true });
-  });
-
-  it.each([
-    ['someone who is not the reviewer', 'vp', 'ceo', directory(), 'not_reviewer'],
-    ['the reviewer themselves', 'mgr', 'mgr', directory(), 'same_person'],
-    ['the holder', 'mgr', 'dev', directory(), 'self_review'],
-    ['someone not in the directory', 'mgr', 'stranger', directory(), 'unknown_delegate'],
-    ['someone inactive', 'mgr', 'gone', directory(), 'inactive_delegate'],
-  ] as const)('refuses delegation to %s', (_label, from, to, dir, reason) => {
-    expect(canDelegate(from, to, reviewed, dir)).toEqual({ allowed: false, reason });
   });
 });

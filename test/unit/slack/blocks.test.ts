@@ -19,7 +19,7 @@ import {
   reasonModal,
   requestModal,
   requestStatusMessage,
-  type SlackMessage,
+  type SlackPayload,
   securityAlertMessage,
   truncate,
   VIEW,
@@ -153,7 +153,7 @@ function mrkdwnStrings(value: unknown): string[] {
   return [...own, ...Object.values(object).flatMap(mrkdwnStrings)];
 }
 
-function expectMessageWithinLimits(message: SlackMessage): void {
+function expectMessageWithinLimits(message: SlackPayload): void {
   expect(message.text.length).toBeGreaterThan(0);
   expect(message.text.length).toBeLessThanOrEqual(3000);
   expect(limitViolations(message.blocks, 50)).toEqual([]);
@@ -754,7 +754,7 @@ describe('every builder', () => {
     outcome: long,
   });
   const hostileFacts = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${long}${i}`, long]));
-  const messages: [string, () => SlackMessage][] = [
+  const messages: [string, () => SlackPayload][] = [
     ['approvalMessage decidable', () => approvalMessage(hostile, { decidable: true, heading: long })],
     ['approvalMessage decided', () => approvalMessage(hostile, { decidable: false })],
     ['requestStatusMessage', () => requestStatusMessage(hostile, long)],

@@ -4,7 +4,7 @@ import {
   homeView,
   type ModalView,
   REVIEW_OPEN_ACTION,
-  type SlackMessage,
+  type SlackPayload,
 } from '../../../api/slack/blocks.js';
 import {
   CAMPAIGN_VIEW,
@@ -140,7 +140,7 @@ function expectModalWithinLimits(view: ModalView): void {
   expect(limitViolations(view.blocks, 100)).toEqual([]);
 }
 
-function expectMessageWithinLimits(message: SlackMessage): void {
+function expectMessageWithinLimits(message: SlackPayload): void {
   expect(message.text.length).toBeGreaterThan(0);
   expect(message.text.length).toBeLessThanOrEqual(3000);
   expect(limitViolations(message.blocks, 50)).toEqual([]);

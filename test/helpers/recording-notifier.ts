@@ -1,4 +1,4 @@
-import type { Notification, Notifier } from './port.js';
+import type { Notification, Notifier } from '../../notifications/port.js';
 
 /** A notifier that keeps what it was asked to send, for tests to read. */
 export type RecordingNotifier = Notifier & {
