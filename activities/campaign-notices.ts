@@ -3,7 +3,8 @@
 // items and hands back a cursor, so no activity and no workflow payload grows with the campaign.
 import { appendToIntake } from '../audit/intake.js';
 import type { Database } from '../db/client.js';
-import { escalateItems, listReviewerProgress, listUndecidedItems } from '../db/queries/campaign-items.js';
+import { escalateItems } from '../db/queries/campaign-decisions.js';
+import { listReviewerProgress, listUndecidedItems } from '../db/queries/campaign-items.js';
 import { getPersonById } from '../db/queries/people.js';
 import type { Notifier } from '../notifications/port.js';
 import { campaignEvent, heartbeat, WORKER_ACTOR } from './campaign-events.js';

@@ -10,11 +10,8 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Database } from '../db/client.js';
-import {
-  getCampaignItem,
-  listPendingRevocations,
-  recordRevocationOutcome,
-} from '../db/queries/campaign-items.js';
+import { listPendingRevocations, recordRevocationOutcome } from '../db/queries/campaign-enforcement.js';
+import { getCampaignItem } from '../db/queries/campaign-items.js';
 import { type GrantView, getGrant } from '../db/queries/grants.js';
 import { getPersonById } from '../db/queries/people.js';
 import { campaignWorkflowId, grantWorkflowId } from '../workflows/ids.js';

@@ -5,7 +5,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { type AuditWrite, appendToIntake } from '../audit/intake.js';
 import type { Database } from '../db/client.js';
-import { applyDefaultDecision, countCampaignItems, queueRevocations } from '../db/queries/campaign-items.js';
+import { applyDefaultDecision, queueRevocations } from '../db/queries/campaign-enforcement.js';
+import { countCampaignItems } from '../db/queries/campaign-items.js';
 import { countReportExceptions } from '../db/queries/campaign-report.js';
 import { getCampaign, signOffCampaign, updateCampaign } from '../db/queries/campaigns.js';
 import type { CampaignCounts } from '../domain/index.js';

@@ -6,7 +6,7 @@ import type { AuditActor, AuditSource } from '../audit/events.js';
 import { appendToIntake, completeEvent } from '../audit/intake.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { Database } from '../db/client.js';
-import { delegateItems, recordDecisions } from '../db/queries/campaign-items.js';
+import { delegateItems, recordDecisions } from '../db/queries/campaign-decisions.js';
 import { getCampaign } from '../db/queries/campaigns.js';
 import { getPersonByEmail } from '../db/queries/people.js';
 import type { Campaign, Person } from '../db/schema.js';

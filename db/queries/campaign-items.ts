@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { PopulationEntry } from '../../campaigns/snapshot.js';
 import type { CampaignCounts } from '../../domain/index.js';
 import type { Executor } from '../client.js';
@@ -21,21 +21,6 @@ export type NewCampaignItem = Pick<
   CampaignItem,
   'grantId' | 'holderId' | 'entitlementId' | 'reviewerId' | 'assignmentReason'
 >;
-
-/** A verdict to record on some items. */
-export type ItemDecisionInput = {
-  campaignId: string;
-  itemIds: number[];
-  decision: NonNullable<CampaignItem['decision']>;
-  source: NonNullable<CampaignItem['decisionSource']>;
-  /** Who decided; null for the campaign's default action. */
-  decidedById: string | null;
-  reason?: string | null;
-  /** When given, only items this person is the reviewer of now (a delegated-away item is refused). */
-  reviewerId?: string;
-  /** The campaign lets reviewers change a decision until revocation starts. */
-  allowChanges?: boolean;
-};
 
 /** One reviewer's share of a campaign. */
 export type ReviewerProgress = {
@@ -109,93 +94,6 @@ export async function getCampaignItem(
     .from(campaignItems)
     .where(and(eq(campaignItems.campaignId, campaignId), eq(campaignItems.id, itemId)));
   return row;
-}
-
-/**
- * Records a verdict on each listed item that may still take one: undecided, or (when the campaign
- * allows changes) decided but not yet being revoked. The guard is in the UPDATE, so two clicks
- * racing each other cannot both apply. Returns the items it applied to; a refused item is absent.
- */
-export async function recordDecisions(db: Executor, input: ItemDecisionInput): Promise<CampaignItem[]> {
-  if (input.itemIds.length === 0) return [];
-  // Once revocation has started the verdict is being enforced, so even a changeable one is final.
-  const open = input.allowChanges ? isNull(campaignItems.revocationStatus) : isNull(campaignItems.decision);
-  return db
-    .update(campaignItems)
-    .set({
-      decision: input.decision,
-      decisionSource: input.source,
-      decidedById: input.decidedById,
-      decidedAt: sql`now()`,
-      reason: input.reason ?? null,
-    })
-    .where(
-      and(
-        eq(campaignItems.campaignId, input.campaignId),
-        inArray(campaignItems.id, input.itemIds),
-        input.reviewerId ? eq(campaignItems.reviewerId, input.reviewerId) : undefined,
-        open,
-      ),
-    )
-    .returning();
-}
-
-/** Records a verdict on one item; undefined when it was refused (already decided, not the reviewer). */
-export async function recordDecision(
-  db: Executor,
-  input: Omit<ItemDecisionInput, 'itemIds'> & { itemId: number },
-): Promise<CampaignItem | undefined> {
-  const { itemId, ...rest } = input;
-  const [row] = await recordDecisions(db, { ...rest, itemIds: [itemId] });
-  return row;
-}
-
-/**
- * Hands undecided items from one reviewer to another: the listed ones, or all of `fromReviewerId`'s
- * when `itemIds` is absent. Items the delegate holds stay put (nobody reviews their own access).
- * Returns the ids moved.
- */
-export async function delegateItems(
-  db: Executor,
-  move: { campaignId: string; fromReviewerId: string; toReviewerId: string; itemIds?: number[] },
-): Promise<number[]> {
-  return moveItems(db, move, {
-    delegatedFromId: move.fromReviewerId,
-    delegatedAt: sql`now()`,
-  });
-}
-
-/**
- * Sends an overdue reviewer's undecided items up to `toReviewerId` (their manager, as the workflow
- * picks), skipping items the new reviewer holds. Returns the ids moved.
- */
-export async function escalateItems(
-  db: Executor,
-  move: { campaignId: string; fromReviewerId: string; toReviewerId: string; itemIds?: number[] },
-): Promise<number[]> {
-  return moveItems(db, move, { escalatedAt: sql`now()` });
-}
-
-async function moveItems(
-  db: Executor,
-  move: { campaignId: string; fromReviewerId: string; toReviewerId: string; itemIds?: number[] },
-  stamp: { delegatedFromId?: string; delegatedAt?: SQL; escalatedAt?: SQL },
-): Promise<number[]> {
-  if (move.itemIds?.length === 0 || move.fromReviewerId === move.toReviewerId) return [];
-  const rows = await db
-    .update(campaignItems)
-    .set({ reviewerId: move.toReviewerId, ...stamp })
-    .where(
-      and(
-        eq(campaignItems.campaignId, move.campaignId),
-        eq(campaignItems.reviewerId, move.fromReviewerId),
-        isNull(campaignItems.decision),
-        ne(campaignItems.holderId, move.toReviewerId),
-        move.itemIds ? inArray(campaignItems.id, move.itemIds) : undefined,
-      ),
-    )
-    .returning({ id: campaignItems.id });
-  return rows.map((row) => row.id).sort((a, b) => a - b);
 }
 
 const countWhere = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
@@ -380,133 +278,6 @@ export async function listUndecidedItems(
     )
     .orderBy(asc(campaignItems.id))
     .limit(batch.limit ?? ITEM_BATCH_SIZE);
-}
-
-/**
- * `id = any(array(<batch>))`: the batch is computed once, then its rows are fetched by primary key.
- * `id in (<batch>)` lets the planner pick a nested loop that rescans the batch per row, which it
- * does right after a snapshot, before statistics know the table holds 100,000 new rows (measured:
- * over two minutes for one batch of 5,000, against milliseconds with this form).
- */
-const inBatch = (batch: SQLWrapper) => sql`${campaignItems.id} = any(array(${batch}))`;
-
-/**
- * Applies the campaign's default action to the next `limit` undecided items, in id order, in one
- * statement; returns the ids decided (ids only: at 100,000 items whole rows cost real time). Call
- * until it returns none. An item a reviewer decides
- * meanwhile is skipped, because the UPDATE re-checks `decision is null`.
- */
-export async function applyDefaultDecision(
-  db: Executor,
-  batch: {
-    campaignId: string;
-    decision: NonNullable<CampaignItem['decision']>;
-    reason: string;
-    limit?: number;
-  },
-): Promise<Pick<CampaignItem, 'id'>[]> {
-  const next = db
-    .select({ id: campaignItems.id })
-    .from(campaignItems)
-    .where(and(eq(campaignItems.campaignId, batch.campaignId), isNull(campaignItems.decision)))
-    .orderBy(asc(campaignItems.id))
-    .limit(batch.limit ?? ITEM_BATCH_SIZE);
-  return db
-    .update(campaignItems)
-    .set({
-      decision: batch.decision,
-      decisionSource: 'default_action',
-      decidedById: null,
-      decidedAt: sql`now()`,
-      reason: batch.reason,
-    })
-    .where(and(eq(campaignItems.campaignId, batch.campaignId), inBatch(next), isNull(campaignItems.decision)))
-    .returning({ id: campaignItems.id });
-}
-
-/**
- * Marks the next `limit` revoked items whose removal has not started as `pending` and returns them;
- * from then on their decision is final. Call until it returns none, then page the pending ones.
- */
-export async function queueRevocations(
-  db: Executor,
-  batch: { campaignId: string; limit?: number },
-): Promise<Pick<CampaignItem, 'id' | 'grantId'>[]> {
-  const next = db
-    .select({ id: campaignItems.id })
-    .from(campaignItems)
-    .where(
-      and(
-        eq(campaignItems.campaignId, batch.campaignId),
-        eq(campaignItems.decision, 'revoke'),
-        isNull(campaignItems.revocationStatus),
-      ),
-    )
-    .orderBy(asc(campaignItems.id))
-    .limit(batch.limit ?? ITEM_BATCH_SIZE);
-  const rows = await db
-    .update(campaignItems)
-    .set({ revocationStatus: 'pending' })
-    .where(
-      and(
-        eq(campaignItems.campaignId, batch.campaignId),
-        inBatch(next),
-        isNull(campaignItems.revocationStatus),
-      ),
-    )
-    .returning({ id: campaignItems.id, grantId: campaignItems.grantId });
-  return rows.sort((a, b) => a.id - b.id);
-}
-
-/** A batch of items whose revocation is pending, in id order after `afterId`. */
-export async function listPendingRevocations(
-  db: Executor,
-  batch: { campaignId: string; afterId?: number; limit?: number },
-): Promise<Pick<CampaignItem, 'id' | 'grantId'>[]> {
-  return db
-    .select({ id: campaignItems.id, grantId: campaignItems.grantId })
-    .from(campaignItems)
-    .where(
-      and(
-        eq(campaignItems.campaignId, batch.campaignId),
-        eq(campaignItems.revocationStatus, 'pending'),
-        batch.afterId !== undefined ? gt(campaignItems.id, batch.afterId) : undefined,
-      ),
-    )
-    .orderBy(asc(campaignItems.id))
-    .limit(batch.limit ?? ITEM_BATCH_SIZE);
-}
-
-/**
- * Records how a pending revocation ended. Only a pending one changes, so a retried activity
- * reporting the same outcome is a no-op (false).
- */
-export async function recordRevocationOutcome(
-  db: Executor,
-  outcome: {
-    campaignId: string;
-    grantId: string;
-    status: 'verified' | 'unverified' | 'failed' | 'not_needed';
-    error?: string;
-  },
-): Promise<boolean> {
-  const removed = outcome.status === 'verified' || outcome.status === 'unverified';
-  const rows = await db
-    .update(campaignItems)
-    .set({
-      revocationStatus: outcome.status,
-      revokedAt: removed ? sql`now()` : null,
-      revocationError: outcome.error ?? null,
-    })
-    .where(
-      and(
-        eq(campaignItems.campaignId, outcome.campaignId),
-        eq(campaignItems.grantId, outcome.grantId),
-        eq(campaignItems.revocationStatus, 'pending'),
-      ),
-    )
-    .returning({ id: campaignItems.id });
-  return rows.length === 1;
 }
 
 /**

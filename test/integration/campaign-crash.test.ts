@@ -30,11 +30,8 @@ import { verifyLedger } from '../../audit/verify.js';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { createPopulationHasher } from '../../campaigns/snapshot.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
-import {
-  countCampaignItems,
-  listItemPopulationPage,
-  recordDecision,
-} from '../../db/queries/campaign-items.js';
+import { recordDecision } from '../../db/queries/campaign-decisions.js';
+import { countCampaignItems, listItemPopulationPage } from '../../db/queries/campaign-items.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
 import { getGrant } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';

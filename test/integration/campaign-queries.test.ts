@@ -8,23 +8,27 @@ import { createPopulationHasher, populationDigest } from '../../campaigns/snapsh
 import type { Database } from '../../db/client.js';
 import { insertAccessRequest } from '../../db/queries/access-requests.js';
 import {
-  applyDefaultDecision,
-  countCampaignItems,
   delegateItems,
   escalateItems,
+  recordDecision,
+  recordDecisions,
+} from '../../db/queries/campaign-decisions.js';
+import {
+  applyDefaultDecision,
+  listPendingRevocations,
+  queueRevocations,
+  recordRevocationOutcome,
+} from '../../db/queries/campaign-enforcement.js';
+import {
+  countCampaignItems,
   getCampaignItem,
   ITEM_BATCH_SIZE,
   insertCampaignItems,
   listItemPopulationPage,
-  listPendingRevocations,
   listReviewerItems,
   listReviewerProgress,
   listUndecidedItems,
   type NewCampaignItem,
-  queueRevocations,
-  recordDecision,
-  recordDecisions,
-  recordRevocationOutcome,
 } from '../../db/queries/campaign-items.js';
 import {
   getCampaign,

@@ -11,11 +11,11 @@ import { type Launcher, launchCampaign } from '../../campaigns/launch.js';
 import { populationDigest } from '../../campaigns/snapshot.js';
 import { NotAllowedError, ValidationError } from '../../core/errors.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
+import { recordDecision } from '../../db/queries/campaign-decisions.js';
 import {
   getCampaignItem,
   listItemPopulationPage,
   listReviewerItems,
-  recordDecision,
 } from '../../db/queries/campaign-items.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
 import { getEntitlement } from '../../db/queries/entitlements.js';
@@ -182,13 +182,26 @@ describe('campaign workflow', () => {
     expect(populationDigest(stored)).toEqual(reviewing.population);
     expect(refreshed.counts).toMatchObject({ total: 3, decided: 2, undecided: 1 });
     // Digest to Mia, a reminder of her one open item, its escalation to Cora, who is then reminded.
+    // Delivered from the outbox a moment after the workflow wrote it.
+    await waitUntil(async () => noticesOf(campaignId).some((n) => n.kind === 'campaign_signoff_needed'), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const notices = noticesOf(campaignId);
     // (The digest may go out after Mia's first decisions: `open` is whatever it is by then.)
     expect(notices[0]).toMatchObject({ kind: 'review_assigned', to: cast.manager, items: '3' });
     expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.manager, items: '3', open: '1' });
     expect(notices).toContainEqual({ kind: 'review_escalated', to: cast.ceo, items: '1', open: undefined });
     expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.ceo, items: '1', open: '1' });
-    expect(notices.at(-1)).toMatchObject({ kind: 'campaign_signoff_needed', to: cast.admin });
+    // The sign-off notice was the workflow's last word (the outbox keeps order per person only, so
+    // the enqueue order is the one to read).
+    expect(notices).toContainEqual(
+      expect.objectContaining({ kind: 'campaign_signoff_needed', to: cast.admin }),
+    );
+    const [lastEnqueued] = await database.runtime.sql<{ kind: string; to: string }[]>`
+      select notification->>'kind' as kind, recipient as to from notification_outbox
+      where notification->>'campaignId' = ${campaignId} order by id desc limit 1`;
+    expect(lastEnqueued).toEqual({ kind: 'campaign_signoff_needed', to: cast.admin });
     // The default revoked Dev's unanswered low; both revocations were verified at the target.
     expect(settled.counts).toMatchObject({
       total: 3,
