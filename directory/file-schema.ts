@@ -2,231 +2,27 @@
 // one YAML document. The file is the whole truth for what it lists, so the schema is strict: an unknown
 // or misspelt field is an error rather than something silently ignored.
 import { z } from 'zod';
-import { ValidationError } from '../core/errors.js';
-import { parseDuration as domainParseDuration } from '../domain/durations.js';
-
+import { CONNECTOR_KINDS, formatDuration } from '../domain/index.js';
 import {
-  CONNECTOR_KINDS,
-  DURATION_HINT,
-  durationProblem,
-  formatDuration,
-  MAX_DURATION_SECONDS,
-  RISK_LEVELS,
-} from '../domain/index.js';
+  email,
+  envName,
+  fileDuration,
+  key,
+  namedApprover,
+  PG_ROLE,
+  risk,
+  SLACK_USER_ID,
+  text,
+} from './file-fields.js';
+import { checkDefinition, definitionShape } from './policy-schema.js';
 
-/** Parses `30m`, `4h`, `2d`, `1w`, `45s` or a combination like `1h30m` to seconds; throws a field error on zero or garbage. */
-export function parseDuration(text: string): number {
-  const problem = durationProblem(text);
-  if (problem) throw new ValidationError(`invalid duration "${text}": ${problem}`, { duration: text });
-  return domainParseDuration(text);
-}
-
-const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/;
-const KEY = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-const KEY_HINT = 'lower-case letters, digits, "-" or "_", like "payments-db"';
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-// PostgreSQL identifiers the connector will quote; keeping them simple keeps the grant SQL obvious.
-const PG_ROLE = /^[a-z_][a-z0-9_$]{0,62}$/;
-
-const text = z.string().trim().min(1, 'must not be empty');
-const email = z
-  .string()
-  .regex(EMAIL, 'must be an email address like "dana@acme.test"')
-  .transform((value) => value.toLowerCase());
-const key = z.string().regex(KEY, `must be a key of ${KEY_HINT}`);
-const envName = z
-  .string()
-  .regex(ENV_NAME, 'must be an environment variable name like "PAYMENTS_DATABASE_URL"');
-const risk = z.enum(RISK_LEVELS);
-
-/** A parsed approver or escalation reference. */
-export type ApproverRef =
-  | { kind: 'manager' }
-  | { kind: 'resource_owner' }
-  | { kind: 'manager_of_manager' }
-  | { kind: 'user'; email: string }
-  | { kind: 'group'; key: string };
-
-/** Splits `manager`, `resource_owner`, `manager_of_manager`, `user:<email>` or `group:<key>`; undefined when malformed. */
-export function parseApproverRef(ref: string): ApproverRef | undefined {
-  if (ref === 'manager' || ref === 'resource_owner' || ref === 'manager_of_manager') return { kind: ref };
-  if (ref.startsWith('user:') && EMAIL.test(ref.slice(5)))
-    return { kind: 'user', email: ref.slice(5).toLowerCase() };
-  if (ref.startsWith('group:') && KEY.test(ref.slice(6))) return { kind: 'group', key: ref.slice(6) };
-  return undefined;
-}
-
-// References are kept as strings (emails lower-cased) so the stored policy reads like the file.
-function refSchema(allowed: readonly ApproverRef['kind'][], hint: string) {
-  return z.string().transform((value, ctx) => {
-    const ref = parseApproverRef(value.trim());
-    if (!ref || !allowed.includes(ref.kind)) {
-      ctx.issues.push({ code: 'custom', message: `must be ${hint}`, input: value });
-      return z.NEVER;
-    }
-    return ref.kind === 'user' ? `user:${ref.email}` : value.trim();
-  });
-}
-
-const stepApprover = refSchema(
-  ['manager', 'resource_owner', 'user', 'group'],
-  '"manager", "resource_owner", "user:<email>" or "group:<key>"',
-);
-const escalationTarget = refSchema(
-  ['manager_of_manager', 'user', 'group'],
-  '"manager_of_manager", "user:<email>" or "group:<key>"',
-);
-const namedApprover = refSchema(['user', 'group'], '"user:<email>" or "group:<key>"');
-
-const durationFromText = z.string().transform((value, ctx) => {
-  const problem = durationProblem(value);
-  if (problem === undefined) return parseDuration(value);
-  ctx.issues.push({ code: 'custom', message: problem, input: value });
-  return z.NEVER;
-});
-const durationFromSeconds = z.int().positive().max(MAX_DURATION_SECONDS);
-// Bare numbers are refused in the file: "maxDuration: 8" is far more likely to mean hours than seconds.
-const fileDuration = z
-  .unknown()
-  .pipe(
-    z.custom<string>((value) => typeof value === 'string', {
-      error: `must be a duration string: ${DURATION_HINT}`,
-    }),
-  )
-  .pipe(durationFromText);
-
-const requireSchema = z
-  .custom<'any' | 'all' | number>(
-    (value) => value === 'any' || value === 'all' || (Number.isInteger(value) && (value as number) > 0),
-    { error: 'must be "any", "all" or a positive whole number of approvals' },
-  )
-  .default('any');
-
-function definitionShape(duration: z.ZodType<number, unknown>) {
-  return {
-    description: text.optional(),
-    /** Approval steps, in order; every step must be satisfied before the next starts. */
-    steps: z
-      .array(
-        z.strictObject({
-          name: text.optional(),
-          approvers: z.array(stepApprover).min(1, 'must list at least one approver'),
-          require: requireSchema,
-        }),
-      )
-      .min(1, 'must have at least one step'),
-    /** A request matching any rule is approved by the policy itself, with no human step. */
-    autoApprove: z
-      .array(
-        z.strictObject({
-          maxRisk: risk,
-          requesterInGroups: z
-            .array(key)
-            .min(1, 'must list at least one group (or leave the field out)')
-            .optional(),
-        }),
-      )
-      .optional(),
-    /**
-     * Each step needs people who decided no earlier step. Without it (the default) one person
-     * eligible for consecutive steps approves once and their approval counts for each of them.
-     */
-    distinctApprovers: z.boolean().optional(),
-    /** Seconds before approvers of a waiting step are reminded. */
-    remindAfter: duration.optional(),
-    /** Seconds before a waiting step is escalated to `escalateTo`. */
-    escalateAfter: duration.optional(),
-    escalateTo: escalationTarget.optional(),
-    /** Seconds after which a request nobody answered expires. */
-    expireAfter: duration.optional(),
-    /** Longest grant this policy allows, in seconds; entitlements may be stricter. */
-    maxDuration: duration.optional(),
-    /** Requests for entitlements riskier than this level must give a reason. */
-    requireReasonAbove: risk.optional(),
-  };
-}
-
-type DefinitionLike = {
-  steps: { approvers: string[]; require: 'any' | 'all' | number }[];
-  escalateAfter?: number | undefined;
-  escalateTo?: string | undefined;
-  expireAfter?: number | undefined;
-  remindAfter?: number | undefined;
-};
-
-// Checks that need only the policy itself (references to people and groups are checked file-wide).
-function checkDefinition(definition: DefinitionLike, ctx: z.RefinementCtx): void {
-  definition.steps.forEach((step, index) => {
-    const seen = new Set<string>();
-    step.approvers.forEach((approver, i) => {
-      if (seen.has(approver)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['steps', index, 'approvers', i],
-          message: `"${approver}" is listed twice in this step`,
-        });
-      }
-      seen.add(approver);
-    });
-    const singles = step.approvers.filter((approver) => !approver.startsWith('group:')).length;
-    if (typeof step.require === 'number' && singles === step.approvers.length && step.require > singles) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['steps', index, 'require'],
-        message: `requires ${step.require} approvals but the step names only ${singles} approver(s)`,
-      });
-    }
-  });
-  if (definition.escalateAfter !== undefined && definition.escalateTo === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['escalateTo'],
-      message: 'is required when escalateAfter is set (who should the request escalate to?)',
-    });
-  }
-  if (definition.escalateTo !== undefined && definition.escalateAfter === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['escalateAfter'],
-      message: `is required when escalateTo is set (after how long should it escalate to ${definition.escalateTo}?)`,
-    });
-  }
-  const { remindAfter, escalateAfter, expireAfter } = definition;
-  if (escalateAfter !== undefined && expireAfter !== undefined && escalateAfter >= expireAfter) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['escalateAfter'],
-      message: `must be shorter than expireAfter (${formatDuration(expireAfter)}), found ${formatDuration(escalateAfter)}: the request would expire before it escalates`,
-    });
-  }
-  if (remindAfter !== undefined && expireAfter !== undefined && remindAfter >= expireAfter) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['remindAfter'],
-      message: `must be shorter than expireAfter (${formatDuration(expireAfter)}), found ${formatDuration(remindAfter)}: the request would expire before anyone is reminded`,
-    });
-  }
-}
-
-/**
- * One approval policy as written in the file (durations as strings like `4h`). The parsed value has
- * durations in seconds, `require` defaulted to `any` and `user:` emails lower-cased; that parsed
- * value is what `policy_versions.definition` stores.
- */
-export const policyDefinitionSchema = z
-  .strictObject(definitionShape(fileDuration))
-  .superRefine(checkDefinition);
-/** A validated policy definition: durations in seconds (`remindAfter: 14400` for `4h`). */
-export type PolicyDefinition = z.output<typeof policyDefinitionSchema>;
-
-/**
- * The same definition as stored in `policy_versions.definition` (durations already in seconds), for
- * reading a stored version back with validation.
- */
-export const storedPolicyDefinitionSchema = z
-  .strictObject(definitionShape(durationFromSeconds))
-  .superRefine(checkDefinition);
+// The format's pieces that other layers read: durations and approver references, and the policy schemas.
+export { type ApproverRef, parseApproverRef, parseDuration } from './file-fields.js';
+export {
+  type PolicyDefinition,
+  policyDefinitionSchema,
+  storedPolicyDefinitionSchema,
+} from './policy-schema.js';
 
 const personSchema = z.strictObject({
   email,

@@ -227,10 +227,18 @@ describe('access requests end to end', () => {
       `access_provisioned:${cast.dev}`,
     ];
     // In the workflow's order as enqueued; delivered, the same set (order holds per person only).
-    const enqueued = await database.runtime.sql<{ line: string }[]>`
-      select notification->>'kind' || ':' || recipient as line from notification_outbox
-      where notification->>'requestId' = ${id} and part = 'messages' order by id`;
-    expect(enqueued.map((row) => row.line)).toEqual(expected);
+    const enqueuedLines = async () =>
+      (
+        await database.runtime.sql<{ line: string }[]>`
+          select notification->>'kind' || ':' || recipient as line from notification_outbox
+          where notification->>'requestId' = ${id} and part = 'messages' order by id`
+      ).map((row) => row.line);
+    // The hand-over's message is enqueued just after the status says granted.
+    await waitUntil(async () => (await enqueuedLines()).length >= expected.length, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    expect(await enqueuedLines()).toEqual(expected);
     await waitUntil(async () => stack.notifier.about(id).length >= expected.length, {
       timeoutMs: 10_000,
       intervalMs: 50,
