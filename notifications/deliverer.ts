@@ -153,8 +153,27 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
       lastFailingLog = now;
       log.warn({ error }, describeFailing(deps.channel, outage.startedAt, await countWaitingOutboxRows(db)));
     }
-    if (!outage.alertedAt && now - outage.startedAt.getTime() >= settings.alertAfterMs)
-      await announce(outage);
+  }
+
+  /** One of the two ledger events of an outage (announced, then over), keyed so it is written once. */
+  async function recordOutageEvent(
+    outage: NotificationOutage,
+    phase: 'degraded' | 'recovered',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await recordAudit(
+      db,
+      {
+        event_type: `notification.delivery.${phase}`,
+        actor: { type: 'system', id: 'grantflow-notifications' },
+        target: { type: 'notification_channel', id: deps.channel.toLowerCase() },
+        action: 'deliver',
+        result: phase === 'degraded' ? 'failure' : 'success',
+        ...(phase === 'degraded' ? { reason: outage.lastError } : {}),
+        details: { outage: outage.id, failingSince: outage.startedAt.toISOString(), ...details },
+      },
+      { idempotencyKey: `notification-outage:${outage.id}:${phase}` },
+    );
   }
 
   /** The one alert and ledger event of an outage. */
@@ -163,19 +182,7 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
     const waiting = await countWaitingOutboxRows(db);
     const text = describeFailing(deps.channel, outage.startedAt, waiting);
     log.error({ outage: outage.id, error: outage.lastError, waiting }, text);
-    await recordAudit(
-      db,
-      {
-        event_type: 'notification.delivery.degraded',
-        actor: { type: 'system', id: 'grantflow-notifications' },
-        target: { type: 'notification_channel', id: deps.channel.toLowerCase() },
-        action: 'deliver',
-        result: 'failure',
-        reason: outage.lastError,
-        details: { outage: outage.id, failingSince: outage.startedAt.toISOString(), waiting },
-      },
-      { idempotencyKey: `notification-outage:${outage.id}:degraded` },
-    );
+    await recordOutageEvent(outage, 'degraded', { waiting });
     // The alert channel is usually down with the rest; the recovery alert below says it all then.
     await deps.alert?.({ title: `${deps.channel} delivery failing`, text }).catch(() => {});
   }
@@ -198,23 +205,7 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
     log.info({ outage: ended.id, waiting }, text);
     lastFailingLog = 0;
     if (!ended.alertedAt) return true;
-    await recordAudit(
-      db,
-      {
-        event_type: 'notification.delivery.recovered',
-        actor: { type: 'system', id: 'grantflow-notifications' },
-        target: { type: 'notification_channel', id: deps.channel.toLowerCase() },
-        action: 'deliver',
-        result: 'success',
-        details: {
-          outage: ended.id,
-          failingSince: ended.startedAt.toISOString(),
-          recoveredAt: ended.endedAt.toISOString(),
-          waiting,
-        },
-      },
-      { idempotencyKey: `notification-outage:${ended.id}:recovered` },
-    );
+    await recordOutageEvent(ended, 'recovered', { recoveredAt: ended.endedAt.toISOString(), waiting });
     await deps.alert?.({ title: `${deps.channel} delivery recovered`, text }).catch((error) => {
       log.warn({ err: error }, 'could not post the recovery alert');
     });
@@ -267,7 +258,7 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
     let waitMs = settings.pollMs;
     try {
       waitMs = await pass();
-      const outage = await currentOutage(db);
+      const outage = outageMayBeOpen ? await currentOutage(db) : undefined;
       if (outage && !outage.alertedAt && Date.now() - outage.startedAt.getTime() >= settings.alertAfterMs) {
         await announce(outage);
       }
