@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../core/config.js';
 import { GrantflowError, ValidationError } from '../core/errors.js';
-import { readStackState } from '../stack/state.js';
+import { readStackState } from '../dev/state.js';
 import { cliContext } from './context.js';
 
 /** How long one call may take: a decision waits for the workflow to accept it. */
@@ -91,7 +91,7 @@ export function resolveApiTarget(options: ApiOptions, config: Config): ApiTarget
   );
 }
 
-/** The token `grantflow dev` keeps in the data directory (see stack/dev-token.ts), if any. */
+/** The token `grantflow dev` keeps in the data directory (see dev/dev-token.ts), if any. */
 function readDevAdminToken(dataDir: string): { token: string; email: string } | undefined {
   const file = path.join(dataDir, 'dev-admin-token.json');
   if (!existsSync(file)) return undefined;

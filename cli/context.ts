@@ -2,8 +2,8 @@ import { type Config, loadConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { openDatabase } from '../stack/database.js';
-import { readStackState } from '../stack/state.js';
+import { openDatabase } from '../dev/database.js';
+import { readStackState } from '../dev/state.js';
 
 /** Parsed configuration and a logger: what every command starts from. */
 export type CliContext = { config: Config; log: Logger };

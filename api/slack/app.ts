@@ -2,11 +2,11 @@
 // needed); otherwise Bolt's HTTP receiver, mounted in the API server at /slack/events.
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../../core/logger.js';
+import { createAlertPoster } from '../../slack/alerts.js';
+import { createSlackClient, type SlackSettings, slackLogger } from '../../slack/client.js';
+import { createSlackDirectory } from '../../slack/identity.js';
 import { type ApiDeps, submitDepsOf } from '../deps.js';
-import { createAlertPoster } from './alerts.js';
-import { createSlackClient, type SlackSettings, slackLogger } from './client.js';
 import type { SlackContext } from './context.js';
-import { createSlackDirectory } from './identity.js';
 import { registerListeners } from './listeners/index.js';
 
 /** A running Slack app: `http` mode hands requests from the API server to `receiver`. */

@@ -7,10 +7,10 @@ import { GrantflowError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Person } from '../../db/schema.js';
 import type { SubmitDeps } from '../../requests/submit.js';
+import type { AlertPoster } from '../../slack/alerts.js';
+import type { SlackDirectory } from '../../slack/identity.js';
 import type { ActorInput } from '../../workflows/messages.js';
 import type { ApiDeps } from '../deps.js';
-import type { AlertPoster } from './alerts.js';
-import type { SlackDirectory } from './identity.js';
 
 /** Listeners' dependencies: the API's, plus the Slack directory and alert channel. */
 export type SlackContext = ApiDeps & {

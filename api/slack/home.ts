@@ -9,8 +9,8 @@ import {
 import { listGrants } from '../../db/queries/grants.js';
 import type { Person } from '../../db/schema.js';
 import { mayDecideNow } from '../../requests/index.js';
-import { type HomeModel, homeView } from './blocks.js';
-import { grantCard, requestFacts } from './cards.js';
+import { type HomeModel, homeView } from '../../slack/blocks.js';
+import { grantCard, requestFacts } from '../../slack/cards.js';
 import type { SlackContext } from './context.js';
 import { myReviews } from './reviews.js';
 

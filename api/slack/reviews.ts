@@ -14,8 +14,7 @@ import {
 } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
 import type { Campaign, Person } from '../../db/schema.js';
-import type { HomeModel } from './blocks.js';
-import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor, tellPrivately } from './context.js';
+import type { HomeModel } from '../../slack/blocks.js';
 import {
   REVIEW_BACK_PAGES,
   REVIEW_PAGE_SIZE,
@@ -24,7 +23,8 @@ import {
   type ReviewPage,
   type ReviewPageState,
   reviewModal,
-} from './review-blocks.js';
+} from '../../slack/review-blocks.js';
+import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor, tellPrivately } from './context.js';
 
 /** Who acts in Slack: the directory person and their Slack user id. */
 export type SlackReviewer = { person: Person; slackId: string };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { startApi } from '../../stack/api.js';
-import { openDatabase } from '../../stack/database.js';
-import { openTemporal } from '../../stack/temporal.js';
+import { startApi } from '../../api/main.js';
+import { openDatabase } from '../../dev/database.js';
+import { openTemporal } from '../../dev/temporal.js';
 import { cliContext } from '../context.js';
 
 /** `grantflow api`: run the HTTP API (stateless; run as many replicas as you like). */

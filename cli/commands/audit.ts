@@ -23,7 +23,7 @@ import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
-import { auditExportDir } from '../../stack/worker.js';
+import { auditExportDir } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runDev } from '../../stack/dev.js';
+import { runDev } from '../../dev/run-dev.js';
 import { cliContext } from '../context.js';
 
 /** `grantflow dev`: the whole stack on embedded defaults (what `npm start` runs). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { migrateDatabase } from '../../db/migrate.js';
-import { openDatabase, redact } from '../../stack/database.js';
+import { openDatabase, redact } from '../../dev/database.js';
 import { cliContext } from '../context.js';
 
 /** `grantflow migrate`: apply migrations as the owner role and re-grant the runtime role. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../stack/database.js';
-import { openTemporal } from '../../stack/temporal.js';
-import { startWorker } from '../../stack/worker.js';
+import { openDatabase } from '../../dev/database.js';
+import { openTemporal } from '../../dev/temporal.js';
+import { startWorker } from '../../worker/main.js';
 import { cliContext } from '../context.js';
 
 /** `grantflow worker`: run a Temporal worker (production: as many as you like). */

@@ -5,13 +5,6 @@
 // second decision refused, and finds the progress on the App Home; an admin signs off in Slack.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CAMPAIGN_VIEW,
-  LAUNCH_BLOCK,
-  REVIEW_ACTION,
-  REVIEW_BLOCK,
-  reviewStateMetadata,
-} from '../../api/slack/review-blocks.js';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify.js';
@@ -21,6 +14,13 @@ import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getEntitlement } from '../../db/queries/entitlements.js';
 import { insertGrant } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
+import {
+  CAMPAIGN_VIEW,
+  LAUNCH_BLOCK,
+  REVIEW_ACTION,
+  REVIEW_BLOCK,
+  reviewStateMetadata,
+} from '../../slack/review-blocks.js';
 import { bearer } from '../helpers/api.js';
 import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
 import type { RequestStack } from '../helpers/requests.js';

@@ -4,11 +4,11 @@
 // comes back every owed message arrives once, the moot ones (cards asking for decisions made
 // meanwhile) never do, and a card sent before the outage is rewritten to its final state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION } from '../../api/slack/blocks.js';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify.js';
 import { waitUntil } from '../../core/net.js';
+import { ACTION } from '../../slack/blocks.js';
 import { bearer } from '../helpers/api.js';
 import { grantflow } from '../helpers/cli.js';
 import type { FakeSlackOutage, SlackCall } from '../helpers/fake-slack.js';

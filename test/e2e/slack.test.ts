@@ -2,12 +2,12 @@
 // real worker with the Slack notifier, a real Temporal server and PostgreSQL, and a fake Slack Web
 // API that records every call. Slack's side is played by posting correctly signed payloads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION, BLOCK, VIEW } from '../../api/slack/blocks.js';
 import { NOT_IN_DIRECTORY } from '../../api/slack/context.js';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify.js';
 import { waitUntil } from '../../core/net.js';
+import { ACTION, BLOCK, VIEW } from '../../slack/blocks.js';
 import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
 import type { RequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';

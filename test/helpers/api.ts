@@ -6,11 +6,11 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { type ApiServer, buildServer } from '../../api/server.js';
 import { createSlackApp } from '../../api/slack/app.js';
-import type { SlackSettings } from '../../api/slack/client.js';
 import type { LedgerKeys } from '../../audit/keys.js';
 import type { Database } from '../../db/client.js';
 import { type ApiRole, createApiToken } from '../../db/queries/api-tokens.js';
 import { people } from '../../db/schema.js';
+import type { SlackSettings } from '../../slack/client.js';
 import { testLedgerKeys } from './audit.js';
 import type { TestDatabase } from './services.js';
 

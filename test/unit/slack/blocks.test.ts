@@ -23,7 +23,7 @@ import {
   securityAlertMessage,
   truncate,
   VIEW,
-} from '../../../api/slack/blocks.js';
+} from '../../../slack/blocks.js';
 
 function requestCard(overrides: Partial<RequestCard> = {}): RequestCard {
   return {

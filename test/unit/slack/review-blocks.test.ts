@@ -5,7 +5,7 @@ import {
   type ModalView,
   REVIEW_OPEN_ACTION,
   type SlackPayload,
-} from '../../../api/slack/blocks.js';
+} from '../../../slack/blocks.js';
 import {
   CAMPAIGN_VIEW,
   itemBlockId,
@@ -26,7 +26,7 @@ import {
   reviewStateMetadata,
   revokeReasonModal,
   signOffNeededMessage,
-} from '../../../api/slack/review-blocks.js';
+} from '../../../slack/review-blocks.js';
 
 type Json = Record<string, unknown>;
 const json = (value: unknown) => value as Json;

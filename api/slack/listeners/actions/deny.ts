@@ -2,7 +2,7 @@
 // the modal is submitted (views/deny-reason.ts).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ACTION, reasonModal } from '../../blocks.js';
+import { ACTION, reasonModal } from '../../../../slack/blocks.js';
 import type { SlackContext } from '../../context.js';
 
 /** What the reason modals carry back: the request and where the click came from. */

@@ -1,8 +1,8 @@
 // Keep pressed on one item of the review modal: recorded at once, and the same page is shown again
 // with the decision on it (or, when refused, why not).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { parseReviewState, REVIEW_ACTION } from '../../../../slack/review-blocks.js';
 import { personOf, type SlackContext } from '../../context.js';
-import { parseReviewState, REVIEW_ACTION } from '../../review-blocks.js';
 import { decideFromSlack, showReviewPage } from '../../reviews.js';
 
 /** Registers the Keep button of review items. */

@@ -1,8 +1,8 @@
 // Revoke pressed on a review item: a reason is required, so a modal asking for it is pushed over
 // the review (views/review-reason.ts records the decision and updates the review underneath).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { parseReviewState, REVIEW_ACTION, revokeReasonModal } from '../../../../slack/review-blocks.js';
 import { personOf, type SlackContext } from '../../context.js';
-import { parseReviewState, REVIEW_ACTION, revokeReasonModal } from '../../review-blocks.js';
 import { loadReviewItem, showReviewPage } from '../../reviews.js';
 
 /** Registers the Revoke button of review items. */

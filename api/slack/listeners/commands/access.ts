@@ -6,12 +6,12 @@ import { listAccessRequests, OPEN_REQUEST_STATUSES } from '../../../../db/querie
 import { listGrants } from '../../../../db/queries/grants.js';
 import { listAllResources } from '../../../../db/queries/resources.js';
 import type { Person } from '../../../../db/schema.js';
-import { accessListText, helpText, requestModal } from '../../blocks.js';
+import { accessListText, helpText, requestModal } from '../../../../slack/blocks.js';
+import { grantCard, requestFacts } from '../../../../slack/cards.js';
+import { launchModal } from '../../../../slack/review-blocks.js';
 import { isSlackAdmin, refuseNonAdmin, signOffFromSlack } from '../../campaign-admin.js';
-import { grantCard, requestFacts } from '../../cards.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { changeGrant } from '../../grant-changes.js';
-import { launchModal } from '../../review-blocks.js';
 
 /** How many grants and requests `/access list` reads. */
 const LIST_LIMIT = 50;

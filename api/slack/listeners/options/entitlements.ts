@@ -1,7 +1,7 @@
 // The request modal's entitlement search: options from the catalog as the person types.
 import type { App } from '@slack/bolt';
 import { searchEntitlements } from '../../../../db/queries/entitlements.js';
-import { ACTION, entitlementOptions } from '../../blocks.js';
+import { ACTION, entitlementOptions } from '../../../../slack/blocks.js';
 import type { SlackContext } from '../../context.js';
 
 /** Slack shows at most 100 options. */

@@ -4,10 +4,10 @@
 import type { App } from '@slack/bolt';
 import { launchCampaign } from '../../../../campaigns/launch.js';
 import { GrantflowError } from '../../../../core/errors.js';
+import { CAMPAIGN_VIEW, LAUNCH_BLOCK, launchedModal } from '../../../../slack/review-blocks.js';
 import { launchDepsOf } from '../../../deps.js';
 import { isSlackAdmin, refuseNonAdmin } from '../../campaign-admin.js';
 import { personOf, type SlackContext } from '../../context.js';
-import { CAMPAIGN_VIEW, LAUNCH_BLOCK, launchedModal } from '../../review-blocks.js';
 
 type Input = {
   value?: string | null;

@@ -1,8 +1,8 @@
 // The review modal closed: the App Home shows the reviewer's progress as it is now.
 import type { App } from '@slack/bolt';
+import { CAMPAIGN_VIEW } from '../../../../slack/review-blocks.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { publishHome } from '../../home.js';
-import { CAMPAIGN_VIEW } from '../../review-blocks.js';
 
 /** Registers view_closed of the review modal. */
 export function registerReviewClosed(app: App, ctx: SlackContext): void {

@@ -1,13 +1,13 @@
 // The revoke-reason modal submitted: it closes (back to the review), the revocation is recorded
 // with its reason, and the review page underneath shows it (or why it was not recorded).
 import type { App } from '@slack/bolt';
-import { personOf, type SlackContext } from '../../context.js';
 import {
   CAMPAIGN_VIEW,
   parseRevokeReasonMetadata,
   REVIEW_ACTION,
   REVIEW_BLOCK,
-} from '../../review-blocks.js';
+} from '../../../../slack/review-blocks.js';
+import { personOf, type SlackContext } from '../../context.js';
 import { decideFromSlack, showReviewPage } from '../../reviews.js';
 
 type Values = Record<string, Record<string, { value?: string | null }>>;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { count } from 'drizzle-orm';
+import { startApi } from '../api/main.js';
 import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -7,17 +8,16 @@ import { isPortFree } from '../core/net.js';
 import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { people } from '../db/schema.js';
-import { setUpDemoDatabases } from '../dev/demo-databases.js';
-import { startDemoWebhookReceiver } from '../dev/demo-webhooks.js';
-import { ensureJourney, type Journey, journeyLines } from '../dev/journey.js';
 import { formatImportReport, importDirectory } from '../directory/import.js';
 import { parseDirectoryFile } from '../directory/parse.js';
-import { startApi } from './api.js';
+import { startWorker } from '../worker/main.js';
 import { openDatabase } from './database.js';
+import { setUpDemoDatabases } from './demo-databases.js';
+import { startDemoWebhookReceiver } from './demo-webhooks.js';
 import { ensureDevAdminToken } from './dev-token.js';
+import { ensureJourney, type Journey, journeyLines } from './journey.js';
 import { clearStackState, readStackState, writeStackState } from './state.js';
 import { openTemporal } from './temporal.js';
-import { startWorker } from './worker.js';
 
 /** Options of `grantflow dev`. */
 export type DevOptions = { seedFile: string | undefined };

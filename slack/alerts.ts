@@ -3,7 +3,7 @@
 // notification deliverer asks for `retryable` ones: an alert lost to an outage is retried from the
 // outbox (as its own row, so nothing else is repeated), and only Slack's refusals are logged.
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../core/logger.js';
 import { type SecurityAlert, securityAlertMessage } from './blocks.js';
 import { asDeliveryError, isSlackRefusal } from './delivery-errors.js';
 

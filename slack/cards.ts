@@ -1,13 +1,13 @@
 // What Slack shows about a request or a grant, read from PostgreSQL: the notifier, the listeners and
 // the App Home all render from the same rows, so a message rewritten later says what the row says.
-import type { Executor } from '../../db/client.js';
-import { type AccessRequestView, getAccessRequest } from '../../db/queries/access-requests.js';
-import { listApprovalDecisions } from '../../db/queries/approval-decisions.js';
-import type { GrantView } from '../../db/queries/grants.js';
-import { getPeopleByEmails } from '../../db/queries/people.js';
-import { formatDuration } from '../../domain/index.js';
-import { explainPlan } from '../../policy/explain.js';
-import type { PolicyDecision } from '../../policy/types.js';
+import type { Executor } from '../db/client.js';
+import { type AccessRequestView, getAccessRequest } from '../db/queries/access-requests.js';
+import { listApprovalDecisions } from '../db/queries/approval-decisions.js';
+import type { GrantView } from '../db/queries/grants.js';
+import { getPeopleByEmails } from '../db/queries/people.js';
+import { formatDuration } from '../domain/index.js';
+import { explainPlan } from '../policy/explain.js';
+import type { PolicyDecision } from '../policy/types.js';
 import type { GrantCard, RequestCard } from './blocks.js';
 
 /** Statuses in which approvers may still decide. */

@@ -12,7 +12,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
-import { durationWords, type RiskLevel } from '../../domain/index.js';
+import { durationWords, type RiskLevel } from '../domain/index.js';
 
 /** Action ids of every button/select grantflow puts in Slack. */
 export const ACTION = {

@@ -1,8 +1,8 @@
 // Slack's settings and the bot's Web API client: shared by the API (Bolt) and the worker (DMs),
 // without pulling Bolt into the worker.
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
-import type { Config } from '../../core/config.js';
-import type { Logger } from '../../core/logger.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
 
 /** Slack settings from the configuration; undefined when Slack is off. */
 export type SlackSettings = {

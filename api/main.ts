@@ -1,13 +1,13 @@
-import { buildServer } from '../api/server.js';
-import { createSlackApp } from '../api/slack/app.js';
-import { slackSettings } from '../api/slack/client.js';
 import { loadLedgerKeys } from '../audit/keys.js';
 import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase } from '../db/client.js';
+import { slackSettings } from '../slack/client.js';
 import { connectClient } from '../temporal/connection.js';
-import { auditExportDir } from './worker.js';
+import { auditExportDir } from '../worker/main.js';
+import { buildServer } from './server.js';
+import { createSlackApp } from './slack/app.js';
 
 /** A listening API server; `slack` says whether Slack is on, and how. */
 export type RunningApi = { url: string; slack: string; close(): Promise<void> };

@@ -2,10 +2,10 @@
 // Slack user id wins; otherwise the email links them (users.info one way, users.lookupByEmail the
 // other). Answers are cached for a while: every click and every DM would otherwise ask Slack.
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/logger.js';
-import type { Executor } from '../../db/client.js';
-import { getPersonByEmail, getPersonBySlackUserId } from '../../db/queries/people.js';
-import type { Person } from '../../db/schema.js';
+import type { Logger } from '../core/logger.js';
+import type { Executor } from '../db/client.js';
+import { getPersonByEmail, getPersonBySlackUserId } from '../db/queries/people.js';
+import type { Person } from '../db/schema.js';
 
 const CACHE_MS = 10 * 60_000;
 

@@ -5,19 +5,19 @@
 // outbox retries it, and a rewrite that failed in an outage is redone from the rows as they are
 // when Slack is back: cards end in their final state.
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../core/logger.js';
-import type { Executor } from '../../db/client.js';
-import { listReviewerProgress } from '../../db/queries/campaign-items.js';
-import { getCampaign } from '../../db/queries/campaigns.js';
-import { getGrant } from '../../db/queries/grants.js';
-import { getPersonByEmail } from '../../db/queries/people.js';
+import type { Logger } from '../core/logger.js';
+import type { Executor } from '../db/client.js';
+import { listReviewerProgress } from '../db/queries/campaign-items.js';
+import { getCampaign } from '../db/queries/campaigns.js';
+import { getGrant } from '../db/queries/grants.js';
+import { getPersonByEmail } from '../db/queries/people.js';
 import {
   type NewSlackMessage,
   rememberSlackMessage,
   slackMessagesForGrant,
   slackMessagesForRequest,
-} from '../../db/queries/slack-messages.js';
-import type { Notification, Notifier } from '../../notifications/port.js';
+} from '../db/queries/slack-messages.js';
+import type { Notification, Notifier } from '../notifications/port.js';
 import type { AlertPoster } from './alerts.js';
 import {
   approvalMessage,

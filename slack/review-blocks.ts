@@ -3,7 +3,7 @@
 // blocks.ts (whose escaping and limits they share): everything a person typed is escaped, every
 // text cut to Slack's limits, and a review page stays far below a modal's 100 blocks.
 import type { ActionsBlock, Button, InputBlock, Option, PlainTextOption } from '@slack/types';
-import { RISK_LEVELS } from '../../domain/index.js';
+import { RISK_LEVELS } from '../domain/index.js';
 import {
   accessText,
   type Block,

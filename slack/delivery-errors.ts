@@ -3,7 +3,7 @@
 // everything else (refused connections, timeouts, 5xx, Slack's own "try later" errors) is a
 // plain "try again later", which is how an outage looks from here.
 import { ErrorCode } from '@slack/web-api';
-import { DeliveryDeferred, DeliveryRefused } from '../../notifications/port.js';
+import { DeliveryDeferred, DeliveryRefused } from '../notifications/port.js';
 
 /** Slack errors (ok: false) that mean "Slack is struggling", not "this message is wrong". */
 const TRANSIENT_PLATFORM_ERRORS = new Set([

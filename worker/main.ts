@@ -1,9 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createAlertPoster } from '../api/slack/alerts.js';
-import { createSlackClient, slackSettings } from '../api/slack/client.js';
-import { createSlackDirectory } from '../api/slack/identity.js';
-import { createSlackNotifier } from '../api/slack/notifier.js';
 import { loadLedgerKeys } from '../audit/keys.js';
 import { startSequencer } from '../audit/sequencer-loop.js';
 import { createConnectors } from '../connectors/index.js';
@@ -14,10 +10,14 @@ import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
 import { createOutboxNotifier } from '../notifications/outbox.js';
+import { createAlertPoster } from '../slack/alerts.js';
+import { createSlackClient, slackSettings } from '../slack/client.js';
+import { createSlackDirectory } from '../slack/identity.js';
+import { createSlackNotifier } from '../slack/notifier.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
 import { ensureCheckpointSchedule } from '../temporal/schedules.js';
-import { installTemporalRuntime } from '../worker/runtime.js';
-import { createWorker } from '../worker/worker.js';
+import { installTemporalRuntime } from './runtime.js';
+import { createWorker } from './worker.js';
 
 /** A polling worker; `stop()` drains in-flight tasks and closes connections. */
 export type RunningWorker = { done: Promise<void>; stop(): Promise<void> };
