@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { launchCampaign } from '../campaigns/launch.js';
 import { quarterOf } from '../campaigns/launch-input.js';
 import type { ScheduledCampaignTemplate } from '../workflows/messages.js';
-import type { ActivityDeps } from './index.js';
+import type { ActivityDeps } from './deps.js';
 
 /** The activity behind the quarterly campaign schedule. */
 export function createCampaignScheduleActivities(deps: Pick<ActivityDeps, 'db' | 'temporal'>) {

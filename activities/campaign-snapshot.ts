@@ -21,7 +21,7 @@ import type { Campaign } from '../db/schema.js';
 import { campaignEvent, heartbeat, WORKER_ACTOR } from './campaign-events.js';
 
 /** The byte format of `population_sha256` (campaigns/snapshot.ts), recorded beside the digest. */
-export const POPULATION_FORMAT_VERSION = 1;
+const POPULATION_FORMAT_VERSION = 1;
 
 /** See `snapshotCampaign` in campaigns.ts. */
 export async function snapshotPopulation(db: Database, campaignId: string) {

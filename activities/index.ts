@@ -1,30 +1,18 @@
-import type { Client } from '@temporalio/client';
-import type postgres from 'postgres';
-import type { Connectors } from '../connectors/index.js';
-import type { Logger } from '../core/logger.js';
-import type { Database } from '../db/client.js';
-import type { Notifier } from '../notifications/port.js';
-import { type AuditActivityDeps, createAuditActivities } from './audit.js';
+// Activities: every side effect a workflow asks for (database writes, connectors, notifications,
+// the audit intake, starting other workflows), grouped by domain in one factory each. The worker
+// builds them once with their dependencies (deps.ts); workflows proxy the `Activities` type.
+import { createAuditActivities } from './audit.js';
 import { createCampaignNoticeActivities } from './campaign-notices.js';
 import { createCampaignRevocationActivities } from './campaign-revocations.js';
 import { createCampaignScheduleActivities } from './campaign-schedule.js';
 import { createCampaignActivities } from './campaigns.js';
+import type { ActivityDeps } from './deps.js';
 import { createGrantActivities } from './grants.js';
 import { createNotifyActivities } from './notify.js';
 import { createProvisioningActivities } from './provisioning.js';
 import { createRequestActivities } from './requests.js';
 
-/** Everything activities may touch, injected so tests can pass their own (STYLE: dependency injection). */
-export type ActivityDeps = {
-  db: Database;
-  sql: postgres.Sql;
-  log: Logger;
-  ledger: AuditActivityDeps['ledger'];
-  connectors: Connectors;
-  notifier: Notifier;
-  /** Reaches other workflows (a campaign revokes through each grant's lifetime workflow). */
-  temporal?: Client;
-};
+export type { ActivityDeps };
 
 /**
  * All activities, grouped by domain factory. Workflows proxy `ReturnType<typeof createActivities>`.

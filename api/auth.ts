@@ -11,14 +11,14 @@ declare module 'fastify' {
 }
 
 /** 401: no or unknown credentials. */
-export class UnauthenticatedError extends GrantflowError {
+class UnauthenticatedError extends GrantflowError {
   constructor(message: string) {
     super('unauthenticated', message, { status: 401 });
   }
 }
 
 /** 403: authenticated, but this role may not do this. */
-export class ForbiddenError extends GrantflowError {
+class ForbiddenError extends GrantflowError {
   constructor(message: string, details?: Record<string, unknown>) {
     super('forbidden', message, { status: 403, details });
   }

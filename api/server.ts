@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -8,6 +7,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.js';
+import type { ApiServer } from './api-server.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
@@ -20,17 +20,10 @@ import { requestRoutes } from './routes/requests.js';
 import type { SlackApp } from './slack/app.js';
 import { slackEventsRoute } from './slack/http.js';
 
+export type { ApiServer };
+
 /** Request bodies above this are refused with 413 before any handler runs. */
 const BODY_LIMIT_BYTES = 256 * 1024;
-
-/** The API's Fastify instance, typed for zod schemas. */
-export type ApiServer = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
 
 /** Builds the HTTP server (not listening yet), so tests can use `inject` or a real port. */
 export async function buildServer(

@@ -7,7 +7,7 @@ import { MerkleFrontier, type MerkleFrontierState } from './merkle.js';
 import { formatCheckpoint, openNote, parseCheckpoint, signNote } from './signed-note.js';
 
 /** Serialises checkpoint sealing across workers (distinct from the sequencer's lock). */
-export const CHECKPOINT_LOCK_KEY = 0x67666370; // "gfcp"
+const CHECKPOINT_LOCK_KEY = 0x67666370; // "gfcp"
 
 /** Leaves read per round trip while extending the tree. */
 const PAGE = 20_000;
@@ -22,7 +22,7 @@ export type SealedCheckpoint = {
 };
 
 /** A checkpoint already in the database that cannot be trusted to extend; nothing was sealed. */
-export class CheckpointBaseError extends Error {
+class CheckpointBaseError extends Error {
   readonly code = 'checkpoint_base_invalid';
 }
 

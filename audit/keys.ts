@@ -85,7 +85,7 @@ function signerKeyText(config: Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'dat
 }
 
 /** The public verifier key (`name+keyid+base64(0x01 ‖ key)`) matching a signer key string. */
-export function verifierKeyOf(signerKey: string): string {
+function verifierKeyOf(signerKey: string): string {
   const signer = parseSignerKey(signerKey);
   const jwk = createPublicKey(signer.privateKey).export({ format: 'jwk' });
   const publicKey = Buffer.from(String(jwk.x), 'base64url');

@@ -3,7 +3,7 @@ import { hashEntry, isoTimestamp } from './entry.js';
 import { GENESIS_CHAIN } from './hash.js';
 
 /** Advisory lock key that serialises sequencing across every worker. */
-export const SEQUENCER_LOCK_KEY = 0x67666c64; // "gfld"
+const SEQUENCER_LOCK_KEY = 0x67666c64; // "gfld"
 
 /** Most intake rows moved in one transaction. */
 export const DEFAULT_BATCH_SIZE = 5_000;

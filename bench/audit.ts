@@ -4,7 +4,7 @@ import { sealCheckpoint } from '../audit/checkpoint.js';
 import { type AuditWrite, appendToIntake, recordAudit } from '../audit/intake.js';
 import { sequenceAll } from '../audit/sequencer.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../audit/signed-note.js';
-import { verifyLedger } from '../audit/verify.js';
+import { verifyLedger } from '../audit/verify/index.js';
 import { connectDatabase } from '../db/client.js';
 import { benchDatabase, report, timed } from './harness.js';
 

@@ -16,14 +16,15 @@ import type postgres from 'postgres';
 import { buildServer } from '../api/server.js';
 import { generateSignerKey, parseVerifierKey } from '../audit/signed-note.js';
 import { loadConfig } from '../core/config.js';
+import { createTeardown, reportToStderr } from '../core/teardown.js';
 import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { connectClient, type TemporalTarget } from '../temporal/connection.js';
 import type { benchDatabase } from './harness.js';
 
 /** Grants per holder: every holder holds every bench entitlement. */
-export const GRANTS_PER_HOLDER = 20;
+const GRANTS_PER_HOLDER = 20;
 /** Holders per manager, so each manager reviews 25 × 20 = 500 items. */
-export const REPORTS_PER_MANAGER = 25;
+const REPORTS_PER_MANAGER = 25;
 /** The resources the measured campaigns cover (4 entitlements each). */
 export const BENCH_RESOURCES = ['bench-app-1', 'bench-app-2', 'bench-app-3', 'bench-app-4', 'bench-app-5'];
 /** A resource of its own for the warm-up campaign, outside the measured scope. */
@@ -131,7 +132,7 @@ function readMemory(pid: number): Memory {
  * Starts `node bin/grantflow.js worker` with the environment a deployment gives it (as the crash
  * tests do) and resolves once it logs that it polls. Its warnings and errors go to stderr.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-worker-'));
   const child: ChildProcess = spawn(process.execPath, [BIN, 'worker'], {
     cwd: ROOT,
@@ -331,12 +332,8 @@ export async function startCampaignBenchStack(input: {
   temporal: TemporalTarget;
 }): Promise<CampaignBenchStack> {
   const { database, temporal } = input;
-  const stops: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
-    }
-  };
+  const teardown = createTeardown(reportToStderr);
+  const close = () => teardown.run();
   try {
     const taskQueue = `bench-campaigns-${randomUUID()}`;
     const generated = generateSignerKey('grantflow-bench');
@@ -348,15 +345,15 @@ export async function startCampaignBenchStack(input: {
       TEMPORAL_TASK_QUEUE: taskQueue,
       GRANTFLOW_AUDIT_SIGNING_KEY: generated.signerKey,
     });
-    stops.push(worker.stop);
+    teardown.add(worker.stop);
 
     // The API as `grantflow api` runs it, with a pool large enough for the bench's reviewers.
     const api = connectDatabase(database.runtimeUrl, { applicationName: 'grantflow-api', max: 16 });
-    stops.push(api.close);
+    teardown.add(api.close);
     const client = await connectClient(temporal);
-    stops.push(() => client.connection.close());
+    teardown.add(() => client.connection.close());
     const exportDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-checkpoints-'));
-    stops.push(async () => rmSync(exportDir, { recursive: true, force: true }));
+    teardown.add(async () => rmSync(exportDir, { recursive: true, force: true }));
     const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
     const app = await buildServer(
       {
@@ -368,7 +365,7 @@ export async function startCampaignBenchStack(input: {
       },
       pino({ level: 'silent' }),
     );
-    stops.push(() => app.close());
+    teardown.add(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     return {

@@ -16,7 +16,6 @@
 // (a target round trip per grant) is in any figure.
 // A quick check that it all works: GRANTFLOW_BENCH_CAMPAIGN_ITEMS=2000 npm run bench -- campaigns.
 import os from 'node:os';
-import protos from '@temporalio/proto';
 import postgres from 'postgres';
 import { launchCampaign } from '../campaigns/launch.js';
 import { createApiToken } from '../db/queries/api-tokens.js';
@@ -43,6 +42,7 @@ import {
   report,
   timed,
 } from './harness.js';
+import { historyOf, reportHistory } from './workflow-history.js';
 
 function positiveEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -64,9 +64,6 @@ const POLL_MS = 25;
 /** Far enough that no reminder, escalation or due date happens during the bench. */
 const FAR_SECONDS = 30 * 86_400;
 /** Temporal's default limits (history events, history bytes, one payload), the history's baselines. */
-const HISTORY_EVENTS_LIMIT = 51_200;
-const HISTORY_BYTES_LIMIT = 50 * 1024 * 1024;
-const BLOB_BYTES_LIMIT = 2 * 1024 * 1024;
 
 type Sql = postgres.Sql;
 
@@ -115,64 +112,6 @@ async function launchAndWait(
     return row?.status === 'reviewing' && row.population_count === input.count;
   });
   return { id, workflowId: launched.workflowId, dueAt: launched.campaign.dueAt, ms: reviewing - started };
-}
-
-/** Event count and bytes of the workflow's current run, and its largest single event. */
-async function historyOf(stack: CampaignBenchStack, workflowId: string) {
-  const handle = stack.temporal.workflow.getHandle(workflowId);
-  const described = await handle.describe();
-  const history = await handle.fetchHistory();
-  let largest = { bytes: 0, type: '' };
-  let bytes = 0;
-  const activities = new Map<string, number>();
-  for (const event of history.events ?? []) {
-    const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (activity) activities.set(activity, (activities.get(activity) ?? 0) + 1);
-    const size = protos.temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
-    bytes += size;
-    if (size > largest.bytes) {
-      largest = { bytes: size, type: protos.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?' };
-    }
-  }
-  return {
-    events: described.historyLength,
-    bytes: described.historySize ?? bytes,
-    largest,
-    runId: described.runId,
-    /** Activities scheduled in this run, by type. */
-    activities,
-  };
-}
-
-function reportHistory(label: string, history: Awaited<ReturnType<typeof historyOf>>): void {
-  report({
-    name: `${label}: history events`,
-    value: history.events,
-    unit: 'events',
-    baseline: HISTORY_EVENTS_LIMIT,
-    baselineName: 'Temporal limit',
-  });
-  report({
-    name: `${label}: history size (KB)`,
-    value: history.bytes / 1024,
-    unit: 'KB',
-    baseline: HISTORY_BYTES_LIMIT / 1024,
-    baselineName: 'Temporal limit',
-  });
-  report({
-    name: `${label}: largest event (KB)`,
-    value: history.largest.bytes / 1024,
-    unit: 'KB',
-    baseline: BLOB_BYTES_LIMIT / 1024,
-    baselineName: 'Temporal blob limit',
-  });
-  progress(`${label}: largest event is ${history.largest.type} (${history.largest.bytes} bytes)`);
-  // 100,000 item ids alone would be ~600 KB: anything near that means items leaked into payloads.
-  if (history.largest.bytes > 64 * 1024) {
-    throw new Error(
-      `${label}: a ${history.largest.bytes}-byte ${history.largest.type} event; items in payloads?`,
-    );
-  }
 }
 
 /** One POST /decisions: a reviewer's token and up to PER_CALL of their items. */
@@ -473,15 +412,15 @@ async function measureDueDate(bench: Bench, firstLaunchMs: number) {
 /** Launch, decision ingestion and due-date figures for a campaign of ITEMS grants. */
 export async function runCampaignsBench(): Promise<void> {
   if (DECISIONS >= ITEMS) throw new Error('GRANTFLOW_BENCH_CAMPAIGN_DECISIONS must be below the item count');
-  const { stops, finish } = benchTeardown();
+  const teardown = benchTeardown();
 
   try {
     // Other programs on the machine show in every figure: say how busy it was.
     progress(`load average ${loadAverage()}; starting PostgreSQL…`);
     const database = await benchDatabase();
-    stops.push(database.close);
+    teardown.add(database.close);
     const temporal = await benchTemporal();
-    stops.push(temporal.stop);
+    teardown.add(temporal.stop);
     if (temporal.shared) {
       // A `grantflow worker` re-points the namespace's audit checkpoint schedule at its task queue.
       throw new Error('the campaigns bench runs its own worker process: unset TEMPORAL_ADDRESS');
@@ -492,9 +431,9 @@ export async function runCampaignsBench(): Promise<void> {
     const seedMs = await timed(() => seedDirectory(database, ITEMS));
     progress(`seeded in ${(seedMs / 1000).toFixed(1)} s; starting the worker process and the API…`);
     const stack = await startCampaignBenchStack({ database, temporal: temporal.target });
-    stops.push(stack.close);
+    teardown.add(stack.close);
     const sql = postgres(database.ownerUrl, { max: REVIEWERS, onnotice: () => {} });
-    stops.push(() => sql.end());
+    teardown.add(() => sql.end());
     const bench: Bench = {
       stack,
       sql,
@@ -509,6 +448,6 @@ export async function runCampaignsBench(): Promise<void> {
     await measureDueDate(bench, launched.campaign.ms);
     progress(`load average ${loadAverage()}`);
   } finally {
-    await finish();
+    await teardown.finish();
   }
 }

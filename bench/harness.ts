@@ -4,11 +4,11 @@ import path from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
 import { loadConfig } from '../core/config.js';
+import { createTeardown, reportToStderr, type Teardown } from '../core/teardown.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { resolveTemporalBinary } from '../temporal/binary.js';
 import type { TemporalTarget } from '../temporal/connection.js';
-import { startDevServer } from '../temporal/dev-server.js';
+import { startConfiguredDevServer } from '../temporal/dev-server.js';
 
 /** A measured figure beside its same-run baseline. */
 export type Figure = { name: string; value: number; unit: string; baseline: number; baselineName: string };
@@ -69,16 +69,10 @@ export async function benchTemporal(): Promise<{
   const log = pino({ level: 'warn' }, pino.destination(2));
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-temporal-'));
   try {
-    const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
-    const server = await startDevServer(
-      {
-        binary,
-        namespace: config.TEMPORAL_NAMESPACE,
-        logFile: path.join(scratch, 'temporal.log'),
-        preferredPort: 0,
-      },
-      log,
-    );
+    const server = await startConfiguredDevServer(config, log, {
+      logFile: path.join(scratch, 'temporal.log'),
+      preferredPort: 0,
+    });
     return {
       target: { ...config, address: server.address },
       describe: `dev server ${server.describe} on ${server.address}`,
@@ -121,7 +115,7 @@ export async function benchDatabase(): Promise<{
 /** What a bench started, stopped in reverse order once, on success, failure or Ctrl-C. */
 export type BenchTeardown = {
   /** Registers how to stop something just started. */
-  stops: (() => Promise<unknown>)[];
+  add: Teardown['add'];
   /** Stops everything (once) and removes the signal and pipe handlers. */
   finish(): Promise<void>;
 };
@@ -131,16 +125,8 @@ export type BenchTeardown = {
  * `head` that has exited must not kill the bench before it cleans up.
  */
 export function benchTeardown(): BenchTeardown {
-  const stops: (() => Promise<unknown>)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () => {
-    cleaning ??= (async () => {
-      for (const stop of stops.reverse()) {
-        await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
-      }
-    })();
-    return cleaning;
-  };
+  const teardown = createTeardown(reportToStderr);
+  const cleanup = () => teardown.run();
   const onSignal = () => {
     progress('interrupted; stopping what the bench started…');
     void cleanup().finally(() => process.exit(130));
@@ -151,7 +137,7 @@ export function benchTeardown(): BenchTeardown {
   process.stdout.on('error', ignoreClosedPipe);
   process.stderr.on('error', ignoreClosedPipe);
   return {
-    stops,
+    add: teardown.add,
     async finish() {
       await cleanup();
       process.off('SIGINT', onSignal);

@@ -16,6 +16,7 @@ import { startSequencer } from '../audit/sequencer-loop.js';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../audit/signed-note.js';
 import { createConnectors, databaseUserFor } from '../connectors/index.js';
 import { loadConfig } from '../core/config.js';
+import { createTeardown, reportToStderr } from '../core/teardown.js';
 import { connectDatabase } from '../db/client.js';
 import { createApiToken } from '../db/queries/api-tokens.js';
 import { importDirectory } from '../directory/import.js';
@@ -106,12 +107,8 @@ export async function startRequestBenchStack(input: {
   terminateLeftovers: boolean;
 }): Promise<RequestBenchStack> {
   const { database, temporal } = input;
-  const stops: (() => Promise<unknown>)[] = [];
-  const close = async () => {
-    for (const stop of stops.reverse()) {
-      await stop().catch((error: unknown) => process.stderr.write(`  cleanup: ${String(error)}\n`));
-    }
-  };
+  const teardown = createTeardown(reportToStderr);
+  const close = () => teardown.run();
   try {
     const owner = 'owner@bench.test';
     const requesterEmails = Array.from(
@@ -133,7 +130,7 @@ export async function startRequestBenchStack(input: {
     const connectorEnv = { [TARGET_URL_ENV]: targetUrl.toString() };
 
     const worker = connectDatabase(database.runtimeUrl, { applicationName: 'grantflow-worker' });
-    stops.push(worker.close);
+    teardown.add(worker.close);
     const parsed = parseDirectorySource(
       directoryYaml(owner, managerEmails, requesterEmails),
       'bench-requests.yaml',
@@ -159,13 +156,13 @@ export async function startRequestBenchStack(input: {
       verifiers: [parseVerifierKey(generated.verifierKey)],
     };
     const exportDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-checkpoints-'));
-    stops.push(async () => rmSync(exportDir, { recursive: true, force: true }));
+    teardown.add(async () => rmSync(exportDir, { recursive: true, force: true }));
 
     // The worker as `grantflow worker` runs it, with the bench's notifier.
     const connectors = createConnectors(connectorEnv);
-    stops.push(connectors.close);
+    teardown.add(connectors.close);
     const connection = await connectWorker(temporal);
-    stops.push(() => connection.close());
+    teardown.add(() => connection.close());
     // Notifications go through the outbox and its deliverer, as in production; the bench's notifier
     // is the channel they are delivered to.
     const deliverer = startDeliverer({
@@ -175,7 +172,7 @@ export async function startRequestBenchStack(input: {
       log: silent,
       settings: deliverySettings(config),
     });
-    stops.push(deliverer.stop);
+    teardown.add(deliverer.stop);
     const temporalWorker = await createWorker({
       connection,
       namespace: temporal.TEMPORAL_NAMESPACE,
@@ -190,19 +187,19 @@ export async function startRequestBenchStack(input: {
       },
     });
     const running = temporalWorker.run();
-    stops.push(async () => {
+    teardown.add(async () => {
       if (temporalWorker.getState() === 'RUNNING') temporalWorker.shutdown();
       await running;
     });
     const sequencer = await startSequencer(worker.sql, silent);
-    stops.push(sequencer.stop);
+    teardown.add(sequencer.stop);
 
     // The API as `grantflow api` runs it.
     const api = connectDatabase(database.runtimeUrl, { applicationName: 'grantflow-api' });
-    stops.push(api.close);
+    teardown.add(api.close);
     const client = await connectClient(temporal);
-    stops.push(() => client.connection.close());
-    if (input.terminateLeftovers) stops.push(() => terminateOpenWorkflows(database.owner, client));
+    teardown.add(() => client.connection.close());
+    if (input.terminateLeftovers) teardown.add(() => terminateOpenWorkflows(database.owner, client));
     const app = await buildServer(
       {
         config: { ...config, TEMPORAL_TASK_QUEUE: taskQueue },
@@ -213,7 +210,7 @@ export async function startRequestBenchStack(input: {
       },
       silent,
     );
-    stops.push(() => app.close());
+    teardown.add(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
 

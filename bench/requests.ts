@@ -272,14 +272,14 @@ export async function runRequestsBench(): Promise<void> {
   if (!Number.isInteger(COUNT) || COUNT < 1) {
     throw new Error(`BENCH_REQUESTS must be a positive whole number, got "${process.env.BENCH_REQUESTS}"`);
   }
-  const { stops, finish } = benchTeardown();
+  const teardown = benchTeardown();
 
   try {
     progress('starting PostgreSQL…');
     const database = await benchDatabase();
-    stops.push(database.close);
+    teardown.add(database.close);
     const temporal = await benchTemporal();
-    stops.push(temporal.stop);
+    teardown.add(temporal.stop);
     progress(`Temporal: ${temporal.describe}`);
     installTemporalRuntime(pino({ level: 'warn' }, pino.destination(2)));
 
@@ -292,11 +292,11 @@ export async function runRequestsBench(): Promise<void> {
       notifier: approvalNotifier(notices),
       terminateLeftovers: temporal.shared,
     });
-    stops.push(stack.close);
+    teardown.add(stack.close);
     const bare = await startBare(temporal.target);
-    stops.push(bare.close);
+    teardown.add(bare.close);
     const watcher = grantedWatcher(database.owner);
-    stops.push(watcher.stop);
+    teardown.add(watcher.stop);
 
     progress('warming up…');
     await bare.run(WARMUP, 'bare warm-up');
@@ -352,6 +352,6 @@ export async function runRequestsBench(): Promise<void> {
       });
     }
   } finally {
-    await finish();
+    await teardown.finish();
   }
 }

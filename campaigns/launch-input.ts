@@ -10,7 +10,7 @@ import { RISK_LEVELS } from '../domain/index.js';
 // Durations are stored as `integer` seconds.
 const MAX_SECONDS = 2_147_483_647;
 /** A quarter of a year, as scheduled runs key their campaign: `2026-Q4`. */
-export const PERIOD_KEY = /^\d{4}-Q[1-4]$/;
+const PERIOD_KEY = /^\d{4}-Q[1-4]$/;
 
 const key = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const seconds = (what: string) =>
@@ -66,7 +66,7 @@ const reviewerSchema = z
   .default({ rule: 'manager' });
 
 /** The launch input as the API, CLI and Slack send it. */
-export const campaignLaunchInputSchema = z
+const campaignLaunchInputSchema = z
   .strictObject({
     name: z
       .string({ error: 'is required' })
@@ -98,11 +98,6 @@ export const campaignLaunchInputSchema = z
       });
     }
   });
-
-/** The launch input as written by the caller (defaults not yet applied). */
-export type CampaignLaunchRequest = z.input<typeof campaignLaunchInputSchema>;
-/** The launch input after the schema: defaults applied, emails lower-cased. */
-export type CampaignLaunchFields = z.output<typeof campaignLaunchInputSchema>;
 
 /** A launch input ready to store: one absolute due date and a scope without empty lists. */
 export type CampaignLaunchInput = {

@@ -11,9 +11,8 @@ import { getEntitlement } from '../db/queries/entitlements.js';
 import { getPersonByEmail, getPersonById } from '../db/queries/people.js';
 import { getResourceByKey } from '../db/queries/resources.js';
 import type { Campaign } from '../db/schema.js';
-import type { campaign as campaignWorkflow } from '../workflows/campaign.js';
 import { campaignWorkflowId } from '../workflows/ids.js';
-import type { CampaignInput, PersonRef } from '../workflows/messages.js';
+import type { CampaignInput, CampaignWorkflow, PersonRef } from '../workflows/messages.js';
 import { type CampaignLaunchInput, type LaunchInputProblem, resolveLaunchInput } from './launch-input.js';
 
 /** What launching needs from its caller. */
@@ -85,7 +84,7 @@ async function startWorkflow(
     ...deps.tuning,
   };
   try {
-    await deps.temporal.workflow.start<typeof campaignWorkflow>('campaign', {
+    await deps.temporal.workflow.start<CampaignWorkflow>('campaign', {
       workflowId,
       taskQueue: deps.taskQueue,
       args: [input],

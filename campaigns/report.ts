@@ -21,7 +21,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const PAGE = 2_000;
 
 /** The CSV columns, in order (the ReportItem fields). */
-export const REPORT_COLUMNS: readonly (keyof ReportItem)[] = [
+const REPORT_COLUMNS: readonly (keyof ReportItem)[] = [
   'itemId',
   'grantId',
   'holderEmail',
@@ -91,7 +91,7 @@ export async function summarizeCampaign(
 }
 
 /** Every item of the campaign, page by page. */
-export async function* reportItems(db: Executor, campaignId: string): AsyncGenerator<ReportItem> {
+async function* reportItems(db: Executor, campaignId: string): AsyncGenerator<ReportItem> {
   let afterId: number | undefined;
   for (;;) {
     const page = await listReportItems(db, campaignId, { ...(afterId ? { afterId } : {}), limit: PAGE });
@@ -102,7 +102,7 @@ export async function* reportItems(db: Executor, campaignId: string): AsyncGener
 }
 
 /** One CSV line of an item. */
-export function reportCsvLine(item: ReportItem): string {
+function reportCsvLine(item: ReportItem): string {
   return `${REPORT_COLUMNS.map((column) => csvCell(item[column])).join(',')}\n`;
 }
 

@@ -19,16 +19,9 @@
 // - an empty population hashes the empty string (e3b0c442...b855).
 import { createHash, type Hash } from 'node:crypto';
 import { canonicalize } from '../audit/canonical.js';
+import type { PopulationEntry } from '../domain/index.js';
 
-/** One grant of a population in its canonical form: the fields the hash covers, nothing else. */
-export type PopulationEntry = {
-  grantId: string;
-  holderEmail: string;
-  resourceKey: string;
-  entitlementKey: string;
-  /** UTC, microseconds: `2026-01-02T03:04:05.678901Z`. */
-  grantedAt: string;
-};
+export type { PopulationEntry };
 
 /** Thrown when entries arrive out of order or malformed: the digest would no longer be recomputable. */
 export class PopulationOrderError extends Error {

@@ -69,7 +69,7 @@ export function connectApi(options: ApiOptions): ApiClient {
  * Token: `--token`, GRANTFLOW_TOKEN, the dev admin token; that last one only goes to a local API,
  * so naming a remote API never sends it this machine's admin token.
  */
-export function resolveApiTarget(options: ApiOptions, config: Config): ApiTarget {
+function resolveApiTarget(options: ApiOptions, config: Config): ApiTarget {
   if (options.api !== undefined && !isHttpUrl(options.api)) {
     throw new ValidationError(`--api: must be an http:// or https:// URL (got "${options.api}")`);
   }

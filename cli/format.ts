@@ -18,6 +18,28 @@ export function formatTable(headers: string[], rows: string[][]): string {
   return `${[headers, ...rows].map(line).join('\n')}\n`;
 }
 
+/** A list command's columns: a header and how one item reads under it. */
+export type ListColumns<T> = [header: string, cell: (item: T) => string][];
+
+/** What every list command prints: JSON with `--json`, else a table, or `empty` when there is none. */
+export function printList<T>(
+  items: T[],
+  view: { json?: boolean; empty: string; columns: ListColumns<T> },
+): void {
+  if (view.json) {
+    printJson(items);
+    return;
+  }
+  process.stdout.write(
+    items.length === 0
+      ? `${view.empty}\n`
+      : formatTable(
+          view.columns.map(([header]) => header),
+          items.map((item) => view.columns.map(([, cell]) => cell(item))),
+        ),
+  );
+}
+
 /** `label  value` lines with the labels aligned; pairs without a value are left out. */
 export function formatFields(pairs: [string, string | null | undefined][], indent = '  '): string {
   const shown = pairs.filter((pair): pair is [string, string] => pair[1] !== null && pair[1] !== undefined);

@@ -32,7 +32,7 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 
 /** Every environment variable grantflow reads; `.env.example` documents each one. */
-export const envSchema = z.object({
+const envSchema = z.object({
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   GRANTFLOW_DATA_DIR: z.string().min(1).default('.grantflow'),

@@ -37,11 +37,11 @@ import {
 const execFileAsync = promisify(execFile);
 
 /** The superuser initdb creates; the owner of grantflow's schema in the embedded server. */
-export const EMBEDDED_OWNER = 'grantflow_owner';
+const EMBEDDED_OWNER = 'grantflow_owner';
 /** The login role the API and worker use against the embedded server. */
-export const EMBEDDED_RUNTIME_ROLE = 'grantflow_app';
+const EMBEDDED_RUNTIME_ROLE = 'grantflow_app';
 /** The application database inside the embedded server. */
-export const EMBEDDED_DATABASE = 'grantflow';
+const EMBEDDED_DATABASE = 'grantflow';
 
 /** A running embedded PostgreSQL and the URLs to reach it as owner and as runtime role. */
 export type EmbeddedPostgres = {

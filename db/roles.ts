@@ -34,7 +34,7 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
 };
 
 /** Column-level grants on top of RUNTIME_TABLE_PRIVILEGES. */
-export const RUNTIME_COLUMN_PRIVILEGES: { table: string; privilege: string; columns: string[] }[] = [
+const RUNTIME_COLUMN_PRIVILEGES: { table: string; privilege: string; columns: string[] }[] = [
   { table: 'audit_intake', privilege: 'UPDATE', columns: ['seq'] },
 ];
 

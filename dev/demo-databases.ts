@@ -17,7 +17,7 @@ import { listAllPeople } from '../db/queries/people.js';
 import { listAllResources } from '../db/queries/resources.js';
 
 /** The login the worker's postgres connector uses against the demo databases. */
-export const DEMO_CONNECTOR_ROLE = 'grantflow_demo_connector';
+const DEMO_CONNECTOR_ROLE = 'grantflow_demo_connector';
 
 /** What was set up: one line per resource, and the variables the worker now reads. */
 export type DemoDatabases = { lines: string[]; env: Record<string, string> };

@@ -16,9 +16,9 @@ import { listActiveGrantsOfResource } from '../db/queries/grants.js';
 import { listAllResources } from '../db/queries/resources.js';
 
 /** The receiver's memberships and the calls it has applied, in the data directory. */
-export const DEMO_WEBHOOKS_FILE = 'demo-webhooks.json';
+const DEMO_WEBHOOKS_FILE = 'demo-webhooks.json';
 /** The signing secrets it generated, one per secret variable (mode 0600). */
-export const DEMO_WEBHOOK_SECRETS_FILE = 'demo-webhook-secrets.json';
+const DEMO_WEBHOOK_SECRETS_FILE = 'demo-webhook-secrets.json';
 
 /** A running receiver: banner lines, its base URL (unset when it serves nothing) and how to stop it. */
 export type DemoWebhookReceiver = { lines: string[]; url: string | undefined; close(): Promise<void> };
@@ -92,7 +92,7 @@ export async function startDemoWebhookReceiver(
 
   const byKey = new Map(served.map((s) => [s.key, s]));
   const server = http.createServer((request, response) => {
-    handle(request, byKey, state, () => saveState(stateFile, state), log)
+    void handle(request, byKey, state, () => saveState(stateFile, state), log)
       .catch((error: unknown) => {
         log.error({ err: error }, 'demo webhook receiver: request failed');
         return reply(500, { error: 'internal_error' });

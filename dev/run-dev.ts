@@ -5,6 +5,7 @@ import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { isPortFree } from '../core/net.js';
+import { createTeardown } from '../core/teardown.js';
 import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { people } from '../db/schema.js';
@@ -41,12 +42,12 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
     );
   }
 
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const teardown = createTeardown({
+    stopping: (name) => log.info(`stopping ${name}`),
+    failed: (error, name) => log.error({ err: error }, `stopping ${name} failed`),
+  });
   const stopAll = async () => {
-    for (const { name, stop } of stops.reverse()) {
-      log.info(`stopping ${name}`);
-      await stop().catch((error) => log.error({ err: error }, `stopping ${name} failed`));
-    }
+    await teardown.run();
     clearStackState(config.dataDir);
   };
   let stopping: Promise<void> | undefined;
@@ -59,7 +60,7 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
 
   try {
     const database = await openDatabase(config, log, { startEmbedded: true, joinRunningStack: false });
-    stops.push({ name: 'PostgreSQL', stop: database.stop });
+    teardown.add(database.stop, 'PostgreSQL');
     log.info(`database: ${database.describe}`);
     await migrateDatabase(database.ownerUrl, database.runtimeRole);
 
@@ -68,20 +69,20 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
       ui: true,
       joinRunningStack: false,
     });
-    stops.push({ name: 'Temporal', stop: temporal.stop });
+    teardown.add(temporal.stop, 'Temporal');
     log.info(`temporal: ${temporal.describe} at ${temporal.address}`);
 
     const token = await seedOnFirstRun(database.runtimeUrl, config, log, options.seedFile);
     const demo = await demoTargets(database.ownerUrl, database.runtimeUrl, config, log);
     const receiver = await demoWebhooks(database.runtimeUrl, config, log);
-    if (receiver.close) stops.push({ name: 'demo webhook receiver', stop: receiver.close });
+    if (receiver.close) teardown.add(receiver.close, 'demo webhook receiver');
     demo.push(...receiver.lines);
 
     const endpoints = { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address };
     const worker = await startWorker(config, log, endpoints);
-    stops.push({ name: 'worker', stop: worker.stop });
+    teardown.add(worker.stop, 'worker');
     const api = await startApi(config, log, endpoints);
-    stops.push({ name: 'API', stop: api.close });
+    teardown.add(api.close, 'API');
 
     writeStackState(config.dataDir, {
       pid: process.pid,

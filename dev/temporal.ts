@@ -2,9 +2,8 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { resolveTemporalBinary } from '../temporal/binary.js';
 import { connectTemporal } from '../temporal/connection.js';
-import { startDevServer } from '../temporal/dev-server.js';
+import { startConfiguredDevServer } from '../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { readStackState } from './state.js';
 
@@ -70,18 +69,12 @@ async function locate(
       'No Temporal server: set TEMPORAL_ADDRESS, or start the local stack with `grantflow dev` first.',
     );
   }
-  const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
-  const server = await startDevServer(
-    {
-      binary,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dbFile: path.join(config.dataDir, 'temporal.db'),
-      logFile: path.join(config.dataDir, 'temporal.log'),
-      preferredPort: 7233,
-      preferredUiPort: options.ui ? config.TEMPORAL_UI_PORT : undefined,
-    },
-    log,
-  );
+  const server = await startConfiguredDevServer(config, log, {
+    dbFile: path.join(config.dataDir, 'temporal.db'),
+    logFile: path.join(config.dataDir, 'temporal.log'),
+    preferredPort: 7233,
+    preferredUiPort: options.ui ? config.TEMPORAL_UI_PORT : undefined,
+  });
   return {
     address: server.address,
     uiUrl: server.uiUrl,

@@ -12,10 +12,10 @@ export function parseDuration(text: string): number {
   return domainParseDuration(text);
 }
 
-export const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/;
-export const KEY = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-export const KEY_HINT = 'lower-case letters, digits, "-" or "_", like "payments-db"';
-export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const EMAIL = /^[^\s@:]+@[^\s@]+\.[^\s@]+$/;
+const KEY = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+const KEY_HINT = 'lower-case letters, digits, "-" or "_", like "payments-db"';
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 // PostgreSQL identifiers the connector will quote; keeping them simple keeps the grant SQL obvious.
 export const PG_ROLE = /^[a-z_][a-z0-9_$]{0,62}$/;
@@ -49,7 +49,7 @@ export function parseApproverRef(ref: string): ApproverRef | undefined {
 }
 
 // References are kept as strings (emails lower-cased) so the stored policy reads like the file.
-export function refSchema(allowed: readonly ApproverRef['kind'][], hint: string) {
+function refSchema(allowed: readonly ApproverRef['kind'][], hint: string) {
   return z.string().transform((value, ctx) => {
     const ref = parseApproverRef(value.trim());
     if (!ref || !allowed.includes(ref.kind)) {
@@ -70,7 +70,7 @@ export const escalationTarget = refSchema(
 );
 export const namedApprover = refSchema(['user', 'group'], '"user:<email>" or "group:<key>"');
 
-export const durationFromText = z.string().transform((value, ctx) => {
+const durationFromText = z.string().transform((value, ctx) => {
   const problem = durationProblem(value);
   if (problem === undefined) return parseDuration(value);
   ctx.issues.push({ code: 'custom', message: problem, input: value });

@@ -15,12 +15,12 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Where a grant stands as stored; the workflow also knows `ending`, while removal runs. */
 export const GRANT_STATUSES = ['active', 'expired', 'released', 'revoked'] as const;
-/** A stored grant status. */
+/** A stored grant status. @public */
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /** How grantflow came to know a grant: through a request, or imported from the directory file. */
 export const GRANT_SOURCES = ['request', 'import'] as const;
-/** A grant source. */
+/** A grant source. @public */
 export type GrantSource = (typeof GRANT_SOURCES)[number];
 
 /** Where a campaign stands, from launch to sign-off. */
@@ -31,5 +31,5 @@ export const CAMPAIGN_STATUSES = [
   'awaiting_signoff',
   'closed',
 ] as const;
-/** A campaign status. */
+/** A campaign status. @public */
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -10,7 +10,7 @@ import { enqueueOutboxRows, type NewOutboxRow } from '../db/queries/notification
 import { ALERTING_KINDS, type Notification, type Notifier } from './port.js';
 
 /** The recipient key of a notification's once-only security alerts. */
-export const ALERTS_RECIPIENT = '#alerts';
+const ALERTS_RECIPIENT = '#alerts';
 
 /**
  * Who is sending: the activity execution (workflow, run and activity id, the same on every retry

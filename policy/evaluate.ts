@@ -114,7 +114,7 @@ export function evaluatePolicy(input: PolicyEvaluationInput): PolicyDecision {
  * Rules the request triggers, sorted by key so the input's order never matters: the requested
  * entitlement is one of the rule's, and with it the requester would hold all of them.
  */
-export function triggeredSodRules(rules: SodRuleView[], requested: string, held: string[]): SodRuleView[] {
+function triggeredSodRules(rules: SodRuleView[], requested: string, held: string[]): SodRuleView[] {
   const holding = new Set([...held, requested]);
   return rules
     .filter((rule) => rule.entitlements.includes(requested) && rule.entitlements.every((e) => holding.has(e)))

@@ -8,7 +8,7 @@ import type { ActorInput } from '../workflows/messages.js';
 export type RequestActor = ActorInput & { seesEveryRequest?: boolean };
 
 /** Whether `actor` may see `request`: its requester, who filed it, anyone who may approve a step. */
-export function maySeeRequest(actor: RequestActor, request: AccessRequestView): boolean {
+function maySeeRequest(actor: RequestActor, request: AccessRequestView): boolean {
   if (actor.seesEveryRequest) return true;
   if (actor.by === request.requesterEmail || actor.by === request.submittedByEmail) return true;
   const plan = request.plan as PolicyDecision | null;

@@ -3,7 +3,7 @@
 // Slack and the CLI reach a request's workflow; each owns who may see the request, and the
 // workflow's validators decide who may change it (a refused decision is audited in decide.ts).
 export { decideRequest } from './decide.js';
-export { maySeeRequest, type RequestActor, requestSeenBy } from './find.js';
+export { type RequestActor, requestSeenBy } from './find.js';
 export { reportFulfilment } from './fulfil.js';
 export { liveRequestState, mayDecideNow } from './live-state.js';
 export { submitAccessRequest } from './submit.js';

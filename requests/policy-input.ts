@@ -18,7 +18,7 @@ import type { AccessTarget } from '../workflows/messages.js';
 export type RequestContext = { policyInput: PolicyEvaluationInput; target: AccessTarget };
 
 /** People by email and groups by key, as the policy engine reads them, plus emails by person id. */
-export async function loadDirectoryView(
+async function loadDirectoryView(
   db: Executor,
 ): Promise<{ view: DirectoryView; emailById: Map<string, string> }> {
   const everyone = await listAllPeople(db);

@@ -9,9 +9,13 @@ import type { Database } from '../db/client.js';
 import { insertAccessRequest, updateAccessRequest } from '../db/queries/access-requests.js';
 import { getEntitlement } from '../db/queries/entitlements.js';
 import { checkRequestInput } from '../policy/request-checks.js';
-import type { accessRequest } from '../workflows/access-request.js';
 import { accessRequestWorkflowId } from '../workflows/ids.js';
-import type { AccessRequestInput, PersonRef, ProvisioningRetry } from '../workflows/messages.js';
+import type {
+  AccessRequestInput,
+  AccessRequestWorkflow,
+  PersonRef,
+  ProvisioningRetry,
+} from '../workflows/messages.js';
 import { loadRequestContext } from './policy-input.js';
 
 /** What filing a request needs from its caller. */
@@ -133,7 +137,7 @@ export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequest
     provisioningRetry: deps.provisioningRetry,
   };
   try {
-    await deps.temporal.workflow.start<typeof accessRequest>('accessRequest', {
+    await deps.temporal.workflow.start<AccessRequestWorkflow>('accessRequest', {
       workflowId: accessRequestWorkflowId(requestId),
       taskQueue: deps.taskQueue,
       args: [workflowInput],

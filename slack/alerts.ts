@@ -4,7 +4,7 @@
 // outbox (as its own row, so nothing else is repeated), and only Slack's refusals are logged.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../core/logger.js';
-import { type SecurityAlert, securityAlertMessage } from './blocks.js';
+import { type SecurityAlert, securityAlertMessage } from './blocks/alerts.js';
 import { asDeliveryError, isSlackRefusal } from './delivery-errors.js';
 
 /** Posts security alerts, or does nothing when no channel is configured. */

@@ -8,7 +8,8 @@ import { getPeopleByEmails } from '../db/queries/people.js';
 import { formatDuration } from '../domain/index.js';
 import { explainPlan } from '../policy/explain.js';
 import type { PolicyDecision } from '../policy/types.js';
-import type { GrantCard, RequestCard } from './blocks.js';
+import type { GrantCard } from './blocks/grant.js';
+import type { RequestCard } from './blocks/request.js';
 
 /** Statuses in which approvers may still decide. */
 const DECIDABLE = new Set(['pending', 'pending_approval']);

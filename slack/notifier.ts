@@ -19,18 +19,14 @@ import {
 } from '../db/queries/slack-messages.js';
 import type { Notification, Notifier } from '../notifications/port.js';
 import type { AlertPoster } from './alerts.js';
-import {
-  approvalMessage,
-  fulfilmentTaskMessage,
-  grantExpiringMessage,
-  noticeMessage,
-  requestStatusMessage,
-  type SlackPayload,
-} from './blocks.js';
+import { noticeMessage } from './blocks/alerts.js';
+import { grantExpiringMessage } from './blocks/grant.js';
+import type { SlackPayload } from './blocks/kit.js';
+import { approvalMessage, fulfilmentTaskMessage, requestStatusMessage } from './blocks/request.js';
+import { reviewDigestMessage, signOffNeededMessage } from './blocks/review-digest.js';
 import { grantCard, isDecidable, loadRequestFacts, type RequestFacts } from './cards.js';
 import { asDeliveryError, isSlackRefusal } from './delivery-errors.js';
 import type { SlackDirectory } from './identity.js';
-import { reviewDigestMessage, signOffNeededMessage } from './review-blocks.js';
 
 /** What the Slack notifier needs. */
 export type SlackNotifierDeps = {

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 const execFileAsync = promisify(execFile);
 
 /** The newest Temporal CLI tag `go install` accepts (later tags carry a `replace` directive). */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEMPORAL_CLI_MODULE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
 const MIN_GO = [1, 25] as const;
 

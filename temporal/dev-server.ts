@@ -3,12 +3,19 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Config } from '../core/config.js';
 import { StartupError } from '../core/errors.js';
 import { lastLines } from '../core/files.js';
 import type { Logger } from '../core/logger.js';
 import { preferredOrFreePort, waitUntil } from '../core/net.js';
 import { findProcesses, isAlive, terminate } from '../core/processes.js';
-import { detectGoVersion, noTemporalMessage, type TemporalBinary, TemporalBinaryError } from './binary.js';
+import {
+  detectGoVersion,
+  noTemporalMessage,
+  resolveTemporalBinary,
+  type TemporalBinary,
+  TemporalBinaryError,
+} from './binary.js';
 
 /** What to start: a durable dev server under the data directory, or a throwaway one for tests. */
 export type DevServerInput = {
@@ -34,8 +41,24 @@ export type DevServer = {
 
 const READY_TIMEOUT_MS = 60_000;
 
+/** The configuration a local dev server is started from. */
+export type DevServerConfig = Pick<Config, 'TEMPORAL_CLI_PATH' | 'TEMPORAL_NAMESPACE'>;
+
+/**
+ * Finds (or builds, once per machine) the Temporal CLI the configuration names and starts a dev
+ * server on the configured namespace: what `grantflow dev`, the tests and the benches all do.
+ */
+export async function startConfiguredDevServer(
+  config: DevServerConfig,
+  log: Logger,
+  input: Omit<DevServerInput, 'binary' | 'namespace'>,
+): Promise<DevServer> {
+  const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
+  return startDevServer({ ...input, binary, namespace: config.TEMPORAL_NAMESPACE }, log);
+}
+
 /** Starts `temporal server start-dev` and waits until its frontend and namespace answer. */
-export async function startDevServer(input: DevServerInput, log: Logger): Promise<DevServer> {
+async function startDevServer(input: DevServerInput, log: Logger): Promise<DevServer> {
   const host = '127.0.0.1';
   const port = await preferredOrFreePort(input.preferredPort ?? 7233, host);
   const uiPort =

@@ -7,7 +7,7 @@ import {
 import type { ScheduledCampaignTemplate } from '../workflows/messages.js';
 
 /** The schedule that seals audit checkpoints. */
-export const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
+const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
 
 /**
  * Creates the checkpoint schedule, or updates its interval and task queue if it exists, so every

@@ -6,7 +6,7 @@ import proto from '@temporalio/proto';
  * ("every open request of alice@", "the campaign for 2026-Q4"). Names are prefixed to avoid
  * clashing with other applications in a shared namespace.
  */
-export const SEARCH_ATTRIBUTES = {
+const SEARCH_ATTRIBUTES = {
   GrantflowKind: 'keyword',
   GrantflowRequester: 'keyword',
   GrantflowEntitlement: 'keyword',

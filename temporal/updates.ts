@@ -13,7 +13,7 @@ export function isRefusal(error: unknown): error is UpdateRefused {
 }
 
 /** Turns a refusal from a workflow validator into the API error of its code; other errors pass. */
-export function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
+function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const { type, message } = error.cause;
     if (type === 'not_allowed') return new NotAllowedError(message);

@@ -29,10 +29,10 @@ export const longActivities = proxyActivities<Activities>({
 });
 
 /** Default batch sizes: one statement per 5,000 items, 100 DMs or 50 revocations per call. */
-export const DEFAULT_BATCHES: CampaignBatchSizes = { items: 5_000, reviewers: 100, revocations: 50 };
+const DEFAULT_BATCHES: CampaignBatchSizes = { items: 5_000, reviewers: 100, revocations: 50 };
 
 /** Counts before the first recount. */
-export const NO_COUNTS: CampaignCounts = {
+const NO_COUNTS: CampaignCounts = {
   total: 0,
   decided: 0,
   undecided: 0,

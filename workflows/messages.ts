@@ -218,3 +218,11 @@ export type ScheduledCampaignTemplate = {
   launch: Record<string, unknown> & { dueInSeconds: number };
   launchedBy: PersonRef & { id: string };
 };
+
+/**
+ * The signatures use cases start workflows by (`workflow.start<CampaignWorkflow>('campaign', …)`),
+ * so that starting one type-checks without importing workflow code into the caller.
+ * test/unit/workflows/signatures.test.ts holds the workflows to them.
+ */
+export type AccessRequestWorkflow = (input: AccessRequestInput) => Promise<AccessRequestState>;
+export type CampaignWorkflow = (input: CampaignInput) => Promise<CampaignState>;

@@ -15,7 +15,7 @@ const pendingApprovers = (step: StepState) =>
   step.eligible.filter((email) => !step.approvedBy.includes(email));
 
 /** Waits until the current step has its approvals, or the request is denied, cancelled or expired. */
-export async function awaitStep(
+async function awaitStep(
   run: RequestRun,
   plan: ApprovalRequiredDecision,
   requestStartedAt: number,

@@ -23,7 +23,7 @@ import {
 import { stepsSatisfiedBy } from './request-steps.js';
 
 /** Why a decision is refused, or undefined when it is accepted. */
-export function decisionRefusal(run: RequestRun, input: ApprovalDecisionInput): Refusal | undefined {
+function decisionRefusal(run: RequestRun, input: ApprovalDecisionInput): Refusal | undefined {
   const { state } = run;
   const conflict = (message: string): Refusal => ({ code: 'conflict', message });
   if (state.status !== 'pending_approval' || state.currentStep === undefined) {

@@ -8,7 +8,7 @@ import type { ApprovalRequiredDecision } from '../policy/types.js';
 import type { AccessRequestState, StepState } from './messages.js';
 
 /** People who approved a step before `index`, in the order they decided. */
-export function earlierApprovers(state: AccessRequestState, index: number): string[] {
+function earlierApprovers(state: AccessRequestState, index: number): string[] {
   const approvers = state.decisions
     .filter((d) => d.step < index && d.decision === 'approve')
     .map((d) => d.approver);

@@ -1,12 +1,16 @@
+// Ledger routes for auditors and admins: search the audit ledger and verify it; each call is
+// itself recorded in the ledger.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ledgerFilterSchema, searchLedger } from '../../audit/read.js';
 import { recordLedgerRead } from '../../audit/record-read.js';
-import { findingCodes, verifyLedger } from '../../audit/verify.js';
+import { findingCodes, verifyLedger } from '../../audit/verify/index.js';
 import { GrantflowError } from '../../core/errors.js';
 import { actorOf, sourceOf } from '../actor.js';
+import type { ApiServer } from '../api-server.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { routePlugin } from './shared.js';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1_000;
@@ -51,71 +55,75 @@ const verifyBody = z.object({
   durationMs: z.number(),
 });
 
+function searchRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/audit/events',
+    {
+      preHandler: requireRole(deps.db, 'admin', 'auditor'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Search ledger entries (oldest first; page with afterSeq = nextAfterSeq)',
+        querystring: ledgerFilterSchema.extend({
+          limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
+        }),
+        response: {
+          200: z.object({ items: z.array(entryBody), nextAfterSeq: z.number().int().nullable() }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, ...filter } = request.query;
+      const items = await searchLedger(deps.sql, filter, limit);
+      await recordLedgerRead(deps.db, {
+        eventType: 'audit.search.performed',
+        actor: actorOf(principalOf(request)),
+        action: 'search',
+        details: { filter, returned: items.length },
+        source: sourceOf(request),
+      });
+      return { items, nextAfterSeq: items.length === limit ? (items.at(-1)?.seq ?? null) : null };
+    },
+  );
+}
+
+function verifyRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/audit/verify',
+    {
+      preHandler: requireRole(deps.db, 'admin', 'auditor'),
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Recompute the ledger, checkpoints and protections (as grantflow audit verify --json); can take a while on a large ledger',
+        querystring: z.object({ since: z.coerce.number().int().min(1).optional() }),
+        response: { 200: verifyBody },
+      },
+    },
+    async (request) => {
+      const report = await verifyLedger(deps.sql, {
+        verifiers: deps.ledger.verifiers,
+        exportDir: deps.ledger.exportDir,
+        since: request.query.since,
+      });
+      await recordLedgerRead(deps.db, {
+        eventType: 'audit.verify.performed',
+        actor: actorOf(principalOf(request)),
+        action: 'verify',
+        details: { status: report.status, entries: report.entries, findings: report.findings.length },
+        result: report.status === 'intact' ? 'success' : 'failure',
+        source: sourceOf(request),
+      });
+      if (report.status === 'error') {
+        throw new GrantflowError('verify_failed', `Could not verify the ledger: ${report.error}`, {
+          status: 503,
+        });
+      }
+      return { ...report, status: report.status };
+    },
+  );
+}
+
 /** The ledger for auditors and admins: search it and verify it. Every call is itself recorded. */
 export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/audit/events',
-      {
-        preHandler: requireRole(deps.db, 'admin', 'auditor'),
-        schema: {
-          tags: ['audit'],
-          summary: 'Search ledger entries (oldest first; page with afterSeq = nextAfterSeq)',
-          querystring: ledgerFilterSchema.extend({
-            limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
-          }),
-          response: {
-            200: z.object({ items: z.array(entryBody), nextAfterSeq: z.number().int().nullable() }),
-          },
-        },
-      },
-      async (request) => {
-        const { limit, ...filter } = request.query;
-        const items = await searchLedger(deps.sql, filter, limit);
-        await recordLedgerRead(deps.db, {
-          eventType: 'audit.search.performed',
-          actor: actorOf(principalOf(request)),
-          action: 'search',
-          details: { filter, returned: items.length },
-          source: sourceOf(request),
-        });
-        return { items, nextAfterSeq: items.length === limit ? (items.at(-1)?.seq ?? null) : null };
-      },
-    );
-
-    app.get(
-      '/audit/verify',
-      {
-        preHandler: requireRole(deps.db, 'admin', 'auditor'),
-        schema: {
-          tags: ['audit'],
-          summary:
-            'Recompute the ledger, checkpoints and protections (as grantflow audit verify --json); can take a while on a large ledger',
-          querystring: z.object({ since: z.coerce.number().int().min(1).optional() }),
-          response: { 200: verifyBody },
-        },
-      },
-      async (request) => {
-        const report = await verifyLedger(deps.sql, {
-          verifiers: deps.ledger.verifiers,
-          exportDir: deps.ledger.exportDir,
-          since: request.query.since,
-        });
-        await recordLedgerRead(deps.db, {
-          eventType: 'audit.verify.performed',
-          actor: actorOf(principalOf(request)),
-          action: 'verify',
-          details: { status: report.status, entries: report.entries, findings: report.findings.length },
-          result: report.status === 'intact' ? 'success' : 'failure',
-          source: sourceOf(request),
-        });
-        if (report.status === 'error') {
-          throw new GrantflowError('verify_failed', `Could not verify the ledger: ${report.error}`, {
-            status: 503,
-          });
-        }
-        return { ...report, status: report.status };
-      },
-    );
-  };
+  return routePlugin(deps, [searchRoute, verifyRoute]);
 }

@@ -1,11 +1,15 @@
+// Catalog routes: what can be requested (resources and their entitlements) and the approval
+// policies that govern it. Read-only; connector configuration is shown to admins only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { listCurrentPolicies } from '../../db/queries/policies.js';
 import { listResources, type ResourceWithEntitlements } from '../../db/queries/resources.js';
 import { RISK_LEVELS } from '../../domain/index.js';
+import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { routePlugin } from './shared.js';
 
 const risk = z.enum(RISK_LEVELS);
 
@@ -50,80 +54,86 @@ function toBody(
   };
 }
 
+function resourcesRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/resources',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Active resources with their entitlements',
+        response: { 200: z.object({ items: z.array(resourceBody) }) },
+      },
+    },
+    async (request) => {
+      const resources = await listResources(deps.db);
+      const admin = request.principal?.role === 'admin';
+      return { items: resources.map((resource) => toBody(resource, admin)) };
+    },
+  );
+}
+
+function resourceRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/resources/:key',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['catalog'],
+        summary: 'One resource with its entitlements',
+        params: z.object({ key: z.string().min(1).max(200) }),
+        response: { 200: resourceBody },
+      },
+    },
+    async (request) => {
+      const resource = (await listResources(deps.db)).find(
+        (candidate) => candidate.key === request.params.key,
+      );
+      if (!resource) throw new NotFoundError('resource', request.params.key);
+      return toBody(resource, request.principal?.role === 'admin');
+    },
+  );
+}
+
+function policiesRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/policies',
+    {
+      preHandler: requireRole(deps.db, 'admin', 'auditor'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Approval policies with their current definition (admins and auditors)',
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                key: z.string(),
+                description: z.string().nullable(),
+                version: z.number().int(),
+                definition: z.unknown(),
+                definitionHash: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const policies = await listCurrentPolicies(deps.db);
+      return {
+        items: policies.map(({ policy, version }) => ({
+          key: policy.key,
+          description: policy.description,
+          version: version.version,
+          definition: version.definition,
+          definitionHash: version.definitionHash,
+        })),
+      };
+    },
+  );
+}
+
 /** The catalog (what can be requested) and the policies that govern it. */
 export function catalogRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/resources',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['catalog'],
-          summary: 'Active resources with their entitlements',
-          response: { 200: z.object({ items: z.array(resourceBody) }) },
-        },
-      },
-      async (request) => {
-        const resources = await listResources(deps.db);
-        const admin = request.principal?.role === 'admin';
-        return { items: resources.map((resource) => toBody(resource, admin)) };
-      },
-    );
-
-    app.get(
-      '/resources/:key',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['catalog'],
-          summary: 'One resource with its entitlements',
-          params: z.object({ key: z.string().min(1).max(200) }),
-          response: { 200: resourceBody },
-        },
-      },
-      async (request) => {
-        const resource = (await listResources(deps.db)).find(
-          (candidate) => candidate.key === request.params.key,
-        );
-        if (!resource) throw new NotFoundError('resource', request.params.key);
-        return toBody(resource, request.principal?.role === 'admin');
-      },
-    );
-
-    app.get(
-      '/policies',
-      {
-        preHandler: requireRole(deps.db, 'admin', 'auditor'),
-        schema: {
-          tags: ['catalog'],
-          summary: 'Approval policies with their current definition (admins and auditors)',
-          response: {
-            200: z.object({
-              items: z.array(
-                z.object({
-                  key: z.string(),
-                  description: z.string().nullable(),
-                  version: z.number().int(),
-                  definition: z.unknown(),
-                  definitionHash: z.string(),
-                }),
-              ),
-            }),
-          },
-        },
-      },
-      async () => {
-        const policies = await listCurrentPolicies(deps.db);
-        return {
-          items: policies.map(({ policy, version }) => ({
-            key: policy.key,
-            description: policy.description,
-            version: version.version,
-            definition: version.definition,
-            definitionHash: version.definitionHash,
-          })),
-        };
-      },
-    );
-  };
+  return routePlugin(deps, [resourcesRoute, resourceRoute, policiesRoute]);
 }

@@ -1,3 +1,5 @@
+// Grant routes: list and read grants, extend, release (holder), revoke (admin), report a manual
+// removal. Each route is a thin adapter over one use case in grants/.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
@@ -13,11 +15,10 @@ import {
 } from '../../grants/index.js';
 import type { GrantState } from '../../workflows/messages.js';
 import { actorInput } from '../actor.js';
+import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-
-const idParams = z.object({ id: z.uuid() });
-const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+import { actorUpdateRoute, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
   id: z.string(),
@@ -72,104 +73,108 @@ const grantActor = (principal: TokenPrincipal, reason?: string): GrantActor => (
   seesEveryGrant: principal.role !== 'employee',
 });
 
+function listRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/grants',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['grants'],
+        summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
+        querystring: z.object({
+          status: z.enum(grantStatus.enumValues).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(grantBody) }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const rows = await listGrants(deps.db, {
+        ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
+        ...(request.query.status ? { status: [request.query.status] } : {}),
+        limit: request.query.limit,
+      });
+      return { items: rows.map(toBody) };
+    },
+  );
+}
+
+function readRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/grants/:id',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
+    },
+    async (request) =>
+      toBody(await grantSeenBy(deps.db, request.params.id, grantActor(principalOf(request)))),
+  );
+}
+
+function extendRoute(app: ApiServer, deps: ApiDeps): void {
+  app.post(
+    '/grants/:id/extend',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['grants'],
+        summary:
+          'Push the expiry later: admins always; the holder where the policy would auto-approve, else file a new request',
+        params: idParams,
+        body: z.object({ seconds: z.number().int().positive().max(2_147_483_647), reason }),
+        response: { 200: stateBody },
+      },
+    },
+    async (request) => {
+      const actor = grantActor(principalOf(request), request.body.reason);
+      const input = { grantId: request.params.id, seconds: request.body.seconds };
+      return toState(await extendGrant(deps, input, actor));
+    },
+  );
+}
+
+function removalRoute(app: ApiServer, deps: ApiDeps): void {
+  app.post(
+    '/grants/:id/removal',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['grants'],
+        summary: "Report a manual resource's access removed by hand (its owner or an admin)",
+        params: idParams,
+        body: z.object({ outcome: z.literal('done') }),
+        response: { 200: stateBody },
+      },
+    },
+    async (request) => {
+      const actor = actorInput(principalOf(request));
+      return toState(await reportRemovalDone(deps, { grantId: request.params.id }, actor));
+    },
+  );
+}
+
+const releaseRoute = actorUpdateRoute({
+  url: '/grants/:id/release',
+  roles: ANY_ROLE,
+  tags: ['grants'],
+  summary: 'Give the access back now (the holder)',
+  response: stateBody,
+  actor: grantActor,
+  update: async (deps, grantId, actor) => toState(await releaseGrant(deps, { grantId }, actor)),
+});
+
+const revokeRoute = actorUpdateRoute({
+  url: '/grants/:id/revoke',
+  roles: ['admin'],
+  tags: ['grants'],
+  summary: 'Take the access away now (admins)',
+  response: stateBody,
+  actor: grantActor,
+  update: async (deps, grantId, actor) => toState(await revokeGrant(deps, { grantId }, actor)),
+});
+
 /** Grants: list and read them, extend, release (holder) and revoke (admin). */
 export function grantRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/grants',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['grants'],
-          summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
-          querystring: z.object({
-            status: z.enum(grantStatus.enumValues).optional(),
-            limit: z.coerce.number().int().min(1).max(500).default(50),
-          }),
-          response: { 200: z.object({ items: z.array(grantBody) }) },
-        },
-      },
-      async (request) => {
-        const principal = principalOf(request);
-        const rows = await listGrants(deps.db, {
-          ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
-          ...(request.query.status ? { status: [request.query.status] } : {}),
-          limit: request.query.limit,
-        });
-        return { items: rows.map(toBody) };
-      },
-    );
-
-    app.get(
-      '/grants/:id',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
-      },
-      async (request) =>
-        toBody(await grantSeenBy(deps.db, request.params.id, grantActor(principalOf(request)))),
-    );
-
-    app.post(
-      '/grants/:id/extend',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['grants'],
-          summary:
-            'Push the expiry later: admins always; the holder where the policy would auto-approve, else file a new request',
-          params: idParams,
-          body: z.object({
-            seconds: z.number().int().positive().max(2_147_483_647),
-            reason: z.string().trim().min(1).max(2_000).optional(),
-          }),
-          response: { 200: stateBody },
-        },
-      },
-      async (request) => {
-        const actor = grantActor(principalOf(request), request.body.reason);
-        const input = { grantId: request.params.id, seconds: request.body.seconds };
-        return toState(await extendGrant(deps, input, actor));
-      },
-    );
-
-    const endRoute = (path: 'release' | 'revoke', end: typeof releaseGrant, summary: string) =>
-      app.post(
-        `/grants/:id/${path}`,
-        {
-          preHandler: requireRole(deps.db, ...(path === 'revoke' ? (['admin'] as const) : ANY_ROLE)),
-          schema: {
-            tags: ['grants'],
-            summary,
-            params: idParams,
-            body: z.object({ reason: z.string().trim().min(1).max(2_000).optional() }).default({}),
-            response: { 200: stateBody },
-          },
-        },
-        async (request) => {
-          const actor = grantActor(principalOf(request), request.body.reason);
-          return toState(await end(deps, { grantId: request.params.id }, actor));
-        },
-      );
-    app.post(
-      '/grants/:id/removal',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['grants'],
-          summary: "Report a manual resource's access removed by hand (its owner or an admin)",
-          params: idParams,
-          body: z.object({ outcome: z.literal('done') }),
-          response: { 200: stateBody },
-        },
-      },
-      async (request) => {
-        const actor = actorInput(principalOf(request));
-        return toState(await reportRemovalDone(deps, { grantId: request.params.id }, actor));
-      },
-    );
-
-    endRoute('release', releaseGrant, 'Give the access back now (the holder)');
-    endRoute('revoke', revokeGrant, 'Take the access away now (admins)');
-  };
+  return routePlugin(deps, [listRoute, readRoute, extendRoute, removalRoute, releaseRoute, revokeRoute]);
 }

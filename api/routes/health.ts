@@ -1,9 +1,13 @@
+// Health routes: liveness (/healthz) and readiness (/readyz: PostgreSQL, Temporal, and how Slack
+// delivery is doing), outside the versioned API and hidden from the OpenAPI document.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pingDatabase } from '../../db/client.js';
 import { type DeliveryHealth, deliveryHealth, describeFailing } from '../../notifications/deliverer.js';
 import { pingTemporal } from '../../temporal/connection.js';
+import type { ApiServer } from '../api-server.js';
 import type { ApiDeps } from '../deps.js';
+import { routePlugin } from './shared.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -21,37 +25,41 @@ const readiness = z.object({
     .optional(),
 });
 
+function livenessRoute(app: ApiServer): void {
+  app.get(
+    '/healthz',
+    { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+}
+
+function readinessRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/readyz',
+    { schema: { hide: true, response: { 200: readiness, 503: readiness } } },
+    async (_request, reply) => {
+      const [postgres, temporal] = await Promise.all([
+        check(() => pingDatabase(deps.sql)),
+        outcome(pingTemporal(deps.temporal, CHECK_TIMEOUT_MS)),
+      ]);
+      const ready = postgres.ok && temporal.ok;
+      const notifications = postgres.ok ? await notificationState(deps) : undefined;
+      return reply.status(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not_ready',
+        checks: { postgres, temporal },
+        ...(notifications ? { notifications } : {}),
+      });
+    },
+  );
+}
+
 /**
  * Liveness (the process answers) and readiness (PostgreSQL and Temporal both answer). Slack is not
  * a dependency of readiness: messages wait in the outbox while it is down, and `notifications`
  * says how long delivery has been failing and how much is waiting.
  */
 export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/healthz',
-      { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
-      async () => ({ status: 'ok' as const }),
-    );
-
-    app.get(
-      '/readyz',
-      { schema: { hide: true, response: { 200: readiness, 503: readiness } } },
-      async (_request, reply) => {
-        const [postgres, temporal] = await Promise.all([
-          check(() => pingDatabase(deps.sql)),
-          outcome(pingTemporal(deps.temporal, CHECK_TIMEOUT_MS)),
-        ]);
-        const ready = postgres.ok && temporal.ok;
-        const notifications = postgres.ok ? await notificationState(deps) : undefined;
-        return reply.status(ready ? 200 : 503).send({
-          status: ready ? 'ready' : 'not_ready',
-          checks: { postgres, temporal },
-          ...(notifications ? { notifications } : {}),
-        });
-      },
-    );
-  };
+  return routePlugin(deps, [livenessRoute, readinessRoute]);
 }
 
 /** The outbox as people read it; undefined when it cannot be read in time. */

@@ -1,10 +1,13 @@
+// Directory routes, read-only: list people and read one (who is who, who reports to whom).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { countPeople, getPersonById, listPeople } from '../../db/queries/people.js';
 import type { Person } from '../../db/schema.js';
+import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { idParams, routePlugin } from './shared.js';
 
 const personBody = z.object({
   id: z.uuid(),
@@ -22,57 +25,61 @@ function toBody(person: Person): z.infer<typeof personBody> {
   return { id, email, name, slackUserId, managerId, department, title, status };
 }
 
+function listRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/people',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['directory'],
+        summary: 'List people, ordered by email',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+          offset: z.coerce.number().int().min(0).default(0),
+          status: z.enum(['active', 'inactive']).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(personBody),
+            total: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, offset, status } = request.query;
+      const [items, total] = await Promise.all([
+        listPeople(deps.db, { limit, offset, status }),
+        countPeople(deps.db, { status }),
+      ]);
+      return { items: items.map(toBody), total, limit, offset };
+    },
+  );
+}
+
+function readRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/people/:id',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['directory'],
+        summary: 'One person',
+        params: idParams,
+        response: { 200: personBody },
+      },
+    },
+    async (request) => {
+      const person = await getPersonById(deps.db, request.params.id);
+      if (!person) throw new NotFoundError('person', request.params.id);
+      return toBody(person);
+    },
+  );
+}
+
 /** The directory, read-only: who is who, who reports to whom. */
 export function peopleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return async (app) => {
-    app.get(
-      '/people',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['directory'],
-          summary: 'List people, ordered by email',
-          querystring: z.object({
-            limit: z.coerce.number().int().min(1).max(500).default(100),
-            offset: z.coerce.number().int().min(0).default(0),
-            status: z.enum(['active', 'inactive']).optional(),
-          }),
-          response: {
-            200: z.object({
-              items: z.array(personBody),
-              total: z.number().int(),
-              limit: z.number().int(),
-              offset: z.number().int(),
-            }),
-          },
-        },
-      },
-      async (request) => {
-        const { limit, offset, status } = request.query;
-        const [items, total] = await Promise.all([
-          listPeople(deps.db, { limit, offset, status }),
-          countPeople(deps.db, { status }),
-        ]);
-        return { items: items.map(toBody), total, limit, offset };
-      },
-    );
-
-    app.get(
-      '/people/:id',
-      {
-        preHandler: requireRole(deps.db, ...ANY_ROLE),
-        schema: {
-          tags: ['directory'],
-          summary: 'One person',
-          params: z.object({ id: z.uuid() }),
-          response: { 200: personBody },
-        },
-      },
-      async (request) => {
-        const person = await getPersonById(deps.db, request.params.id);
-        if (!person) throw new NotFoundError('person', request.params.id);
-        return toBody(person);
-      },
-    );
-  };
+  return routePlugin(deps, [listRoute, readRoute]);
 }

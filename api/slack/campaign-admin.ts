@@ -5,7 +5,7 @@ import { recordAudit } from '../../audit/intake.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
 import { personHasRole } from '../../db/queries/api-tokens.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
-import { escapeMrkdwn } from '../../slack/blocks.js';
+import { escapeMrkdwn } from '../../slack/blocks/kit.js';
 import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor } from './context.js';
 import type { SlackReviewer } from './reviews.js';
 

@@ -9,7 +9,7 @@ import {
 import { listGrants } from '../../db/queries/grants.js';
 import type { Person } from '../../db/schema.js';
 import { mayDecideNow } from '../../requests/index.js';
-import { type HomeModel, homeView } from '../../slack/blocks.js';
+import { type HomeModel, homeView } from '../../slack/blocks/home.js';
 import { grantCard, requestFacts } from '../../slack/cards.js';
 import type { SlackContext } from './context.js';
 import { myReviews } from './reviews.js';
@@ -18,7 +18,7 @@ import { myReviews } from './reviews.js';
 const LIST_LIMIT = 25;
 
 /** What the person's App Home shows now. */
-export async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> {
+async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> {
   const [mine, grants, candidates, reviews] = await Promise.all([
     listAccessRequests(ctx.db, {
       requesterId: person.id,

@@ -14,16 +14,15 @@ import {
 } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
 import type { Campaign, Person } from '../../db/schema.js';
-import type { HomeModel } from '../../slack/blocks.js';
+import type { HomeModel } from '../../slack/blocks/home.js';
 import {
-  REVIEW_BACK_PAGES,
   REVIEW_PAGE_SIZE,
   type ReviewItemCard,
   type ReviewNotice,
   type ReviewPage,
-  type ReviewPageState,
   reviewModal,
-} from '../../slack/review-blocks.js';
+} from '../../slack/blocks/review-modal.js';
+import { REVIEW_BACK_PAGES, type ReviewPageState } from '../../slack/blocks/review-state.js';
 import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor, tellPrivately } from './context.js';
 
 /** Who acts in Slack: the directory person and their Slack user id. */
@@ -38,7 +37,7 @@ export type ReviewNavigation =
 const HOME_CAMPAIGNS = 50;
 
 /** The ledger's actor and source for a reviewer acting in Slack. */
-export function reviewActorOf(who: SlackReviewer): ReviewActor {
+function reviewActorOf(who: SlackReviewer): ReviewActor {
   return { person: who.person, audit: slackAuditActor(who.person, who.slackId), source: SLACK_SOURCE };
 }
 

@@ -20,7 +20,7 @@ import {
   tailLedger,
 } from '../../audit/read.js';
 import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.js';
-import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify.js';
+import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
 import { auditExportDir } from '../../worker/main.js';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import { parseDuration } from '../../directory/file-schema.js';
+import { parseDuration } from '../../directory/file-fields.js';
 import { type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
-import { formatFields, formatTable, formatTime, printJson } from '../format.js';
+import { formatFields, formatTime, printJson, printList } from '../format.js';
 
 /** A campaign's summary as the API returns it. */
 type CampaignSummary = {
@@ -202,21 +202,17 @@ export function registerCampaignCommands(program: Command): void {
       .option('--json', 'as JSON'),
   ).action(async (options: ApiOptions & { json?: boolean }) => {
     const { items } = await connectApi(options).get<{ items: CampaignSummary[] }>('/campaigns');
-    if (options.json) return printJson(items);
-    process.stdout.write(
-      items.length === 0
-        ? 'No campaigns yet.\n'
-        : formatTable(
-            ['id', 'name', 'status', 'due', 'done'],
-            items.map((c) => [
-              c.campaignId,
-              c.name,
-              c.status,
-              formatTime(c.dueAt),
-              `${c.completionPercent}%`,
-            ]),
-          ),
-    );
+    printList(items, {
+      json: options.json,
+      empty: 'No campaigns yet.',
+      columns: [
+        ['id', (c) => c.campaignId],
+        ['name', (c) => c.name],
+        ['status', (c) => c.status],
+        ['due', (c) => formatTime(c.dueAt)],
+        ['done', (c) => `${c.completionPercent}%`],
+      ],
+    });
   });
 
   withApiOptions(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
-import { formatFields, formatTable, formatTime, printJson } from '../format.js';
+import { formatFields, formatTime, printJson, printList } from '../format.js';
 
 /** A grant as the API returns it (GET /api/v1/grants/:id). */
 export type GrantBody = {
@@ -68,22 +68,18 @@ export function registerGrantsCommands(program: Command): void {
       query: { status: options.status, limit: options.limit },
       flags: { status: '--status', limit: '--limit' },
     });
-    if (options.json) return printJson(items);
-    process.stdout.write(
-      items.length === 0
-        ? 'No grants.\n'
-        : formatTable(
-            ['ID', 'STATUS', 'HOLDER', 'ENTITLEMENT', 'GRANTED', 'EXPIRES'],
-            items.map((g) => [
-              g.id,
-              g.status,
-              g.holder,
-              `${g.resource}/${g.entitlement}`,
-              formatTime(g.grantedAt),
-              until(g.expiresAt),
-            ]),
-          ),
-    );
+    printList(items, {
+      json: options.json,
+      empty: 'No grants.',
+      columns: [
+        ['ID', (g) => g.id],
+        ['STATUS', (g) => g.status],
+        ['HOLDER', (g) => g.holder],
+        ['ENTITLEMENT', (g) => `${g.resource}/${g.entitlement}`],
+        ['GRANTED', (g) => formatTime(g.grantedAt)],
+        ['EXPIRES', (g) => until(g.expiresAt)],
+      ],
+    });
   });
 
   withApiOptions(

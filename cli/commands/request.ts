@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import { parseDuration } from '../../directory/file-schema.js';
-import { formatDuration } from '../../domain/index.js';
+import { formatDuration, parseDuration } from '../../domain/index.js';
 import { type ApiClient, ApiError, type ApiOptions, connectApi, withApiOptions } from '../api-client.js';
-import { formatFields, formatTable, formatTime, printJson } from '../format.js';
+import { formatFields, formatTable, formatTime, printJson, printList } from '../format.js';
 import { describeGrantState, type GrantState } from './grants.js';
 
 /** A request as the API returns it (POST and GET /api/v1/requests). */
@@ -201,22 +200,18 @@ export function registerRequestCommands(program: Command): void {
         query: { status: options.status, requester: options.requester, limit: options.limit },
         flags: { status: '--status', requester: '--requester', limit: '--limit' },
       });
-      if (options.json) return printJson(items);
-      process.stdout.write(
-        items.length === 0
-          ? 'No requests.\n'
-          : formatTable(
-              ['ID', 'STATUS', 'REQUESTER', 'ENTITLEMENT', 'DURATION', 'CREATED'],
-              items.map((r) => [
-                r.id,
-                r.status,
-                r.requester,
-                `${r.resource}/${r.entitlement}`,
-                formatDuration(r.durationSeconds),
-                formatTime(r.createdAt),
-              ]),
-            ),
-      );
+      printList(items, {
+        json: options.json,
+        empty: 'No requests.',
+        columns: [
+          ['ID', (r) => r.id],
+          ['STATUS', (r) => r.status],
+          ['REQUESTER', (r) => r.requester],
+          ['ENTITLEMENT', (r) => `${r.resource}/${r.entitlement}`],
+          ['DURATION', (r) => formatDuration(r.durationSeconds)],
+          ['CREATED', (r) => formatTime(r.createdAt)],
+        ],
+      });
     },
   );
 

@@ -9,6 +9,7 @@ import {
   people,
   resources,
 } from '../schema.js';
+import { entitlementRef, joinAccessNames } from './access-names.js';
 
 /** Columns a new request row needs. */
 export type NewAccessRequest = typeof accessRequests.$inferInsert;
@@ -61,7 +62,7 @@ export async function updateAccessRequest(
 const submitter = alias(people, 'submitter');
 
 function selectViews(db: Executor) {
-  return db
+  const query = db
     .select({
       request: accessRequests,
       requesterEmail: people.email,
@@ -75,10 +76,11 @@ function selectViews(db: Executor) {
       risk: entitlements.riskLevel,
     })
     .from(accessRequests)
-    .innerJoin(people, eq(people.id, accessRequests.requesterId))
-    .innerJoin(submitter, eq(submitter.id, accessRequests.submittedById))
-    .innerJoin(entitlements, eq(entitlements.id, accessRequests.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+    .$dynamic();
+  return joinAccessNames(query, {
+    holder: accessRequests.requesterId,
+    entitlement: accessRequests.entitlementId,
+  }).innerJoin(submitter, eq(submitter.id, accessRequests.submittedById));
 }
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof selectViews>['execute']>>[number];
@@ -117,7 +119,7 @@ export async function listAccessRequests(
 /** `resource/entitlement` keys the person has a request open for (they count as held for SoD). */
 export async function listOpenRequestedEntitlements(db: Executor, personId: string): Promise<string[]> {
   const rows = await db
-    .selectDistinct({ key: sql<string>`${resources.key} || '/' || ${entitlements.key}` })
+    .selectDistinct({ key: entitlementRef })
     .from(accessRequests)
     .innerJoin(entitlements, eq(entitlements.id, accessRequests.entitlementId))
     .innerJoin(resources, eq(resources.id, entitlements.resourceId))

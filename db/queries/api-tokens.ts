@@ -16,7 +16,7 @@ export type TokenPrincipal = {
 };
 
 /** SHA-256 hex of a token: what is stored and looked up, never the token itself. */
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

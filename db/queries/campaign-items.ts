@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import type { PopulationEntry } from '../../campaigns/snapshot.js';
-import type { CampaignCounts } from '../../domain/index.js';
+import type { CampaignCounts, PopulationEntry } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import {
   type CampaignItem,
@@ -11,6 +10,7 @@ import {
   people,
   resources,
 } from '../schema.js';
+import { accessNames, joinAccessNames } from './access-names.js';
 import { grantedAtUtc } from './campaigns.js';
 
 /** Rows per insert statement and per batch of the workflow's waves. */
@@ -160,8 +160,10 @@ export async function listReviewerProgress(
 const decidedLast = sql`(${campaignItems.decision} is not null)`;
 
 // Items with the names the review view shows; the callers add which items and in what order.
+const itemNamesOn = { holder: campaignItems.holderId, entitlement: campaignItems.entitlementId };
+
 function reviewItems(db: Executor) {
-  return db
+  const query = db
     .select({
       id: campaignItems.id,
       grantId: campaignItems.grantId,
@@ -171,21 +173,14 @@ function reviewItems(db: Executor) {
       reason: campaignItems.reason,
       delegatedFromId: campaignItems.delegatedFromId,
       escalatedAt: campaignItems.escalatedAt,
-      holderEmail: people.email,
-      holderName: people.name,
-      resourceKey: resources.key,
-      resourceName: resources.name,
-      entitlementKey: entitlements.key,
-      entitlementName: entitlements.name,
-      risk: entitlements.riskLevel,
+      ...accessNames,
       grantedAt: grants.grantedAt,
       requestId: grants.requestId,
     })
     .from(campaignItems)
     .innerJoin(grants, eq(grants.id, campaignItems.grantId))
-    .innerJoin(people, eq(people.id, campaignItems.holderId))
-    .innerJoin(entitlements, eq(entitlements.id, campaignItems.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+    .$dynamic();
+  return joinAccessNames(query, itemNamesOn);
 }
 
 /**
@@ -290,7 +285,7 @@ export async function listItemPopulationPage(
   campaignId: string,
   page: { afterGrantId?: string; limit?: number } = {},
 ): Promise<PopulationEntry[]> {
-  return db
+  const query = db
     .select({
       grantId: campaignItems.grantId,
       holderEmail: people.email,
@@ -300,9 +295,8 @@ export async function listItemPopulationPage(
     })
     .from(campaignItems)
     .innerJoin(grants, eq(grants.id, campaignItems.grantId))
-    .innerJoin(people, eq(people.id, campaignItems.holderId))
-    .innerJoin(entitlements, eq(entitlements.id, campaignItems.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .$dynamic();
+  return joinAccessNames(query, itemNamesOn)
     .where(
       and(
         eq(campaignItems.campaignId, campaignId),

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
-import type { PopulationEntry } from '../../campaigns/snapshot.js';
+import type { PopulationEntry } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import {
   type Campaign,
@@ -10,6 +10,7 @@ import {
   people,
   resources,
 } from '../schema.js';
+import { entitlementRef, joinAccessNames } from './access-names.js';
 
 /** Columns a new campaign row needs. */
 export type NewCampaign = typeof campaigns.$inferInsert;
@@ -58,7 +59,7 @@ export async function getCampaign(db: Executor, id: string): Promise<Campaign | 
 }
 
 /** The campaign a scheduled run made for `periodKey`, if any. */
-export async function getCampaignByPeriod(db: Executor, periodKey: string): Promise<Campaign | undefined> {
+async function getCampaignByPeriod(db: Executor, periodKey: string): Promise<Campaign | undefined> {
   const [row] = await db.select().from(campaigns).where(eq(campaigns.periodKey, periodKey));
   return row;
 }
@@ -136,8 +137,6 @@ export async function signOffCampaign(
   return row;
 }
 
-const resourceEntitlementKey = sql<string>`${resources.key} || '/' || ${entitlements.key}`;
-
 /**
  * The scope as SQL over grants ⋈ entitlements ⋈ resources ⋈ people. Resources and entitlements
  * select from the catalog (a grant matches either list); risk levels and departments narrow that.
@@ -146,7 +145,7 @@ const resourceEntitlementKey = sql<string>`${resources.key} || '/' || ${entitlem
 function scopeCondition(scope: CampaignScope): SQL | undefined {
   const catalog: SQL[] = [];
   if (scope.resources) catalog.push(inArrayOrFalse(resources.key, scope.resources));
-  if (scope.entitlements) catalog.push(inArrayOrFalse(resourceEntitlementKey, scope.entitlements));
+  if (scope.entitlements) catalog.push(inArrayOrFalse(entitlementRef, scope.entitlements));
   return and(
     catalog.length > 0 ? or(...catalog) : undefined,
     scope.riskLevels ? inArrayOrFalse(entitlements.riskLevel, scope.riskLevels) : undefined,
@@ -174,7 +173,7 @@ export async function listPopulationPage(
   scope: CampaignScope,
   page: { afterGrantId?: string; limit?: number } = {},
 ): Promise<PopulationGrant[]> {
-  return db
+  const query = db
     .select({
       grantId: grants.id,
       holderId: grants.personId,
@@ -186,9 +185,8 @@ export async function listPopulationPage(
       grantedAt: grantedAtUtc,
     })
     .from(grants)
-    .innerJoin(people, eq(people.id, grants.personId))
-    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .$dynamic();
+  return joinAccessNames(query, { holder: grants.personId, entitlement: grants.entitlementId })
     .where(
       and(
         eq(grants.status, 'active'),

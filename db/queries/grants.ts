@@ -10,6 +10,7 @@ import {
   type Resource,
   resources,
 } from '../schema.js';
+import { accessNames, entitlementRef, joinAccessNames } from './access-names.js';
 
 /** Columns a new grant row needs. */
 export type NewGrant = typeof grants.$inferInsert;
@@ -43,24 +44,11 @@ export async function updateGrant(db: Executor, id: string, patch: GrantPatch): 
 }
 
 // The names a GrantView adds to the row; joined by selectViews.
-const viewColumns = {
-  grant: grants,
-  holderEmail: people.email,
-  holderName: people.name,
-  resourceKey: resources.key,
-  resourceName: resources.name,
-  entitlementKey: entitlements.key,
-  entitlementName: entitlements.name,
-  risk: entitlements.riskLevel,
-};
+const viewColumns = { grant: grants, ...accessNames };
+const grantNamesOn = { holder: grants.personId, entitlement: grants.entitlementId };
 
 function selectViews(db: Executor) {
-  return db
-    .select(viewColumns)
-    .from(grants)
-    .innerJoin(people, eq(people.id, grants.personId))
-    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId));
+  return joinAccessNames(db.select(viewColumns).from(grants).$dynamic(), grantNamesOn);
 }
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof selectViews>['execute']>>[number];
@@ -90,7 +78,7 @@ export async function listGrants(
 /** `resource/entitlement` keys the person holds now, for separation-of-duties checks. */
 export async function listHeldEntitlements(db: Executor, personId: string): Promise<string[]> {
   const rows = await db
-    .selectDistinct({ key: sql<string>`${resources.key} || '/' || ${entitlements.key}` })
+    .selectDistinct({ key: entitlementRef })
     .from(grants)
     .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
     .innerJoin(resources, eq(resources.id, entitlements.resourceId))
@@ -108,18 +96,16 @@ export type HeldAccess = {
 
 /** Every active grant as holder + `resource/entitlement`. */
 export async function listActiveHoldings(db: Executor): Promise<HeldAccess[]> {
-  return db
+  const query = db
     .select({
       grantId: grants.id,
       holderEmail: people.email,
-      entitlementRef: sql<string>`${resources.key} || '/' || ${entitlements.key}`,
+      entitlementRef,
       source: grants.source,
     })
     .from(grants)
-    .innerJoin(people, eq(people.id, grants.personId))
-    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
-    .where(eq(grants.status, 'active'));
+    .$dynamic();
+  return joinAccessNames(query, grantNamesOn).where(eq(grants.status, 'active'));
 }
 
 /** An active grant not yet run by a lifetime workflow, with what starting one needs. */
@@ -136,7 +122,7 @@ export async function listGrantsAwaitingLifetime(
   limit: number,
 ): Promise<GrantAwaitingLifetime[]> {
   const owners = alias(people, 'owner');
-  const rows = await db
+  const query = db
     .select({
       ...viewColumns,
       holderId: people.id,
@@ -145,9 +131,8 @@ export async function listGrantsAwaitingLifetime(
       connectorKind: resources.connectorKind,
     })
     .from(grants)
-    .innerJoin(people, eq(people.id, grants.personId))
-    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .$dynamic();
+  const rows = await joinAccessNames(query, grantNamesOn)
     .innerJoin(owners, eq(owners.id, resources.ownerId))
     .where(and(isNull(grants.lifetimeStartedAt), eq(grants.status, 'active')))
     .orderBy(grants.id)

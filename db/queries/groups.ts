@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { type Group, groupMembers, groups, type Person, people } from '../schema.js';
+import { type Group, groupMembers, groups, people } from '../schema.js';
 
 /** Columns a new group row needs. */
 export type NewGroup = typeof groups.$inferInsert;
@@ -20,23 +20,6 @@ export async function listGroups(db: Executor): Promise<GroupWithCount[]> {
     .groupBy(groups.id)
     .orderBy(asc(groups.key));
   return rows.map((row) => ({ ...row.group, memberCount: row.memberCount }));
-}
-
-/** The group with this key. */
-export async function getGroupByKey(db: Executor, key: string): Promise<Group | undefined> {
-  const [row] = await db.select().from(groups).where(eq(groups.key, key));
-  return row;
-}
-
-/** The members of a group, ordered by email (inactive people included; callers filter by status). */
-export async function listGroupMembers(db: Executor, groupId: string): Promise<Person[]> {
-  const rows = await db
-    .select({ person: people })
-    .from(groupMembers)
-    .innerJoin(people, eq(people.id, groupMembers.personId))
-    .where(eq(groupMembers.groupId, groupId))
-    .orderBy(asc(people.email));
-  return rows.map((row) => row.person);
 }
 
 /** Keys of the groups a person belongs to, for policy checks like `requesterInGroups`. */

@@ -51,19 +51,6 @@ export async function listPolicyVersions(db: Executor, policyId: string): Promis
     .orderBy(desc(policyVersions.version));
 }
 
-/** One version of a policy, e.g. the one a past decision was made under. */
-export async function getPolicyVersion(
-  db: Executor,
-  policyId: string,
-  version: number,
-): Promise<PolicyVersion | undefined> {
-  const [row] = await db
-    .select()
-    .from(policyVersions)
-    .where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.version, version)));
-  return row;
-}
-
 /** Inserts one policy row (its first version is inserted separately) and returns it. */
 export async function insertPolicy(db: Executor, row: NewPolicy): Promise<Policy> {
   const [policy] = await db.insert(policies).values(row).returning();

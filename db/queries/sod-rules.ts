@@ -35,12 +35,6 @@ export async function listSodRulesForEntitlement(db: Executor, entitlementRef: s
     .orderBy(asc(sodRules.key));
 }
 
-/** The rule with this key (retired or not). */
-export async function getSodRuleByKey(db: Executor, key: string): Promise<SodRule | undefined> {
-  const [row] = await db.select().from(sodRules).where(eq(sodRules.key, key));
-  return row;
-}
-
 /** Inserts one rule and returns it. */
 export async function insertSodRule(db: Executor, row: NewSodRule): Promise<SodRule> {
   const [rule] = await db.insert(sodRules).values(row).returning();

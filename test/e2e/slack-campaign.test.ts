@@ -7,20 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { waitUntil } from '../../core/net.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getEntitlement } from '../../db/queries/entitlements.js';
 import { insertGrant } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
-import {
-  CAMPAIGN_VIEW,
-  LAUNCH_BLOCK,
-  REVIEW_ACTION,
-  REVIEW_BLOCK,
-  reviewStateMetadata,
-} from '../../slack/review-blocks.js';
+import { CAMPAIGN_VIEW, LAUNCH_BLOCK, REVIEW_ACTION, REVIEW_BLOCK } from '../../slack/blocks/ids.js';
+import { reviewStateMetadata } from '../../slack/blocks/review-state.js';
 import { bearer } from '../helpers/api.js';
 import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
 import type { RequestStack } from '../helpers/requests.js';

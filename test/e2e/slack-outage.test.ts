@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { waitUntil } from '../../core/net.js';
-import { ACTION } from '../../slack/blocks.js';
+import { ACTION } from '../../slack/blocks/ids.js';
 import { bearer } from '../helpers/api.js';
 import { grantflow } from '../helpers/cli.js';
 import type { FakeSlackOutage, SlackCall } from '../helpers/fake-slack.js';

@@ -1,5 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeCalls, parseArgs, readBody, send } from './fake-slack-http.js';
+import { createFakeWorkspace, type FakeSlackUser } from './fake-slack-workspace.js';
+
+export { FAKE_SLACK_TEAM, type FakeSlackUser } from './fake-slack-workspace.js';
 
 /** One call the app made to the fake Slack Web API (or to one of its response_urls). */
 export type SlackCall = {
@@ -19,16 +23,20 @@ export type SlackCall = {
   at: number;
 };
 
-/** A Slack user the fake knows (for users.lookupByEmail / users.info). */
-export type FakeSlackUser = { id: string; email: string; name?: string };
-
 /** A failure `failNext` injects: a rate limit (HTTP 429 + Retry-After) or a Slack error (HTTP 200, ok: false). */
 export type FakeSlackFailure = { status: 429; retryAfterSeconds: number } | { error: string };
 
 /** How an outage looks from the client. */
 export type FakeSlackOutage = 'refused' | 'http_500' | 'rate_limited';
 
-/** A local stand-in for the Slack Web API that records every call. */
+/**
+ * A local stand-in for the Slack Web API that records every call. It is strict, as Slack is:
+ * a method it does not implement answers `unknown_method`, `chat.update` of a message it never
+ * posted answers `message_not_found`, and a payload over Slack's limits (slack-limits.ts) answers
+ * `msg_too_long` or `invalid_blocks`. Each such refusal is kept in `refused`, and `close()`
+ * rejects while any is left, so the app's mistake fails the test even when the app swallows
+ * Slack's answer. A test that provokes one on purpose takes it with `takeRefused()`.
+ */
 export type FakeSlack = {
   /** Base URL to give Bolt/WebClient as `clientOptions.slackApiUrl`, ending in '/api/'. */
   apiUrl: string;
@@ -50,25 +58,22 @@ export type FakeSlack = {
   outage(mode: FakeSlackOutage): Promise<void>;
   /** Ends the outage: the port listens again and calls succeed. */
   recover(): Promise<void>;
+  /** Calls the fake refused on its own (not by failNext/outage): unknown method, unknown message, over a limit. */
+  refused: SlackCall[];
+  /** The calls to methods the fake does not implement (a subset of `refused`). */
+  readonly unknownCalls: SlackCall[];
+  /** Returns the refusals so far and forgets them: for tests that provoke one on purpose. */
+  takeRefused(): SlackCall[];
   /** Adds or replaces users. */
   addUser(user: FakeSlackUser): void;
-  /** Clears the recorded calls and pending failures (users stay). */
+  /** Clears the recorded calls and pending failures (users, posted messages and refusals stay). */
   reset(): void;
-  /** Stops the server; pending waitForCall promises reject. */
+  /** Stops the server; pending waitForCall promises reject. Rejects, listing them, if `refused` is not empty. */
   close(): Promise<void>;
 };
 
-/** The workspace and bot identity the fake answers auth.test with. */
-export const FAKE_SLACK_TEAM = {
-  teamId: 'TGF',
-  team: 'grantflow-test',
-  botUserId: 'UBOTGF',
-  botId: 'BBOTGF',
-  botName: 'grantflow',
-} as const;
-
-// WebClient JSON-encodes every non-scalar argument into a form field; these are the ones tests read.
-const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+/** The errors the fake answers on its own, which `refused` keeps. */
+const STRICT_ERRORS = new Set(['unknown_method', 'message_not_found', 'msg_too_long', 'invalid_blocks']);
 
 type Waiter = {
   method: string;
@@ -81,92 +86,12 @@ type Waiter = {
 /** Starts the fake on a free port of 127.0.0.1. */
 export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
-  const users = new Map<string, FakeSlackUser>();
+  const refused: SlackCall[] = [];
+  const workspace = createFakeWorkspace(options.users);
   const failures = new Map<string, { failure: FakeSlackFailure; remaining: number }[]>();
   const waiters = new Set<Waiter>();
-  let sequence = 100;
-  const next = () => ++sequence;
   let responseUrls = 0;
   let outage: FakeSlackOutage | undefined;
-
-  for (const user of options.users ?? []) users.set(user.id, user);
-
-  // Slack message timestamps are "seconds.micros" strings; increasing ones keep ordering visible.
-  const nextTs = () => {
-    const n = next();
-    return `${1_700_000_000 + Math.floor(n / 1_000_000)}.${String(n % 1_000_000).padStart(6, '0')}`;
-  };
-  const dmChannel = (userId: string) => (/^[UW]/.test(userId) ? `D${userId.slice(1)}` : userId);
-  const userBody = (user: FakeSlackUser) => {
-    const name = user.name ?? user.email.split('@')[0];
-    return {
-      id: user.id,
-      team_id: FAKE_SLACK_TEAM.teamId,
-      name,
-      real_name: name,
-      deleted: false,
-      is_bot: false,
-      profile: { email: user.email, real_name: name, display_name: name },
-    };
-  };
-
-  // biome-ignore lint/suspicious/noExplicitAny: Slack arguments and answers are loosely typed JSON
-  const answer = (method: string, args: Record<string, any>): Record<string, any> => {
-    switch (method) {
-      case 'auth.test':
-        return {
-          ok: true,
-          url: `https://${FAKE_SLACK_TEAM.team}.slack.com/`,
-          team: FAKE_SLACK_TEAM.team,
-          user: FAKE_SLACK_TEAM.botName,
-          team_id: FAKE_SLACK_TEAM.teamId,
-          user_id: FAKE_SLACK_TEAM.botUserId,
-          bot_id: FAKE_SLACK_TEAM.botId,
-          is_enterprise_install: false,
-        };
-      case 'chat.postMessage': {
-        const ts = nextTs();
-        return {
-          ok: true,
-          channel: dmChannel(String(args.channel ?? '')),
-          ts,
-          message: {
-            type: 'message',
-            text: args.text,
-            blocks: args.blocks,
-            user: FAKE_SLACK_TEAM.botUserId,
-            bot_id: FAKE_SLACK_TEAM.botId,
-            ts,
-          },
-        };
-      }
-      case 'chat.update':
-        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: nextTs() };
-      case 'conversations.open':
-        return { ok: true, channel: { id: dmChannel(String(args.users ?? '').split(',')[0] ?? '') } };
-      case 'views.open':
-      case 'views.push':
-      case 'views.update':
-      case 'views.publish': {
-        // views.update keeps the view it updates, as Slack does.
-        const id = typeof args.view_id === 'string' ? args.view_id : `V${String(next()).padStart(10, '0')}`;
-        return { ok: true, view: { id, team_id: FAKE_SLACK_TEAM.teamId, ...args.view } };
-      }
-      case 'users.lookupByEmail': {
-        const email = String(args.email ?? '').toLowerCase();
-        const user = [...users.values()].find((u) => u.email.toLowerCase() === email);
-        return user ? { ok: true, user: userBody(user) } : { ok: false, error: 'users_not_found' };
-      }
-      case 'users.info': {
-        const user = users.get(String(args.user ?? ''));
-        return user ? { ok: true, user: userBody(user) } : { ok: false, error: 'user_not_found' };
-      }
-      default:
-        return { ok: true };
-    }
-  };
 
   const takeFailure = (method: string): FakeSlackFailure | undefined => {
     const queue = failures.get(method);
@@ -177,8 +102,9 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
     return head.failure;
   };
 
-  const record = (call: SlackCall) => {
+  const record = (call: SlackCall, strict: boolean) => {
     calls.push(call);
+    if (strict && STRICT_ERRORS.has(call.response.body.error)) refused.push(call);
     for (const waiter of waiters) {
       if (waiter.method === call.method && waiter.match(call)) {
         waiters.delete(waiter);
@@ -212,6 +138,7 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
 
       const failure = takeFailure(method);
       const headers: Record<string, string> = {};
+      let strict = false;
       if (outage === 'http_500') {
         call.response = { status: 500, body: { ok: false, error: 'internal_error' } };
       } else if (outage === 'rate_limited') {
@@ -223,9 +150,10 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
       } else if (failure) {
         call.response = { status: 200, body: { ok: false, error: failure.error } };
       } else {
-        call.response = { status: 200, body: isResponseUrl ? { ok: true } : answer(method, args) };
+        call.response = { status: 200, body: isResponseUrl ? { ok: true } : workspace.answer(method, args) };
+        strict = true;
       }
-      record(call);
+      record(call, strict);
       send(res, call.response.status, call.response.body, headers);
     } catch (error) {
       send(res, 500, { ok: false, error: 'fake_slack_error', detail: String(error) });
@@ -287,9 +215,12 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
         server.listen(port, '127.0.0.1', () => resolve());
       });
     },
-    addUser(user) {
-      users.set(user.id, user);
+    refused,
+    get unknownCalls() {
+      return refused.filter((call) => call.response.body.error === 'unknown_method');
     },
+    takeRefused: () => refused.splice(0),
+    addUser: workspace.addUser,
     reset() {
       calls.length = 0;
       failures.clear();
@@ -300,76 +231,18 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
         waiter.reject(new Error(`fake Slack closed while waiting for ${waiter.method}`));
       }
       waiters.clear();
-      if (!server.listening) return;
-      // fetch keeps connections alive; without this close() would wait for them to idle out.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
+      if (server.listening) {
+        // fetch keeps connections alive; without this close() would wait for them to idle out.
+        server.closeAllConnections();
+        await new Promise<void>((resolve, reject) =>
+          server.close((error) => (error ? reject(error) : resolve())),
+        );
+      }
+      if (refused.length > 0) {
+        throw new Error(
+          `fake Slack refused ${refused.length} call(s) as Slack would; the app sent something Slack rejects:\n${describeCalls(refused)}`,
+        );
+      }
     },
   };
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/**
- * WebClient sends application/x-www-form-urlencoded (non-scalar values as JSON strings), or
- * multipart/form-data when an argument is binary; respond() and some callers send JSON.
- */
-async function parseArgs(
-  body: Buffer,
-  contentType: string | undefined,
-  query: URLSearchParams,
-  // biome-ignore lint/suspicious/noExplicitAny: Slack arguments are loosely typed JSON
-): Promise<Record<string, any>> {
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  let args: Record<string, any> = Object.fromEntries(query);
-  if (contentType?.startsWith('application/json')) {
-    args = { ...args, ...(body.length > 0 ? JSON.parse(body.toString('utf8')) : {}) };
-  } else if (contentType?.startsWith('multipart/form-data')) {
-    const form = await new Request('http://fake.invalid/', {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body,
-    }).formData();
-    for (const [key, value] of form) {
-      args[key] = typeof value === 'string' ? value : { filename: value.name, size: value.size };
-    }
-  } else if (body.length > 0) {
-    args = { ...args, ...Object.fromEntries(new URLSearchParams(body.toString('utf8'))) };
-  }
-  for (const field of JSON_FIELDS) {
-    if (typeof args[field] === 'string') {
-      try {
-        args[field] = JSON.parse(args[field]);
-      } catch {
-        // Not JSON (Slack accepts some fields either way): keep the string.
-      }
-    }
-  }
-  return args;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function describeCalls(calls: SlackCall[]): string {
-  if (calls.length === 0) return '  (none)';
-  return calls
-    .map((call) => {
-      const { blocks, view, ...rest } = call.args;
-      const shown = JSON.stringify(rest).slice(0, 200);
-      const extra = [blocks ? 'blocks' : '', view ? 'view' : ''].filter(Boolean).join(', ');
-      return `  ${call.method} ${call.response.status}${call.response.body.ok === false ? ` ${call.response.body.error}` : ''} ${shown}${extra ? ` (+${extra})` : ''}`;
-    })
-    .join('\n');
 }

@@ -5,11 +5,11 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
+import { createTeardown } from '../../core/teardown.js';
 import { startEmbeddedPostgres } from '../../db/embedded.js';
 import { migrateDatabase } from '../../db/migrate.js';
-import { resolveTemporalBinary } from '../../temporal/binary.js';
 import { connectTemporal } from '../../temporal/connection.js';
-import { startDevServer } from '../../temporal/dev-server.js';
+import { startConfiguredDevServer } from '../../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../../temporal/search-attributes.js';
 import { TEST_RUNTIME_ROLE, type TestServices, withDatabase } from './services.js';
 
@@ -31,12 +31,12 @@ export default async function setup(project: TestProject) {
   });
   const log = createLogger(config, 'test-setup');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'grantflow-test-'));
-  const stops: (() => Promise<void>)[] = [];
+  const teardown = createTeardown({ failed: (error) => log.error(error) });
 
   let adminUrl = config.DATABASE_URL;
   if (!adminUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: scratch, preferredPort: 0 }, log);
-    stops.push(pg.stop);
+    teardown.add(pg.stop, 'PostgreSQL');
     adminUrl = pg.ownerUrl;
   }
   const templateDatabase = `grantflow_template_${process.pid}`;
@@ -45,7 +45,7 @@ export default async function setup(project: TestProject) {
   await admin.unsafe(`create database "${templateDatabase}"`);
   await admin.end();
   await migrateDatabase(withDatabase(adminUrl, templateDatabase), TEST_RUNTIME_ROLE);
-  stops.push(async () => {
+  teardown.add(async () => {
     const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await sql.unsafe(`drop database if exists "${templateDatabase}" with (force)`);
     await sql.end();
@@ -53,17 +53,11 @@ export default async function setup(project: TestProject) {
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
-    const binary = await resolveTemporalBinary({ cliPath: config.TEMPORAL_CLI_PATH }, log);
-    const server = await startDevServer(
-      {
-        binary,
-        namespace: config.TEMPORAL_NAMESPACE,
-        logFile: path.join(scratch, 'temporal.log'),
-        preferredPort: 0,
-      },
-      log,
-    );
-    stops.push(server.stop);
+    const server = await startConfiguredDevServer(config, log, {
+      logFile: path.join(scratch, 'temporal.log'),
+      preferredPort: 0,
+    });
+    teardown.add(server.stop, 'Temporal dev server');
     temporalAddress = server.address;
   }
   const connection = await connectTemporal({ ...config, address: temporalAddress });
@@ -78,7 +72,7 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => log.error(error));
+    await teardown.run();
     rmSync(scratch, { recursive: true, force: true });
   };
 }

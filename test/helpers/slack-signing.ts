@@ -5,14 +5,14 @@ import { FAKE_SLACK_TEAM } from './fake-slack.js';
 // fake Slack's auth.test answers, so Bolt's context and the payloads agree.
 const TEAM = { id: FAKE_SLACK_TEAM.teamId, domain: FAKE_SLACK_TEAM.team };
 /** The api_app_id every built payload carries. */
-export const FAKE_SLACK_APP_ID = 'AGRANTFLOW';
+const FAKE_SLACK_APP_ID = 'AGRANTFLOW';
 // The deprecated verification token Slack still sends; Bolt ignores it in favour of the signature.
 const VERIFICATION_TOKEN = 'fake-verification-token';
 
 let sequence = 0;
 
 /** Slack's v0 signature headers for `body` at `timestamp` (seconds), per https://api.slack.com/authentication/verifying-requests-from-slack */
-export function slackSignatureHeaders(
+function slackSignatureHeaders(
   signingSecret: string,
   body: string,
   timestamp = Math.floor(Date.now() / 1000),

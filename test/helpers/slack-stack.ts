@@ -8,7 +8,7 @@ import type { TestDatabase } from './services.js';
 import { postToSlackApp } from './slack-signing.js';
 
 /** The signing secret the stack's Slack app checks. */
-export const SLACK_SECRET = 'test-signing-secret';
+const SLACK_SECRET = 'test-signing-secret';
 
 /** The Slack user id of each cast member. */
 export const SLACK_IDS = {

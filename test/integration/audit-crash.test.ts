@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appendToIntake } from '../../audit/intake.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { waitUntil } from '../../core/net.js';
 import { sampleEvent, testLedgerKeys } from '../helpers/audit.js';
 import { bin, root } from '../helpers/cli.js';

@@ -19,7 +19,7 @@ import {
   type VerifyOptions,
   type VerifyReport,
   verifyLedger,
-} from '../../audit/verify.js';
+} from '../../audit/verify/index.js';
 import { sampleEvent, tamperAsSuperuser, testLedgerKeys } from '../helpers/audit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 

@@ -5,7 +5,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { quarterOf } from '../../campaigns/launch-input.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { QUARTERLY_CAMPAIGN_SCHEDULE_ID } from '../../temporal/schedules.js';

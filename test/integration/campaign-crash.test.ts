@@ -26,7 +26,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { createPopulationHasher } from '../../campaigns/snapshot.js';
 import { findFreePort, waitUntil } from '../../core/net.js';

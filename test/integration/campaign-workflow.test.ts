@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { type Launcher, launchCampaign } from '../../campaigns/launch.js';
 import { populationDigest } from '../../campaigns/snapshot.js';
 import { NotAllowedError, ValidationError } from '../../core/errors.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { verifyLedger } from '../../audit/verify.js';
+import { verifyLedger } from '../../audit/verify/index.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { bearer } from '../helpers/api.js';
 import { type RequestStack, startRequestStack } from '../helpers/requests.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors.js';
-import { parseDuration } from '../../../directory/file-schema.js';
+import { parseDuration } from '../../../directory/file-fields.js';
 import { formatDuration } from '../../../domain/index.js';
 
 describe('parseDuration', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GrantflowError } from '../../../core/errors.js';
 import { policyDefinitionSchema, storedPolicyDefinitionSchema } from '../../../directory/file-schema.js';
-import { policyDefinitionOf } from '../../../directory/import.js';
+import { policyDefinitionOf } from '../../../directory/import/policies.js';
 import {
   DirectoryFileError,
   type DirectoryProblem,

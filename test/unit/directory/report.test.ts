@@ -4,7 +4,7 @@ import {
   IMPORT_KINDS,
   type ImportReport,
   type KindReport,
-} from '../../../directory/import.js';
+} from '../../../directory/import/report.js';
 
 function report(
   overrides: Partial<Record<(typeof IMPORT_KINDS)[number], Partial<KindReport>>>,

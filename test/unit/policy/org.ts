@@ -59,7 +59,7 @@ export function org(): DirectoryView {
 }
 
 /** A policy definition with one manager step unless told otherwise. */
-export function definition(overrides: Partial<PolicyDefinition> = {}): PolicyDefinition {
+function definition(overrides: Partial<PolicyDefinition> = {}): PolicyDefinition {
   return { steps: [{ approvers: ['manager'], require: 'any' }], ...overrides };
 }
 

@@ -1,29 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { noticeMessage, securityAlertMessage } from '../../../slack/blocks/alerts.js';
+import { accessListText, helpText } from '../../../slack/blocks/commands.js';
+import { type GrantCard, grantExpiringMessage } from '../../../slack/blocks/grant.js';
+import { type HomeModel, homeView } from '../../../slack/blocks/home.js';
+import { ACTION, BLOCK, VIEW } from '../../../slack/blocks/ids.js';
+import { type Block, type ModalView, type SlackPayload, truncate } from '../../../slack/blocks/kit.js';
 import {
-  ACTION,
-  accessListText,
-  approvalMessage,
-  BLOCK,
-  type Block,
   DURATION_CHOICES_SECONDS,
   entitlementOptions,
-  fulfilmentTaskMessage,
-  type GrantCard,
-  grantExpiringMessage,
-  type HomeModel,
-  helpText,
-  homeView,
-  type ModalView,
-  noticeMessage,
-  type RequestCard,
   reasonModal,
   requestModal,
+} from '../../../slack/blocks/modals.js';
+import {
+  approvalMessage,
+  fulfilmentTaskMessage,
+  type RequestCard,
   requestStatusMessage,
-  type SlackPayload,
-  securityAlertMessage,
-  truncate,
-  VIEW,
-} from '../../../slack/blocks.js';
+} from '../../../slack/blocks/request.js';
 
 function requestCard(overrides: Partial<RequestCard> = {}): RequestCard {
   return {

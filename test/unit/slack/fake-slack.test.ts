@@ -80,13 +80,14 @@ describe('fake Slack Web API with the real WebClient', () => {
   });
 
   it('fails the next call with a Slack error when asked', async () => {
+    const { ts } = await client.chat.postMessage({ channel: 'C1', text: 'to update' });
     fake.failNext('chat.update', { error: 'message_not_found' });
 
-    const failed = await client.chat.update({ channel: 'C1', ts: '1.2', text: 'x' }).catch((error) => error);
-    const retried = await client.chat.update({ channel: 'C1', ts: '1.2', text: 'x' });
+    const failed = await client.chat.update({ channel: 'C1', ts: ts!, text: 'x' }).catch((error) => error);
+    const retried = await client.chat.update({ channel: 'C1', ts: ts!, text: 'x' });
 
     expect((failed as WebAPIPlatformError).data.error).toBe('message_not_found');
-    expect(retried).toMatchObject({ ok: true, channel: 'C1', ts: '1.2' });
+    expect(retried).toMatchObject({ ok: true, channel: 'C1', ts });
   });
 
   it('rate-limits with Retry-After, which the client waits out and retries', async () => {

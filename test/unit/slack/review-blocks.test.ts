@@ -1,32 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Block,
-  homeView,
-  type ModalView,
-  REVIEW_OPEN_ACTION,
-  type SlackPayload,
-} from '../../../slack/blocks.js';
+import { homeView } from '../../../slack/blocks/home.js';
 import {
   CAMPAIGN_VIEW,
   itemBlockId,
   LAUNCH_BLOCK,
-  launchedModal,
-  launchModal,
-  parseReviewState,
-  parseRevokeReasonMetadata,
   REVIEW_ACTION,
-  REVIEW_BACK_PAGES,
   REVIEW_BLOCK,
+  REVIEW_OPEN_ACTION,
+} from '../../../slack/blocks/ids.js';
+import type { Block, ModalView, SlackPayload } from '../../../slack/blocks/kit.js';
+import { launchedModal, launchModal } from '../../../slack/blocks/launch.js';
+import { reviewDigestMessage, signOffNeededMessage } from '../../../slack/blocks/review-digest.js';
+import {
   REVIEW_PAGE_SIZE,
   type ReviewItemCard,
   type ReviewPage,
-  type ReviewPageState,
-  reviewDigestMessage,
   reviewModal,
-  reviewStateMetadata,
   revokeReasonModal,
-  signOffNeededMessage,
-} from '../../../slack/review-blocks.js';
+} from '../../../slack/blocks/review-modal.js';
+import {
+  parseReviewState,
+  parseRevokeReasonMetadata,
+  REVIEW_BACK_PAGES,
+  type ReviewPageState,
+  reviewStateMetadata,
+} from '../../../slack/blocks/review-state.js';
 
 type Json = Record<string, unknown>;
 const json = (value: unknown) => value as Json;

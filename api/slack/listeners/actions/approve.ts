@@ -4,7 +4,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { decideRequest } from '../../../../requests/decide.js';
-import { ACTION } from '../../../../slack/blocks.js';
+import { ACTION } from '../../../../slack/blocks/ids.js';
 import {
   isRefused,
   personOf,

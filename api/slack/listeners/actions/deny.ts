@@ -2,7 +2,8 @@
 // the modal is submitted (views/deny-reason.ts).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ACTION, reasonModal } from '../../../../slack/blocks.js';
+import { ACTION } from '../../../../slack/blocks/ids.js';
+import { reasonModal } from '../../../../slack/blocks/modals.js';
 import type { SlackContext } from '../../context.js';
 
 /** What the reason modals carry back: the request and where the click came from. */

@@ -4,7 +4,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Person } from '../../../../db/schema.js';
 import { reportFulfilment as reportToWorkflow } from '../../../../requests/index.js';
-import { ACTION } from '../../../../slack/blocks.js';
+import { ACTION } from '../../../../slack/blocks/ids.js';
 import {
   isRefused,
   personOf,

@@ -1,6 +1,6 @@
 // Release or Extend clicked on a grant (expiry notice or App Home): one handler, two buttons.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTION } from '../../../../slack/blocks.js';
+import { ACTION } from '../../../../slack/blocks/ids.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { changeGrant } from '../../grant-changes.js';
 import { refreshHomeIfThere } from '../events/app-home.js';

@@ -1,7 +1,8 @@
 // "Keep all on this page": keeps the page's items that are still open (decided ones are left
 // alone, so they are not refused), in one call, and shows the page again.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { parseReviewState, REVIEW_ACTION } from '../../../../slack/review-blocks.js';
+import { REVIEW_ACTION } from '../../../../slack/blocks/ids.js';
+import { parseReviewState } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { decideFromSlack, loadReviewPage, showReviewPage } from '../../reviews.js';
 

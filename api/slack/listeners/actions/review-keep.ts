@@ -1,7 +1,8 @@
 // Keep pressed on one item of the review modal: recorded at once, and the same page is shown again
 // with the decision on it (or, when refused, why not).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { parseReviewState, REVIEW_ACTION } from '../../../../slack/review-blocks.js';
+import { REVIEW_ACTION } from '../../../../slack/blocks/ids.js';
+import { parseReviewState } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { decideFromSlack, showReviewPage } from '../../reviews.js';
 

@@ -1,6 +1,7 @@
 // Review pressed (digest DM or App Home): opens the review modal on the reviewer's first open items.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { REVIEW_ACTION, reviewModal } from '../../../../slack/review-blocks.js';
+import { REVIEW_ACTION } from '../../../../slack/blocks/ids.js';
+import { reviewModal } from '../../../../slack/blocks/review-modal.js';
 import { personOf, type SlackContext, tellPrivately } from '../../context.js';
 import { loadReviewPage } from '../../reviews.js';
 

@@ -1,7 +1,8 @@
 // Next, Previous and "Back to the first open item" in the review modal: the page is read again
 // from PostgreSQL and the modal updated in place.
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { parseReviewState, REVIEW_ACTION } from '../../../../slack/review-blocks.js';
+import { REVIEW_ACTION } from '../../../../slack/blocks/ids.js';
+import { parseReviewState } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { showReviewPage } from '../../reviews.js';
 

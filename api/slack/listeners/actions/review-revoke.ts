@@ -1,7 +1,9 @@
 // Revoke pressed on a review item: a reason is required, so a modal asking for it is pushed over
 // the review (views/review-reason.ts records the decision and updates the review underneath).
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { parseReviewState, REVIEW_ACTION, revokeReasonModal } from '../../../../slack/review-blocks.js';
+import { REVIEW_ACTION } from '../../../../slack/blocks/ids.js';
+import { revokeReasonModal } from '../../../../slack/blocks/review-modal.js';
+import { parseReviewState } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { loadReviewItem, showReviewPage } from '../../reviews.js';
 

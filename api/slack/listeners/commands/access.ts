@@ -6,9 +6,10 @@ import { listAccessRequests, OPEN_REQUEST_STATUSES } from '../../../../db/querie
 import { listGrants } from '../../../../db/queries/grants.js';
 import { listAllResources } from '../../../../db/queries/resources.js';
 import type { Person } from '../../../../db/schema.js';
-import { accessListText, helpText, requestModal } from '../../../../slack/blocks.js';
+import { accessListText, helpText } from '../../../../slack/blocks/commands.js';
+import { launchModal } from '../../../../slack/blocks/launch.js';
+import { requestModal } from '../../../../slack/blocks/modals.js';
 import { grantCard, requestFacts } from '../../../../slack/cards.js';
-import { launchModal } from '../../../../slack/review-blocks.js';
 import { isSlackAdmin, refuseNonAdmin, signOffFromSlack } from '../../campaign-admin.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { changeGrant } from '../../grant-changes.js';

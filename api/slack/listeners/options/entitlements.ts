@@ -1,7 +1,8 @@
 // The request modal's entitlement search: options from the catalog as the person types.
 import type { App } from '@slack/bolt';
 import { searchEntitlements } from '../../../../db/queries/entitlements.js';
-import { ACTION, entitlementOptions } from '../../../../slack/blocks.js';
+import { ACTION } from '../../../../slack/blocks/ids.js';
+import { entitlementOptions } from '../../../../slack/blocks/modals.js';
 import type { SlackContext } from '../../context.js';
 
 /** Slack shows at most 100 options. */

@@ -4,7 +4,8 @@
 import type { App } from '@slack/bolt';
 import { launchCampaign } from '../../../../campaigns/launch.js';
 import { GrantflowError } from '../../../../core/errors.js';
-import { CAMPAIGN_VIEW, LAUNCH_BLOCK, launchedModal } from '../../../../slack/review-blocks.js';
+import { CAMPAIGN_VIEW, LAUNCH_BLOCK } from '../../../../slack/blocks/ids.js';
+import { launchedModal } from '../../../../slack/blocks/launch.js';
 import { launchDepsOf } from '../../../deps.js';
 import { isSlackAdmin, refuseNonAdmin } from '../../campaign-admin.js';
 import { personOf, type SlackContext } from '../../context.js';
@@ -29,7 +30,7 @@ const number = (text: string | null | undefined) =>
   text === undefined || text === null || text.trim() === '' ? undefined : Number(text);
 
 /** The launch input (as the API takes it) from the modal's values; empty fields are left out. */
-export function launchInputOf(values: Values): Record<string, unknown> {
+function launchInputOf(values: Values): Record<string, unknown> {
   const input = (block: string): Input => values[block]?.[block] ?? {};
   const chosen = (block: string) =>
     (input(block).selected_options ?? []).map((option) => option.value ?? '').filter((value) => value !== '');
@@ -83,7 +84,7 @@ const FIELD_BLOCKS: [prefix: string, block: string][] = [
 ];
 
 /** The modal's `errors` for a refused launch: each message on the block of the field it names. */
-export function launchErrors(error: GrantflowError): Record<string, string> {
+function launchErrors(error: GrantflowError): Record<string, string> {
   const fields = (error.details?.fields as { field: string; message: string }[] | undefined) ?? [];
   const errors: Record<string, string> = {};
   for (const { field, message } of fields) {

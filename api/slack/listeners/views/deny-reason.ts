@@ -2,7 +2,7 @@
 // refusal (no longer eligible, already decided) is told privately where the click came from.
 import type { App } from '@slack/bolt';
 import { decideRequest } from '../../../../requests/decide.js';
-import { BLOCK, VIEW } from '../../../../slack/blocks.js';
+import { BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { isRefused, personOf, SLACK_SOURCE, type SlackContext, slackAuditActor } from '../../context.js';
 import { refusedDecision } from '../actions/approve.js';
 import type { ReasonMetadata } from '../actions/deny.js';

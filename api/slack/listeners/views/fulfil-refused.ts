@@ -1,6 +1,6 @@
 // The "Can't do" modal submitted: the owner's reason goes to the workflow, which denies the request.
 import type { App } from '@slack/bolt';
-import { BLOCK, VIEW } from '../../../../slack/blocks.js';
+import { BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { personOf, type SlackContext } from '../../context.js';
 import type { ReasonMetadata } from '../actions/deny.js';
 import { reportFulfilment } from '../actions/fulfil.js';

@@ -1,5 +1,5 @@
 import type { ViewOutput } from '@slack/bolt';
-import { ACTION, BLOCK } from '../../../../slack/blocks.js';
+import { ACTION, BLOCK } from '../../../../slack/blocks/ids.js';
 
 /** The trimmed reason typed into a reason modal, or undefined when blank. */
 export function reasonOf(view: ViewOutput): string | undefined {

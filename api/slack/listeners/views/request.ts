@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { GrantflowError } from '../../../../core/errors.js';
 import { checkAccessRequest, submitAccessRequest } from '../../../../requests/submit.js';
-import { ACTION, BLOCK, VIEW } from '../../../../slack/blocks.js';
+import { ACTION, BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { personOf, SLACK_SOURCE, type SlackContext } from '../../context.js';
 
 type Values = Record<

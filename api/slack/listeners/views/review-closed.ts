@@ -1,6 +1,6 @@
 // The review modal closed: the App Home shows the reviewer's progress as it is now.
 import type { App } from '@slack/bolt';
-import { CAMPAIGN_VIEW } from '../../../../slack/review-blocks.js';
+import { CAMPAIGN_VIEW } from '../../../../slack/blocks/ids.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { publishHome } from '../../home.js';
 

@@ -1,12 +1,8 @@
 // The revoke-reason modal submitted: it closes (back to the review), the revocation is recorded
 // with its reason, and the review page underneath shows it (or why it was not recorded).
 import type { App } from '@slack/bolt';
-import {
-  CAMPAIGN_VIEW,
-  parseRevokeReasonMetadata,
-  REVIEW_ACTION,
-  REVIEW_BLOCK,
-} from '../../../../slack/review-blocks.js';
+import { CAMPAIGN_VIEW, REVIEW_ACTION, REVIEW_BLOCK } from '../../../../slack/blocks/ids.js';
+import { parseRevokeReasonMetadata } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { decideFromSlack, showReviewPage } from '../../reviews.js';
 

@@ -2,12 +2,12 @@
 // Each line becomes a grant from `import`, recorded in the ledger with who imported it; the worker
 // then hands it to a `grantLifetime` workflow, so it expires, is released or revoked like any other.
 import { randomUUID } from 'node:crypto';
-import { appendToIntake, completeEvent } from '../audit/intake.js';
-import type { Transaction } from '../db/client.js';
-import { listAllEntitlements } from '../db/queries/entitlements.js';
-import { insertGrant, listActiveHoldings } from '../db/queries/grants.js';
-import type { DirectoryAccess } from './file-schema.js';
-import type { ImportReport } from './import.js';
+import { appendToIntake, completeEvent } from '../../audit/intake.js';
+import type { Transaction } from '../../db/client.js';
+import { listAllEntitlements } from '../../db/queries/entitlements.js';
+import { insertGrant, listActiveHoldings } from '../../db/queries/grants.js';
+import type { DirectoryAccess } from '../file-schema.js';
+import type { ImportReport } from './report.js';
 
 /**
  * Adds a grant for every line whose holder does not already hold that entitlement (from any

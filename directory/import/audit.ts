@@ -1,6 +1,7 @@
-import type { AuditWrite } from '../audit/intake.js';
-import { completeEvent } from '../audit/intake.js';
-import { IMPORT_KINDS, type ImportReport } from './import.js';
+// The ledger's account of an import: the audit events recorded in the import's own transaction.
+import type { AuditWrite } from '../../audit/intake.js';
+import { completeEvent } from '../../audit/intake.js';
+import { IMPORT_KINDS, type ImportReport } from './report.js';
 
 /**
  * The ledger's account of an import that changed something: one `config.directory.imported`

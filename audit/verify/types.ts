@@ -1,0 +1,68 @@
+// The verifier's public option and report shapes, and the Settings its stages read (the
+// options with defaults applied).
+import type { NoteVerifier } from '../signed-note.js';
+import type { Finding } from './findings.js';
+
+/** What verifyLedger needs besides the connection. */
+export interface VerifyOptions {
+  /** Keys checkpoints may be signed with: the current one and every rotated-out one. */
+  verifiers: readonly NoteVerifier[];
+  /** Directory of exported checkpoint `.note` files (the copy outside the database) to compare. */
+  exportDir?: string;
+  /**
+   * Report row-level findings (payload, chain, dates, intake, duplicates, moves) only for entries
+   * ≥ since. Every leaf from seq 1 is still fed into the Merkle tree, so checkpoints are compared
+   * in full, and gaps, duplicated positions and truncation are still reported anywhere.
+   */
+  since?: number;
+  /** How long an intake row may wait unsequenced before it is reported; default 300 s. */
+  intakeSlaSeconds?: number;
+  /** The role the services connect as, whose grants must stay narrow; default grantflow_app. */
+  runtimeRole?: string;
+  /** Called after each page of entries with how many were read out of how many. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The latest checkpoint whose signature verified, for the report's summary line. */
+export interface CheckpointSummary {
+  id: number;
+  treeSize: number;
+  rootHash: string;
+  /** The `time` extension line of the signed note, when present. */
+  time?: string;
+  /** `name+keyid` of every key whose signature on it verified. */
+  signedBy: string[];
+}
+
+/** The outcome of verifyLedger. */
+export interface VerifyReport {
+  /** 'error' only when verification could not run at all (e.g. the database is unreachable). */
+  status: 'intact' | 'tampered' | 'error';
+  /** Ledger entries read. */
+  entries: number;
+  /** Checkpoint rows in the database. */
+  checkpoints: number;
+  /** Checkpoint rows whose signature verified and whose root the ledger reproduces. */
+  checkpointsVerified: number;
+  /** Exported `.note` files read from exportDir. */
+  exportedCheckpoints: number;
+  latestCheckpoint?: CheckpointSummary;
+  /** Entries after the latest verified checkpoint, not yet covered by any signature. */
+  unsignedEntries: number;
+  /** Row-level checks started at this seq (see VerifyOptions.since). */
+  since?: number;
+  findings: Finding[];
+  /** Findings left out of `findings` because there were too many to list. */
+  omittedFindings: number;
+  /** Why verification could not run, when status is 'error'. */
+  error?: string;
+  durationMs: number;
+}
+
+export type Settings = {
+  verifiers: readonly NoteVerifier[];
+  since: number;
+  intakeSlaSeconds: number;
+  runtimeRole: string;
+  onProgress: VerifyOptions['onProgress'];
+};

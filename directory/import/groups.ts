@@ -1,0 +1,85 @@
+// Imports the `groups` section: groups are added, updated or deleted, and their memberships follow
+// the file exactly (memberships of a deleted group go with it).
+import type { Transaction } from '../../db/client.js';
+import {
+  addMemberships,
+  deleteGroups,
+  type GroupPatch,
+  insertGroup,
+  listGroups,
+  listMemberships,
+  removeMemberships,
+  updateGroup,
+} from '../../db/queries/groups.js';
+import type { ParsedDirectory } from '../parse.js';
+import { diff } from './diff.js';
+import type { ImportReport } from './report.js';
+
+export async function applyGroups(
+  tx: Transaction,
+  fileGroups: ParsedDirectory['directory']['groups'],
+  personId: (email: string) => string,
+  report: ImportReport,
+): Promise<void> {
+  const existing = new Map((await listGroups(tx)).map((group) => [group.key, group]));
+  const currentMemberships = await listMemberships(tx);
+  const groupIds = new Map([...existing.values()].map((group) => [group.key, group.id]));
+
+  for (const entry of fileGroups) {
+    const current = existing.get(entry.key);
+    if (!current) {
+      const group = await insertGroup(tx, {
+        key: entry.key,
+        name: entry.name,
+        description: entry.description ?? null,
+      });
+      groupIds.set(entry.key, group.id);
+      report.groups.added.push(entry.key);
+      continue;
+    }
+    const fields = diff([
+      ['name', current.name, entry.name],
+      ['description', current.description, entry.description],
+    ]);
+    if (fields.length === 0) {
+      report.groups.unchanged += 1;
+      continue;
+    }
+    const patch: GroupPatch = {};
+    for (const { field, after } of fields) Object.assign(patch, { [field]: after });
+    await updateGroup(tx, current.id, patch);
+    report.groups.changed.push({ key: entry.key, fields });
+  }
+
+  const wanted = new Set(
+    fileGroups.flatMap((group) => group.members.map((email) => `${group.key}/${email}`)),
+  );
+  const have = new Set(currentMemberships.map((m) => `${m.groupKey}/${m.email}`));
+  const keptGroups = new Set(fileGroups.map((group) => group.key));
+  const removedGroups = [...existing.values()].filter((group) => !keptGroups.has(group.key));
+
+  const toRemove = currentMemberships.filter((m) => !wanted.has(`${m.groupKey}/${m.email}`));
+  // Memberships of removed groups go with the group.
+  await removeMemberships(
+    tx,
+    toRemove.filter((m) => keptGroups.has(m.groupKey)),
+  );
+  await deleteGroups(
+    tx,
+    removedGroups.map((group) => group.id),
+  );
+  report.groups.removed.push(...removedGroups.map((group) => group.key));
+  report.memberships.removed.push(...toRemove.map((m) => `${m.groupKey}/${m.email}`));
+
+  const toAdd = fileGroups.flatMap((group) =>
+    group.members
+      .filter((email) => !have.has(`${group.key}/${email}`))
+      .map((email) => ({ group: group.key, email })),
+  );
+  await addMemberships(
+    tx,
+    toAdd.map(({ group, email }) => ({ groupId: groupIds.get(group) as string, personId: personId(email) })),
+  );
+  report.memberships.added.push(...toAdd.map(({ group, email }) => `${group}/${email}`));
+  report.memberships.unchanged = wanted.size - toAdd.length;
+}
