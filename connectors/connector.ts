@@ -22,6 +22,22 @@ export type ProvisionResult = { outcome: 'done' | 'already'; detail: string };
 /** Connector kinds, as named in the catalog's `connector.kind`. */
 export type { ConnectorKind };
 
+/** An entitlement as reconciliation asks a target about it: its key and its catalog `target`. */
+export type ListedEntitlement = { entitlementKey: string; target: Record<string, unknown> };
+
+/** One account holding one entitlement, as the target reports it. */
+export type TargetHolding = { entitlementKey: string; account: string };
+
+/** Where to continue listing: opaque to the caller, handed back as it came. */
+export type ListCursor = string;
+
+/**
+ * One page of what a target holds, in a stable order. `nextCursor` is absent on the last page.
+ * A target that cannot be read throws `connector_unavailable`: reconciliation then reports the
+ * target as down and never concludes that access is missing.
+ */
+export type AccessPage = { holdings: TargetHolding[]; nextCursor?: ListCursor };
+
 /** Grants and revokes one entitlement for one person in one target system; every method is idempotent. */
 export interface Connector {
   readonly kind: ConnectorKind;
@@ -29,6 +45,19 @@ export interface Connector {
   revoke(input: ProvisionInput): Promise<ProvisionResult>;
   /** Present only where the target can tell: reads the target back. */
   check?(input: ProvisionInput): Promise<'present' | 'absent'>;
+  /**
+   * Present only where the target can list: who holds each of these entitlements, a page at a
+   * time (at most `limit` holdings), from `cursor` (absent for the first page).
+   */
+  listAccess?(
+    entitlements: ListedEntitlement[],
+    page: { cursor?: ListCursor; limit: number },
+  ): Promise<AccessPage>;
+  /**
+   * The account name a person has at this target, the same string `listAccess` reports: how
+   * reconciliation matches listed accounts to people. Present wherever `listAccess` is.
+   */
+  accountOf?(person: { email: string; name: string }): string;
 }
 
 // Retryability belongs to the code, not to each throw site, so one code never means both.

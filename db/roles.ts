@@ -26,6 +26,11 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   campaigns: ['SELECT', 'INSERT', 'UPDATE'],
   // Items are evidence: decisions and revocation outcomes are updated in place, never deleted.
   campaign_items: ['SELECT', 'INSERT', 'UPDATE'],
+  // A connection's token is revoked by stamping it; the row stays as the record.
+  scim_connections: ['SELECT', 'INSERT', 'UPDATE'],
+  reconciliation_runs: ['SELECT', 'INSERT', 'UPDATE'],
+  // Findings are evidence like campaign items: seen again and resolved in place, never deleted.
+  findings: ['SELECT', 'INSERT', 'UPDATE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

@@ -20,8 +20,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import {
   CAMPAIGN_STATUSES,
+  FINDING_KINDS,
+  FINDING_STATUSES,
   GRANT_SOURCES,
   GRANT_STATUSES,
+  MISSING_ACTIONS,
+  ORPHAN_ACTIONS,
+  RECONCILIATION_OUTCOMES,
   REQUEST_STATUSES,
   RISK_LEVELS,
   type RiskLevel,
@@ -53,10 +58,24 @@ export const people = pgTable(
     department: text('department'),
     title: text('title'),
     status: personStatus('status').notNull().default('active'),
+    /** Who manages this person: `file` (the directory file) or `scim:<connection>`; no source rewrites another's. */
+    source: text('source').notNull().default('file'),
+    /** The IdP's own id for the person (SCIM `externalId`), unique per source. */
+    externalId: text('external_id'),
+    employeeNumber: text('employee_number'),
+    /** When the person last became inactive: where the leaver SLA is measured from. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     ...timestamps,
   },
   (table) => [
     uniqueIndex('people_email_key').on(table.email),
+    uniqueIndex('people_source_external_id_key')
+      .on(table.source, table.externalId)
+      .where(sql`${table.externalId} is not null`),
+    check(
+      'people_source_known',
+      sql`${table.source} = 'file' or ${table.source} ~ '^scim:[a-z0-9][a-z0-9_-]*$'`,
+    ),
     uniqueIndex('people_slack_user_id_key').on(table.slackUserId),
     index('people_manager_id_idx').on(table.managerId),
     foreignKey({
@@ -77,9 +96,17 @@ export const groups = pgTable(
     key: text('key').notNull(),
     name: text('name').notNull(),
     description: text('description'),
+    /** `file` or `scim:<connection>`, as for people. */
+    source: text('source').notNull().default('file'),
+    externalId: text('external_id'),
     ...timestamps,
   },
-  (table) => [uniqueIndex('groups_key_key').on(table.key)],
+  (table) => [
+    uniqueIndex('groups_key_key').on(table.key),
+    uniqueIndex('groups_source_external_id_key')
+      .on(table.source, table.externalId)
+      .where(sql`${table.externalId} is not null`),
+  ],
 );
 export type Group = typeof groups.$inferSelect;
 
@@ -138,6 +165,11 @@ export const policyVersions = pgTable(
 );
 export type PolicyVersion = typeof policyVersions.$inferSelect;
 
+/** What reconciliation does with access a target holds that no grant explains. */
+export const orphanAction = pgEnum('orphan_action', ORPHAN_ACTIONS);
+/** What reconciliation does with a grant the target does not hold. */
+export const missingAction = pgEnum('missing_action', MISSING_ACTIONS);
+
 /** A target system access is granted in, with the connector that provisions it. */
 export const resources = pgTable(
   'resources',
@@ -152,6 +184,8 @@ export const resources = pgTable(
     connectorKind: text('connector_kind').notNull(),
     connectorConfig: jsonb('connector_config').notNull().default({}),
     status: catalogStatus('status').notNull().default('active'),
+    onOrphan: orphanAction('on_orphan').notNull().default('alert'),
+    onMissing: missingAction('on_missing').notNull().default('alert'),
     ...timestamps,
   },
   (table) => [
@@ -694,3 +728,91 @@ export const notificationOutages = pgTable(
   ],
 );
 export type NotificationOutage = typeof notificationOutages.$inferSelect;
+
+/** An IdP's SCIM connection (`okta`, `entra`): its bearer token, stored as a SHA-256 only. */
+export const scimConnections = pgTable(
+  'scim_connections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The connection's name; people it manages have the source `scim:<name>`. */
+    name: text('name').notNull(),
+    /** First characters of the token, to tell tokens apart without the secret. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('scim_connections_token_hash_key').on(table.tokenHash),
+    // One live token per connection name; a revoked one stays as the record.
+    uniqueIndex('scim_connections_live_name_key').on(table.name).where(sql`${table.revokedAt} is null`),
+    check('scim_connections_name_format', sql`${table.name} ~ '^[a-z0-9][a-z0-9_-]*$'`),
+  ],
+);
+export type ScimConnection = typeof scimConnections.$inferSelect;
+
+/** How a reconciliation run ended. */
+export const reconciliationOutcome = pgEnum('reconciliation_outcome', RECONCILIATION_OUTCOMES);
+
+/** One comparison of a resource's target with its active grants. */
+export const reconciliationRuns = pgTable(
+  'reconciliation_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => resources.id, { onDelete: 'restrict' }),
+    outcome: reconciliationOutcome('outcome').notNull().default('running'),
+    workflowId: text('workflow_id').notNull(),
+    /** Holdings read, grants compared, findings opened, resolved and acted on. */
+    counts: jsonb('counts').notNull().default({}),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('reconciliation_runs_resource_idx').on(table.resourceId, table.startedAt)],
+);
+export type ReconciliationRun = typeof reconciliationRuns.$inferSelect;
+
+/** What a finding is about, and whether it is still open. */
+export const findingKind = pgEnum('finding_kind', FINDING_KINDS);
+export const findingStatus = pgEnum('finding_status', FINDING_STATUSES);
+
+/**
+ * A difference between what a target holds and the grants, or an SoD violation on current
+ * holdings. Findings are evidence: updated as they are seen again and resolved, never deleted.
+ */
+export const findings = pgTable(
+  'findings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: findingKind('kind').notNull(),
+    status: findingStatus('status').notNull().default('open'),
+    /** What makes two sightings the same finding (kind, resource, entitlement, account, grant or rule). */
+    fingerprint: text('fingerprint').notNull(),
+    resourceId: uuid('resource_id').references(() => resources.id, { onDelete: 'restrict' }),
+    entitlementId: uuid('entitlement_id').references(() => entitlements.id, { onDelete: 'restrict' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'restrict' }),
+    grantId: uuid('grant_id').references(() => grants.id, { onDelete: 'restrict' }),
+    sodRuleId: uuid('sod_rule_id').references(() => sodRules.id, { onDelete: 'restrict' }),
+    /** The account name as the target reports it. */
+    account: text('account'),
+    detail: jsonb('detail').notNull().default({}),
+    firstSeenRunId: uuid('first_seen_run_id'),
+    lastSeenRunId: uuid('last_seen_run_id'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** How it was resolved: `revoked`, `adopted`, `reprovisioned`, `gone` (no longer seen) or a person's reason. */
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by'),
+  },
+  (table) => [
+    uniqueIndex('findings_open_fingerprint_key').on(table.fingerprint).where(sql`${table.status} = 'open'`),
+    index('findings_status_idx').on(table.status, table.firstSeenAt),
+    index('findings_resource_idx').on(table.resourceId),
+  ],
+);
+export type Finding = typeof findings.$inferSelect;

@@ -18,8 +18,11 @@ export const GRANT_STATUSES = ['active', 'expired', 'released', 'revoked'] as co
 /** A stored grant status. @public */
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
-/** How grantflow came to know a grant: through a request, or imported from the directory file. */
-export const GRANT_SOURCES = ['request', 'import'] as const;
+/**
+ * How grantflow came to know a grant: through a request, imported from the directory file, or
+ * adopted by reconciliation from what a target already held (the next campaign reviews it).
+ */
+export const GRANT_SOURCES = ['request', 'import', 'reconciliation'] as const;
 /** A grant source. @public */
 export type GrantSource = (typeof GRANT_SOURCES)[number];
 
