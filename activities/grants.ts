@@ -59,7 +59,8 @@ export function createGrantActivities(deps: GrantActivityDeps) {
     /** Applies an extension, release, revocation, expiry or removal check, with its audit events. */
     async recordGrantTransition(transition: GrantTransition): Promise<void> {
       const { expiresAt, ended, endedBy, ...patch } = transition.patch;
-      const endedById = endedBy ? await personIdOf(deps.db, endedBy) : undefined;
+      // A grant ended by one of grantflow's own processes (a leaver: `identity:leaver`) has no person.
+      const endedById = endedBy?.includes('@') ? await personIdOf(deps.db, endedBy) : undefined;
       await deps.db.transaction(async (tx) => {
         await updateGrant(tx, transition.grantId, {
           ...patch,

@@ -8,8 +8,10 @@ import { createCampaignScheduleActivities } from './campaign-schedule.js';
 import { createCampaignActivities } from './campaigns.js';
 import type { ActivityDeps } from './deps.js';
 import { createGrantActivities } from './grants.js';
+import { createLeaverActivities } from './leaver.js';
 import { createNotifyActivities } from './notify.js';
 import { createProvisioningActivities } from './provisioning.js';
+import { createReconcileActivities } from './reconcile.js';
 import { createRequestActivities } from './requests.js';
 
 export type { ActivityDeps };
@@ -28,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCampaignNoticeActivities(deps),
     ...createCampaignRevocationActivities(deps),
     ...createCampaignScheduleActivities(deps),
+    ...createReconcileActivities(deps),
+    ...createLeaverActivities(deps),
   };
 }
 

@@ -13,10 +13,13 @@ import { registerErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { requestRoutes } from './routes/requests.js';
+import { scimConnectionRoutes } from './routes/scim-connections.js';
+import { scimPlugin } from './scim/plugin.js';
 import type { SlackApp } from './slack/app.js';
 import { slackEventsRoute } from './slack/http.js';
 
@@ -59,6 +62,9 @@ export async function buildServer(
   await app.register(requestRoutes(deps), { prefix: '/api/v1' });
   await app.register(grantRoutes(deps), { prefix: '/api/v1' });
   await app.register(campaignRoutes(deps), { prefix: '/api/v1' });
+  await app.register(findingRoutes(deps), { prefix: '/api/v1' });
+  await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
+  await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -43,10 +43,40 @@ export const auditEventTypes = {
   'campaign.default_applied': "The campaign's default action was applied to unanswered items.",
   'campaign.signed_off': 'An admin signed off the campaign results.',
   'campaign.closed': 'A campaign ended.',
+  'reconciliation.run.completed': "A resource's target was read to the end and compared with its grants.",
+  'reconciliation.run.target_unavailable':
+    "A resource's target could not be read: nothing was compared and no finding was drawn from it.",
+  'reconciliation.run.failed':
+    'A reconciliation run failed for a reason other than an unreadable target; nothing was compared.',
+  'reconciliation.finding.opened':
+    'Reconciliation saw a difference: access held with no grant (orphan, unknown account) or a grant not held.',
+  'reconciliation.finding.resolved':
+    'A finding was resolved: revoked, adopted as a grant, provisioned again, gone, or closed by a person.',
   'config.directory.imported': 'Directory, catalog and policies were imported.',
   'config.policy.changed': 'A policy changed; details hold before and after.',
   'config.token.created': 'An API token was issued.',
   'config.token.revoked': 'An API token was revoked.',
+  'config.scim_connection.created':
+    "An identity provider's SCIM connection and its bearer token were created.",
+  'config.scim_connection.revoked': "A SCIM connection's bearer token was revoked.",
+  'identity.person.created': 'An identity provider (SCIM) created a person; details hold the new record.',
+  'identity.person.updated': 'An identity provider (SCIM) changed a person; details hold before and after.',
+  'identity.person.deactivated':
+    'An identity provider (SCIM) set a person inactive; details hold before and after.',
+  'identity.person.reactivated': 'An identity provider (SCIM) set an inactive person active again.',
+  'identity.person.deleted':
+    'An identity provider (SCIM) deleted a person; the record is kept, inactive, for grants and the ledger.',
+  'identity.leaver.started':
+    'A person left: their tokens were revoked, open requests cancelled, reviews handed on, and every grant is being revoked.',
+  'identity.leaver.completed':
+    'Every grant of a person who left is removed; details hold the time from deactivation to the last removal.',
+  'identity.leaver.sla_breached': "A leaver's access was not all removed within the leaver SLA.",
+  'identity.group.created': 'An identity provider (SCIM) created a group; details hold the new record.',
+  'identity.group.updated': 'An identity provider (SCIM) changed a group; details hold before and after.',
+  'identity.group.deleted': 'An identity provider (SCIM) deleted a group and its memberships.',
+  'identity.group.members_changed': "An identity provider (SCIM) added or removed a group's members.",
+  'identity.change.refused':
+    'An identity provider (SCIM) was refused a change: the person or group is managed by another source.',
   'audit.search.performed': 'Someone searched the audit ledger.',
   'audit.export.created': 'Someone exported part of the audit ledger.',
   'audit.verify.performed': 'The ledger was verified, with the outcome.',
@@ -71,7 +101,7 @@ const name = z.string().min(1).max(512);
 const text = z.string().min(1).max(10_000);
 
 const actor = z.strictObject({
-  type: z.enum(['person', 'service', 'policy', 'system']),
+  type: z.enum(['person', 'service', 'policy', 'system', 'scim']),
   id: name,
   email: z.email().optional(),
   slack_id: name.optional(),

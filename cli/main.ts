@@ -5,9 +5,11 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerFindingCommands } from './commands/findings.js';
 import { registerGrantsCommands } from './commands/grants.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRequestCommands } from './commands/request.js';
+import { registerScimCommands } from './commands/scim.js';
 import { registerTemporalCommands } from './commands/temporal.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -27,6 +29,8 @@ registerRequestCommands(program);
 registerGrantsCommands(program);
 registerCampaignCommands(program);
 registerAuditCommands(program);
+registerScimCommands(program);
+registerFindingCommands(program);
 registerTemporalCommands(program);
 
 async function main(): Promise<void> {

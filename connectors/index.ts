@@ -1,9 +1,11 @@
-// The worker's door to target systems: one factory holding the shared state (PostgreSQL pools), and
+// The worker's door to target systems: one factory holding the shared state (database pools), and
 // a Connector per resource built from its catalog config. Secrets and database URLs stay in the
 // environment; the catalog names only the variables.
 import type { DirectoryResource } from '../directory/file-schema.js';
 import { type Connector, ConnectorError } from './connector.js';
+import { createLdapConnector } from './ldap.js';
 import { createManualConnector } from './manual.js';
+import { createMysqlConnector, createMysqlPools } from './mysql.js';
 import { createPostgresConnector, createPostgresPools } from './postgres.js';
 import { createWebhookConnector } from './webhook.js';
 
@@ -23,6 +25,10 @@ export type ConnectorsOptions = {
   webhookTimeoutMs?: number;
   /** PostgreSQL connect timeout; default 5 s. */
   postgresConnectTimeoutSeconds?: number;
+  /** MariaDB connect timeout; default 5 000 ms. */
+  mysqlConnectTimeoutMs?: number;
+  /** LDAP connect and per-operation timeout; default 5 000 ms to connect, 15 000 ms per operation. */
+  ldapTimeoutMs?: number;
   /** Clock for webhook timestamps. */
   now?: () => Date;
 };
@@ -39,6 +45,7 @@ export function createConnectors(
   options: ConnectorsOptions = {},
 ): Connectors {
   const pools = createPostgresPools({ connectTimeoutSeconds: options.postgresConnectTimeoutSeconds });
+  const mysqlPools = createMysqlPools({ connectTimeoutMs: options.mysqlConnectTimeoutMs });
   return {
     forResource(resource) {
       // Resource rows carry the config as JSON: check it here so a bad row fails with its key, not a TypeError.
@@ -57,6 +64,30 @@ export function createConnectors(
           return createPostgresConnector(
             { resourceKey: resource.key, databaseUrlEnv: setting('databaseUrlEnv') },
             { env, pools },
+          );
+        case 'mysql':
+          return createMysqlConnector(
+            {
+              resourceKey: resource.key,
+              databaseUrlEnv: setting('databaseUrlEnv'),
+              ...(config.host === undefined ? {} : { host: setting('host') }),
+            },
+            { env, pools: mysqlPools },
+          );
+        case 'ldap':
+          return createLdapConnector(
+            {
+              resourceKey: resource.key,
+              urlEnv: setting('urlEnv'),
+              bindDnEnv: setting('bindDnEnv'),
+              bindPasswordEnv: setting('bindPasswordEnv'),
+              usersBaseDn: setting('usersBaseDn'),
+              userAttribute: setting('userAttribute'),
+              ...(config.placeholderMemberDn === undefined
+                ? {}
+                : { placeholderMemberDn: setting('placeholderMemberDn') }),
+            },
+            { env, timeoutMs: options.ldapTimeoutMs },
           );
         case 'webhook':
           return createWebhookConnector(
@@ -79,6 +110,8 @@ export function createConnectors(
           );
       }
     },
-    close: () => pools.close(),
+    async close() {
+      await Promise.all([pools.close(), mysqlPools.close()]);
+    },
   };
 }

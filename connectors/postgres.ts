@@ -4,9 +4,13 @@
 //
 // The connector's own account needs ADMIN OPTION on every target role (PostgreSQL 16+), or
 // CREATEROLE (15 and older), or superuser. Nothing else: it reads only pg_roles and
-// pg_auth_members, which every role may read.
+// pg_auth_members, which every role may read. `listAccess` reports every direct member of each
+// entitlement's role by role name (what `accountOf` derives), the connector's own account included
+// when it holds ADMIN OPTION through a membership.
 import postgres from 'postgres';
 import { type Connector, ConnectorError, type ProvisionInput, type ProvisionResult } from './connector.js';
+import { type KeyedHolding, pageHolders } from './paging.js';
+import { createPoolCache, type PoolCache } from './pool-cache.js';
 
 /** Settings shared by every PostgreSQL target. */
 export type PostgresPoolOptions = {
@@ -15,54 +19,35 @@ export type PostgresPoolOptions = {
 };
 
 /** One small connection pool per target URL, closed together when the worker stops. */
-export type PostgresPools = {
-  get(url: string): postgres.Sql;
-  close(): Promise<void>;
-};
+export type PostgresPools = PoolCache<postgres.Sql>;
 
 /** Creates the pool cache; pools open lazily on first use. */
 export function createPostgresPools(options: PostgresPoolOptions = {}): PostgresPools {
-  const pools = new Map<string, postgres.Sql>();
-  let closed = false;
-  return {
-    get(url) {
-      // The worker is stopping; another worker will take the retried activity.
-      if (closed)
-        throw new ConnectorError('connector_unavailable', 'connectors are closed (worker stopping)');
-      let sql = pools.get(url);
-      if (!sql) {
-        sql = postgres(url, {
-          // Provisioning is a handful of statements per grant; two connections keep a target's
-          // connection budget safe even with many workers.
-          max: 2,
-          connect_timeout: options.connectTimeoutSeconds ?? 5,
-          idle_timeout: 60,
-          // Works behind transaction-mode poolers (PgBouncer), which cannot keep prepared statements.
-          prepare: false,
-          // "already a member" and "has not been granted" arrive as notices; the connector reads
-          // pg_auth_members instead of parsing them.
-          onnotice: () => {},
-          connection: {
-            application_name: 'grantflow-connector',
-            // A blocked GRANT (a concurrent role change holding the lock) fails and is retried
-            // instead of hanging the activity.
-            lock_timeout: 5_000,
-            statement_timeout: 15_000,
-          },
-        });
-        pools.set(url, sql);
-      }
-      return sql;
-    },
-    async close() {
-      closed = true;
-      const all = [...pools.values()];
-      pools.clear();
-      // Bounded: postgres.js can wait forever to end a pool whose connection died mid-query
-      // (porsager/postgres#1097); after the timeout it closes the sockets itself.
-      await Promise.all(all.map((sql) => sql.end({ timeout: 5 })));
-    },
-  };
+  return createPoolCache(
+    (url) =>
+      postgres(url, {
+        // Provisioning is a handful of statements per grant; two connections keep a target's
+        // connection budget safe even with many workers.
+        max: 2,
+        connect_timeout: options.connectTimeoutSeconds ?? 5,
+        idle_timeout: 60,
+        // Works behind transaction-mode poolers (PgBouncer), which cannot keep prepared statements.
+        prepare: false,
+        // "already a member" and "has not been granted" arrive as notices; the connector reads
+        // pg_auth_members instead of parsing them.
+        onnotice: () => {},
+        connection: {
+          application_name: 'grantflow-connector',
+          // A blocked GRANT (a concurrent role change holding the lock) fails and is retried
+          // instead of hanging the activity.
+          lock_timeout: 5_000,
+          statement_timeout: 15_000,
+        },
+      }),
+    // Bounded: postgres.js can wait forever to end a pool whose connection died mid-query
+    // (porsager/postgres#1097); after the timeout it closes the sockets itself.
+    (sql) => sql.end({ timeout: 5 }),
+  );
 }
 
 /** A PostgreSQL role name the connector will quote; the same rule the directory file enforces. */
@@ -135,7 +120,7 @@ export function createPostgresConnector(
     input: ProvisionInput,
     act: (sql: postgres.Sql, role: string, member: string) => Promise<T>,
   ): Promise<T> => {
-    const role = targetRole(config.resourceKey, input);
+    const role = targetRole(config.resourceKey, input.entitlementKey, input.target);
     const member = databaseUserFor(input.person.email);
     const sql = connect();
     try {
@@ -197,16 +182,40 @@ export function createPostgresConnector(
         const state = await readMembership(sql, role, member);
         return state.grantors.length > 0 ? 'present' : 'absent';
       }),
+
+    async listAccess(entitlements, page) {
+      // Every role is checked before the first query: a bad catalog entry fails the whole listing
+      // rather than the page it happens to fall on.
+      const roles = new Map(
+        entitlements.map((e) => [
+          e.entitlementKey,
+          targetRole(config.resourceKey, e.entitlementKey, e.target),
+        ]),
+      );
+      const sql = connect();
+      return pageHolders(config.resourceKey, entitlements, page, async (entitlement, after, limit) => {
+        const role = roles.get(entitlement.entitlementKey) as string;
+        try {
+          const members = await readMembers(sql, role, after?.[0], limit);
+          if (!members) throw unknownRole(config.resourceKey, role, '', 'target');
+          return members;
+        } catch (error) {
+          throw classifyPostgresError(error, { resourceKey: config.resourceKey, role, member: '' });
+        }
+      });
+    },
+
+    accountOf: (person) => databaseUserFor(person.email),
   };
 }
 
-function targetRole(resourceKey: string, input: ProvisionInput): string {
-  const role = input.target.role;
+function targetRole(resourceKey: string, entitlementKey: string, target: Record<string, unknown>): string {
+  const role = target.role;
   if (typeof role !== 'string' || !ROLE_NAME.test(role)) {
     throw new ConnectorError(
       'connector_misconfigured',
-      `resource ${resourceKey}, entitlement ${input.entitlementKey}: target.role must be a PostgreSQL role name of lower-case letters, digits and "_", found ${JSON.stringify(role)}`,
-      { details: { resource: resourceKey, entitlement: input.entitlementKey, role } },
+      `resource ${resourceKey}, entitlement ${entitlementKey}: target.role must be a PostgreSQL role name of lower-case letters, digits and "_", found ${JSON.stringify(role)}`,
+      { details: { resource: resourceKey, entitlement: entitlementKey, role } },
     );
   }
   return role;
@@ -228,6 +237,35 @@ async function readMembership(sql: postgres.Sql, role: string, member: string): 
         order by 1
       ) as grantors`;
   return row ?? { roleExists: false, memberExists: false, grantors: [] };
+}
+
+/**
+ * Up to `limit` direct members of `role` after `after`, by name; undefined when the role does not
+ * exist. A missing role is a catalog or target mistake to report, not a role nobody holds: read as
+ * empty, it would make every grant of it look missing.
+ */
+async function readMembers(
+  sql: postgres.Sql,
+  role: string,
+  after: string | undefined,
+  limit: number,
+): Promise<KeyedHolding[] | undefined> {
+  // Compared and sorted in the "C" collation (byte order, as `name` itself compares), so the keyset
+  // order does not depend on the server's locale.
+  const [row] = await sql<{ roleExists: boolean; members: string[] }[]>`
+    select
+      exists (select from pg_roles where rolname = ${role}) as "roleExists",
+      array(
+        select distinct u.rolname::text collate "C"
+        from pg_auth_members m
+        join pg_roles r on r.oid = m.roleid
+        join pg_roles u on u.oid = m.member
+        where r.rolname = ${role} ${after === undefined ? sql`` : sql`and u.rolname > ${after}::name`}
+        order by 1
+        limit ${limit}
+      ) as members`;
+  if (!row?.roleExists) return undefined;
+  return row.members.map((member) => ({ account: member, key: [member] }));
 }
 
 function unknownRole(

@@ -66,6 +66,20 @@ const envSchema = z.object({
     .default('grantflow.local/audit'),
   GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** How long a leaver's access may take to be removed before it is recorded as a breach (default 1 h). */
+  GRANTFLOW_LEAVER_SLA_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3_600),
+  /** How often every listable resource is reconciled (default daily); 0 turns the schedule off. */
+  GRANTFLOW_RECONCILE_EVERY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(31 * 86_400)
+    .default(86_400),
   /** Attempts at a target before a request shows provisioning_failed (an admin can retry it). */
   GRANTFLOW_PROVISION_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
   /** First retry delay; it doubles up to GRANTFLOW_PROVISION_RETRY_MAX_MS. */

@@ -2,7 +2,7 @@
 // duties, access), each entry checked on its own; `sectionSchema` is the file's shape before its
 // cross-references are checked (file-references.ts).
 import { z } from 'zod';
-import { CONNECTOR_KINDS } from '../domain/index.js';
+import { CONNECTOR_KINDS, MISSING_ACTIONS, ORPHAN_ACTIONS } from '../domain/index.js';
 import {
   email,
   envName,
@@ -35,10 +35,40 @@ const groupSchema = z.strictObject({
 
 const policySchema = z.strictObject({ key, ...definitionShape(fileDuration) }).superRefine(checkDefinition);
 
+// MariaDB role names and account hosts the mysql connector will quote (connectors/mysql.ts keeps the same rules).
+const MYSQL_ROLE = /^[a-z_][a-z0-9_]{0,63}$/;
+const MYSQL_HOST = /^[A-Za-z0-9.%_:-]{1,255}$/;
+
+// LDAP DNs (`attr=value` components, values may hold escaped characters) and attribute names, as
+// connectors/ldap.ts checks them.
+const LDAP_DN =
+  /^\s*[A-Za-z][A-Za-z0-9-]*\s*=(?:[^,\\]|\\.)+(?:,\s*[A-Za-z][A-Za-z0-9-]*\s*=(?:[^,\\]|\\.)+)*$/;
+const ldapDn = z.string().regex(LDAP_DN, 'must be a DN like "ou=people,dc=example,dc=test"');
+
 const connectorSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ kind: z.literal('postgres'), databaseUrlEnv: envName }),
+    z.strictObject({
+      kind: z.literal('mysql'),
+      databaseUrlEnv: envName,
+      /** The host part of the accounts roles are granted to (`'user'@'host'`); default '%'. */
+      host: z.string().regex(MYSQL_HOST, 'must be an account host like "%" or "10.0.%"').optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('ldap'),
+      /** Variables holding the server URL (ldap:// or ldaps://) and the connector account's DN and password. */
+      urlEnv: envName,
+      bindDnEnv: envName,
+      bindPasswordEnv: envName,
+      /** Where people's entries are searched, by `(<userAttribute>=<email>)`. */
+      usersBaseDn: ldapDn,
+      userAttribute: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an LDAP attribute name like "mail"'),
+      /** Kept in every group so removing the last person never empties it (groupOfNames needs a member). */
+      placeholderMemberDn: ldapDn.optional(),
+    }),
     z.strictObject({
       kind: z.literal('webhook'),
       url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
@@ -66,6 +96,20 @@ const entitlementSchema = z.strictObject({
   target: z.record(z.string(), z.unknown()).optional(),
 });
 
+// The connector kinds whose entitlements name a database role in `target.role`, and the names each accepts.
+const ROLE_RULES = {
+  postgres: {
+    pattern: PG_ROLE,
+    message:
+      'a postgres entitlement needs target.role, a PostgreSQL role name of lower-case letters, digits and "_"',
+  },
+  mysql: {
+    pattern: MYSQL_ROLE,
+    message:
+      'a mysql entitlement needs target.role, a MariaDB role name of lower-case letters, digits and "_" (at most 64)',
+  },
+} as const;
+
 const resourceSchema = z
   .strictObject({
     key,
@@ -73,19 +117,41 @@ const resourceSchema = z
     description: text.optional(),
     owner: email,
     connector: connectorSchema,
+    /** What reconciliation does with differences it finds at this resource's target. */
+    reconcile: z
+      .strictObject({
+        onOrphan: z.enum(ORPHAN_ACTIONS).default('alert'),
+        onMissing: z.enum(MISSING_ACTIONS).default('alert'),
+      })
+      .optional(),
     entitlements: z.array(entitlementSchema).min(1, 'must list at least one entitlement'),
   })
   .superRefine((resource, ctx) => {
-    if (resource.connector.kind !== 'postgres') return;
+    const { kind } = resource.connector;
+    if (kind !== 'postgres' && kind !== 'mysql') return;
+    const rule = ROLE_RULES[kind];
     resource.entitlements.forEach((entitlement, index) => {
       const role = entitlement.target?.role;
-      if (typeof role !== 'string' || !PG_ROLE.test(role)) {
+      if (typeof role !== 'string' || !rule.pattern.test(role)) {
         ctx.addIssue({
           code: 'custom',
           path: ['entitlements', index, 'target', ...(entitlement.target ? ['role'] : [])],
+          message: rule.message + (role === undefined ? '' : `, found ${JSON.stringify(role)}`),
+        });
+      }
+    });
+  })
+  .superRefine((resource, ctx) => {
+    if (resource.connector.kind !== 'ldap') return;
+    resource.entitlements.forEach((entitlement, index) => {
+      const groupDn = entitlement.target?.groupDn;
+      if (typeof groupDn !== 'string' || !LDAP_DN.test(groupDn)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entitlements', index, 'target', ...(entitlement.target ? ['groupDn'] : [])],
           message:
-            'a postgres entitlement needs target.role, a PostgreSQL role name of lower-case letters, digits and "_"' +
-            (role === undefined ? '' : `, found ${JSON.stringify(role)}`),
+            'an ldap entitlement needs target.groupDn, a group\'s DN like "cn=payroll-admins,ou=groups,dc=example,dc=test"' +
+            (groupDn === undefined ? '' : `, found ${JSON.stringify(groupDn)}`),
         });
       }
     });

@@ -56,6 +56,7 @@ export async function importDirectory(
     dryRun: options.dryRun ?? false,
     changed: false,
     accessNotInFile: [],
+    managedElsewhere: [],
     ...(Object.fromEntries(IMPORT_KINDS.map((kind) => [kind, emptyKind()])) as Record<
       ImportKind,
       KindReport
@@ -91,7 +92,7 @@ function emptyKind(): KindReport {
 // needs both the holder and the entitlement. This is also the order of IMPORT_KINDS in the report.
 async function applyDirectory(tx: Transaction, parsed: ParsedDirectory, actor: string, report: ImportReport) {
   const { directory } = parsed;
-  const peopleByEmail = await applyPeople(tx, directory.people, report.people);
+  const peopleByEmail = await applyPeople(tx, directory.people, report.people, report.managedElsewhere);
   const emailOf = new Map([...peopleByEmail.values()].map((person) => [person.id, person.email]));
   const idOf = (email: string) => {
     const person = peopleByEmail.get(email);

@@ -23,7 +23,9 @@ export type NotificationKind =
   | 'review_assigned'
   | 'review_reminder'
   | 'review_escalated'
-  | 'campaign_signoff_needed';
+  | 'campaign_signoff_needed'
+  /** Reconciliation left findings open, or could not read a target (to the resource's owners). */
+  | 'findings_opened';
 
 /** One message to one or more people. */
 export type Notification = {

@@ -79,3 +79,38 @@ export async function ensureQuarterlyCampaignSchedule(
   const described = await client.schedule.getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID).describe();
   return { scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID, nextRuns: described.info.nextActionTimes.slice(0, 4) };
 }
+
+/** The schedule that reconciles every listable resource. */
+const RECONCILIATION_SCHEDULE_ID = 'grantflow-reconciliation';
+
+/**
+ * Creates or updates the reconciliation schedule (every `everySeconds`), or deletes it when that
+ * is 0. A run still going when the next is due is left alone: overlaps are skipped.
+ */
+export async function ensureReconciliationSchedule(
+  client: Client,
+  options: { taskQueue: string; everySeconds: number },
+): Promise<void> {
+  const handle = client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+  if (options.everySeconds === 0) {
+    await handle.delete().catch(() => undefined);
+    return;
+  }
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'scheduledReconciliation',
+    taskQueue: options.taskQueue,
+  };
+  const spec = { intervals: [{ every: options.everySeconds * 1000 }] };
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILIATION_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await handle.update((previous) => ({ ...previous, spec, action: { ...previous.action, ...action } }));
+  }
+}

@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/start-lifetimes.js';
+import { startPendingLeavers } from '../identity/leaver.js';
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
 import { createOutboxNotifier } from '../notifications/outbox.js';
@@ -15,7 +16,7 @@ import { createSlackClient, slackSettings } from '../slack/client.js';
 import { createSlackDirectory } from '../slack/identity.js';
 import { createSlackNotifier } from '../slack/notifier.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
-import { ensureCheckpointSchedule } from '../temporal/schedules.js';
+import { ensureCheckpointSchedule, ensureReconciliationSchedule } from '../temporal/schedules.js';
 import { installTemporalRuntime } from './runtime.js';
 import { createWorker } from './worker.js';
 
@@ -68,7 +69,11 @@ export function deliverySettings(config: Config): DeliverySettings {
 const LIFETIME_POLL_MS = 5_000;
 
 /** Hands imported grants to their lifetime workflows now and every few seconds, until stopped. */
-function startLifetimeLoop(deps: StartLifetimesDeps, log: Logger): { stop(): Promise<void> } {
+function startLifetimeLoop(
+  deps: StartLifetimesDeps,
+  leaverSlaSeconds: number,
+  log: Logger,
+): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -79,8 +84,13 @@ function startLifetimeLoop(deps: StartLifetimesDeps, log: Logger): { stop(): Pro
         batch = await startImportedGrantLifetimes(deps);
       }
       if (started > 0) log.info({ started }, `started the lifetime of ${started} imported grants`);
+      const leavers = await startPendingLeavers({ ...deps, slaSeconds: leaverSlaSeconds });
+      if (leavers > 0) log.info({ leavers }, `started removing the access of ${leavers} people who left`);
     } catch (error) {
-      log.warn({ err: error }, 'starting lifetimes of imported grants failed; trying again shortly');
+      log.warn(
+        { err: error },
+        'starting lifetimes of imported grants or leavers failed; trying again shortly',
+      );
     }
     if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
   };
@@ -140,6 +150,10 @@ export async function startWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
   });
+  await ensureReconciliationSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
+  });
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const lifetimes = startLifetimeLoop(
     {
@@ -153,6 +167,7 @@ export async function startWorker(
         attemptTimeoutMs: config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
       },
     },
+    config.GRANTFLOW_LEAVER_SLA_SECONDS,
     workerLog.child({ component: 'grant-lifetimes' }),
   );
   const done = worker.run().finally(async () => {

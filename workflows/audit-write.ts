@@ -26,8 +26,13 @@ export function auditWrite(name: string, draft: WorkflowAuditDraft): AuditWrite 
 /** The worker itself as an actor, for transitions nobody clicked (timers, provisioning). */
 export const WORKFLOW_ACTOR = { type: 'system', id: 'grantflow-worker' } as const;
 
-/** A person as an actor; `actedBy` is an admin acting for them; `slackId` when they clicked in Slack. */
+/**
+ * A person as an actor; `actedBy` is an admin acting for them; `slackId` when they clicked in Slack.
+ * A name without `@` is one of grantflow's own processes, recorded as a system actor.
+ */
 export function personActor(email: string, actedBy?: string, slackId?: string): AuditEventInput['actor'] {
+  // Grantflow's own processes act under a name, not an email (the leaver workflow: `identity:leaver`).
+  if (!email.includes('@')) return { type: 'system', id: email };
   const slack = slackId ? { slack_id: slackId } : {};
   return actedBy
     ? { type: 'person', id: actedBy, email: actedBy, on_behalf_of: email, ...slack }

@@ -19,3 +19,13 @@ export function grantWorkflowId(grantId: string): string {
 export function campaignWorkflowId(campaignId: string): string {
   return `${CAMPAIGN_PREFIX}${campaignId}`;
 }
+
+/** The workflow of one reconciliation run. */
+export function reconcileWorkflowId(runId: string): string {
+  return `reconcile:${runId}`;
+}
+
+/** The leaver workflow of one deactivation: a person who leaves twice gets two. */
+export function leaverWorkflowId(personId: string, deactivatedAt: number): string {
+  return `leaver:${personId}:${deactivatedAt}`;
+}

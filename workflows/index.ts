@@ -4,3 +4,5 @@ export { auditCheckpoint } from './audit-checkpoint.js';
 export { campaign } from './campaign.js';
 export { scheduledCampaignLaunch } from './campaign-schedule.js';
 export { grantLifetime } from './grant-lifetime.js';
+export { leaver } from './leaver.js';
+export { reconcileResource, scheduledReconciliation } from './reconcile.js';

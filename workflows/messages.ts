@@ -226,3 +226,69 @@ export type ScheduledCampaignTemplate = {
  */
 export type AccessRequestWorkflow = (input: AccessRequestInput) => Promise<AccessRequestState>;
 export type CampaignWorkflow = (input: CampaignInput) => Promise<CampaignState>;
+
+/** One reconciliation run of one resource. */
+export type ReconcileInput = {
+  runId: string;
+  resourceId: string;
+  workflowId: string;
+  /** Holdings asked of the target per call. */
+  pageSize: number;
+};
+
+/** What a completed comparison counted. */
+export type ReconcileCounts = {
+  /** Holdings the target listed. */
+  holdings: number;
+  /** Active grants on the resource. */
+  grants: number;
+  /** Grants the target holds. */
+  matched: number;
+  /** Findings this run opened. */
+  opened: number;
+  /** Findings still open after the policy acted. */
+  open: number;
+  /** Findings resolved by this run (gone, or acted on). */
+  resolved: number;
+  /** Findings the policy acted on (revoked, adopted, provisioned again). */
+  acted: number;
+};
+
+/** How a run ended; counts only when the target was read to the end. */
+export type ReconcileOutcome = {
+  outcome: 'completed' | 'target_unavailable' | 'failed';
+  counts?: ReconcileCounts;
+  error?: string;
+};
+
+/** The signature `reconcile/start.ts` starts `reconcileResource` by. */
+export type ReconcileWorkflow = (input: ReconcileInput) => Promise<ReconcileOutcome>;
+
+/** A person who left, whose access the `leaver` workflow removes. */
+export type LeaverInput = {
+  personId: string;
+  email: string;
+  /** When they became inactive (epoch ms): the leaver SLA is measured from here. */
+  deactivatedAt: number;
+  /** Who or what deactivated them (`scim:okta`, `file`, an admin's email). */
+  by: string;
+  slaSeconds: number;
+};
+
+/** How a leaver's access removal ended. */
+export type LeaverResult = {
+  grants: number;
+  verified: number;
+  /** Removed where the target cannot be read back. */
+  unverified: number;
+  failed: number;
+  requestsCancelled: number;
+  reviewsHandedOver: number;
+  tokensRevoked: number;
+  /** From deactivation until the last removal finished. */
+  secondsToRemoval: number;
+  withinSla: boolean;
+};
+
+/** The signature `identity/leaver.ts` starts `leaver` by. */
+export type LeaverWorkflow = (input: LeaverInput) => Promise<LeaverResult>;

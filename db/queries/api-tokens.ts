@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type ApiToken, apiTokens, people } from '../schema.js';
 
@@ -15,8 +15,8 @@ export type TokenPrincipal = {
   role: ApiRole;
 };
 
-/** SHA-256 hex of a token: what is stored and looked up, never the token itself. */
-function hashToken(token: string): string {
+/** SHA-256 hex of a token: what is stored and looked up, never the token itself (SCIM tokens too). */
+export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -88,4 +88,14 @@ export async function personHasRole(db: Executor, personId: string, role: ApiRol
     )
     .limit(1);
   return row !== undefined;
+}
+
+/** Revokes every live token of a person (a leaver); returns how many. */
+export async function revokeTokensOf(db: Executor, personId: string): Promise<number> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
 }

@@ -306,3 +306,12 @@ export async function listItemPopulationPage(
     .orderBy(asc(campaignItems.grantId))
     .limit(page.limit ?? ITEM_BATCH_SIZE);
 }
+
+/** Campaigns in which this reviewer still has undecided items (a leaver's to hand on). */
+export async function listCampaignsWithOpenItemsOf(db: Executor, reviewerId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ campaignId: campaignItems.campaignId })
+    .from(campaignItems)
+    .where(and(eq(campaignItems.reviewerId, reviewerId), isNull(campaignItems.decision)));
+  return rows.map((row) => row.campaignId);
+}

@@ -89,6 +89,7 @@ export async function listHeldEntitlements(db: Executor, personId: string): Prom
 /** An active grant by its holder and `resource/entitlement`, for comparing with a file's `access`. */
 export type HeldAccess = {
   grantId: string;
+  holderId: string;
   holderEmail: string;
   entitlementRef: string;
   source: Grant['source'];
@@ -99,6 +100,7 @@ export async function listActiveHoldings(db: Executor): Promise<HeldAccess[]> {
   const query = db
     .select({
       grantId: grants.id,
+      holderId: grants.personId,
       holderEmail: people.email,
       entitlementRef,
       source: grants.source,

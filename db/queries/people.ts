@@ -1,12 +1,26 @@
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Person, people } from '../schema.js';
+import { type FieldSql, filterSql, type RecordFilter } from './record-filter.js';
 
 /** Columns a new person row needs (id and timestamps default). */
 export type NewPerson = typeof people.$inferInsert;
 /** Fields an update may change; `updated_at` is set by the query. */
 export type PersonPatch = Partial<
-  Pick<Person, 'name' | 'slackUserId' | 'managerId' | 'department' | 'title' | 'status'>
+  Pick<
+    Person,
+    | 'name'
+    | 'slackUserId'
+    | 'managerId'
+    | 'department'
+    | 'title'
+    | 'status'
+    | 'email'
+    | 'source'
+    | 'externalId'
+    | 'employeeNumber'
+    | 'deactivatedAt'
+  >
 >;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -102,4 +116,104 @@ export async function updatePerson(db: Executor, id: string, patch: PersonPatch)
 export async function releaseSlackUserIds(db: Executor, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.update(people).set({ slackUserId: null }).where(inArray(people.id, ids));
+}
+
+/** The fields a person filter may name (an identity provider's lookups). */
+export type PersonField =
+  | 'id'
+  | 'email'
+  | 'name'
+  | 'externalId'
+  | 'active'
+  | 'title'
+  | 'department'
+  | 'employeeNumber'
+  | 'managerId'
+  | 'createdAt'
+  | 'updatedAt';
+
+const PERSON_FIELDS: Record<PersonField, FieldSql> = {
+  id: { kind: 'exact', expr: sql`${people.id}::text` },
+  email: { kind: 'text', expr: sql`${people.email}` },
+  name: { kind: 'text', expr: sql`${people.name}` },
+  externalId: { kind: 'exact', expr: sql`${people.externalId}` },
+  active: { kind: 'bool', expr: sql`(${people.status} = 'active')` },
+  title: { kind: 'text', expr: sql`${people.title}` },
+  department: { kind: 'text', expr: sql`${people.department}` },
+  employeeNumber: { kind: 'exact', expr: sql`${people.employeeNumber}` },
+  managerId: { kind: 'exact', expr: sql`${people.managerId}::text` },
+  createdAt: { kind: 'time', expr: sql`${people.createdAt}` },
+  updatedAt: { kind: 'time', expr: sql`${people.updatedAt}` },
+};
+
+/** One page of the people matching `filter` (all without one), oldest first, and how many match. */
+export async function findPeople(
+  db: Executor,
+  options: { filter?: RecordFilter<PersonField>; limit: number; offset: number },
+): Promise<{ rows: Person[]; total: number }> {
+  const where = options.filter ? filterSql(options.filter, PERSON_FIELDS) : undefined;
+  const [counted] = await db.select({ value: count() }).from(people).where(where);
+  const rows =
+    options.limit === 0
+      ? []
+      : await db
+          .select()
+          .from(people)
+          .where(where)
+          .orderBy(asc(people.createdAt), asc(people.id))
+          .limit(options.limit)
+          .offset(options.offset);
+  return { rows, total: counted?.value ?? 0 };
+}
+
+/** The person with this id, locked until the transaction ends; undefined when there is none. */
+export async function lockPersonById(db: Executor, id: string): Promise<Person | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await db.select().from(people).where(eq(people.id, id)).for('update');
+  return row;
+}
+
+/** The person with this email (lower-cased), locked until the transaction ends. */
+export async function lockPersonByEmail(db: Executor, email: string): Promise<Person | undefined> {
+  const [row] = await db
+    .select()
+    .from(people)
+    .where(eq(people.email, email.trim().toLowerCase()))
+    .for('update');
+  return row;
+}
+
+/** The people with these ids (unknown ids and non-UUIDs are left out). */
+export async function getPeopleByIds(db: Executor, ids: string[]): Promise<Person[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (valid.length === 0) return [];
+  return db.select().from(people).where(inArray(people.id, valid));
+}
+
+/** An inactive person who still holds active grants: a leaver whose removal has to run. */
+export type PendingLeaver = { id: string; email: string; source: string; deactivatedAt: Date };
+
+/**
+ * Inactive people with active grants, oldest deactivation first. People deactivated before
+ * `deactivated_at` was kept are dated by their last update.
+ */
+export async function listLeaversHoldingAccess(db: Executor, limit: number): Promise<PendingLeaver[]> {
+  const rows = await db.execute<{
+    id: string;
+    email: string;
+    source: string;
+    deactivated_at: Date | string;
+  }>(sql`
+    select p.id, p.email, p.source, coalesce(p.deactivated_at, p.updated_at) as deactivated_at
+    from people p
+    where p.status = 'inactive'
+      and exists (select 1 from grants g where g.person_id = p.id and g.status = 'active')
+    order by 4, p.id
+    limit ${limit}`);
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    source: row.source,
+    deactivatedAt: new Date(row.deactivated_at),
+  }));
 }

@@ -6,7 +6,17 @@ import { type Entitlement, entitlements, people, type Resource, resources } from
 export type NewResource = typeof resources.$inferInsert;
 /** Fields an update may change; `updated_at` is set by the query. */
 export type ResourcePatch = Partial<
-  Pick<Resource, 'name' | 'description' | 'ownerId' | 'connectorKind' | 'connectorConfig' | 'status'>
+  Pick<
+    Resource,
+    | 'name'
+    | 'description'
+    | 'ownerId'
+    | 'connectorKind'
+    | 'connectorConfig'
+    | 'status'
+    | 'onOrphan'
+    | 'onMissing'
+  >
 >;
 /** A resource as the catalog shows it: its owner's email and its entitlements. */
 export type ResourceWithEntitlements = Resource & { ownerEmail: string; entitlements: Entitlement[] };

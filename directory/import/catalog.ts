@@ -33,6 +33,8 @@ export async function applyResources(
 
   for (const entry of fileResources) {
     const { kind, ...config } = entry.connector;
+    const onOrphan = entry.reconcile?.onOrphan ?? 'alert';
+    const onMissing = entry.reconcile?.onMissing ?? 'alert';
     const current = byKey.get(entry.key);
     if (!current) {
       const resource = await insertResource(tx, {
@@ -42,6 +44,8 @@ export async function applyResources(
         ownerId: personId(entry.owner),
         connectorKind: kind,
         connectorConfig: config,
+        onOrphan,
+        onMissing,
       });
       ids.set(entry.key, resource.id);
       report.added.push(entry.key);
@@ -57,6 +61,8 @@ export async function applyResources(
         { kind, ...config },
       ],
       ['status', current.status, 'active'],
+      ['onOrphan', current.onOrphan, onOrphan],
+      ['onMissing', current.onMissing, onMissing],
     ]);
     if (fields.length === 0) {
       report.unchanged += 1;

@@ -1,5 +1,7 @@
 // Imports the `groups` section: groups are added, updated or deleted, and their memberships follow
-// the file exactly (memberships of a deleted group go with it).
+// the file exactly (memberships of a deleted group go with it). Groups managed by a SCIM connection
+// are the identity provider's: never updated or deleted here (a file group of the same key is left
+// out and reported in `managedElsewhere`).
 import type { Transaction } from '../../db/client.js';
 import {
   addMemberships,
@@ -17,12 +19,19 @@ import type { ImportReport } from './report.js';
 
 export async function applyGroups(
   tx: Transaction,
-  fileGroups: ParsedDirectory['directory']['groups'],
+  listedGroups: ParsedDirectory['directory']['groups'],
   personId: (email: string) => string,
   report: ImportReport,
 ): Promise<void> {
-  const existing = new Map((await listGroups(tx)).map((group) => [group.key, group]));
-  const currentMemberships = await listMemberships(tx);
+  const all = await listGroups(tx);
+  const scimGroups = new Map(all.filter((g) => g.source !== 'file').map((g) => [g.key, g.source]));
+  const fileGroups = listedGroups.filter((group) => {
+    const source = scimGroups.get(group.key);
+    if (source) report.managedElsewhere?.push({ key: `group ${group.key}`, source });
+    return !source;
+  });
+  const existing = new Map(all.filter((g) => g.source === 'file').map((group) => [group.key, group]));
+  const currentMemberships = (await listMemberships(tx)).filter((m) => !scimGroups.has(m.groupKey));
   const groupIds = new Map([...existing.values()].map((group) => [group.key, group.id]));
 
   for (const entry of fileGroups) {

@@ -1,5 +1,7 @@
 // Imports the `people` section: adds, updates and deactivates people (never deletes them), moving
-// Slack ids between people safely and linking managers once everyone exists.
+// Slack ids between people safely and linking managers once everyone exists. People managed by a SCIM
+// connection (source `scim:<name>`) are the identity provider's: the file never rewrites or
+// deactivates them, and the ones it lists are reported in `managedElsewhere`.
 import type { Transaction } from '../../db/client.js';
 import {
   insertPeople,
@@ -17,6 +19,7 @@ export async function applyPeople(
   tx: Transaction,
   filePeople: ParsedDirectory['directory']['people'],
   report: KindReport,
+  managedElsewhere: { key: string; source: string }[] = [],
 ): Promise<Map<string, Person>> {
   const existing = await listAllPeople(tx);
   const byEmail = new Map(existing.map((person) => [person.email, person]));
@@ -33,6 +36,10 @@ export async function applyPeople(
     const current = byEmail.get(entry.email);
     if (!current) {
       added.push(entry);
+      continue;
+    }
+    if (current.source !== 'file') {
+      managedElsewhere.push({ key: entry.email, source: current.source });
       continue;
     }
     const currentManager = current.managerId ? (emailById.get(current.managerId) ?? null) : null;
@@ -59,7 +66,7 @@ export async function applyPeople(
   }
   // People who left: deactivated, never deleted. A Slack id now used by someone in the file moves over.
   for (const person of existing) {
-    if (inFile.has(person.email)) continue;
+    if (inFile.has(person.email) || person.source !== 'file') continue;
     const patch: PersonPatch = {};
     if (person.status === 'active') patch.status = 'inactive';
     if (person.slackUserId && claimedSlackIds.has(person.slackUserId)) patch.slackUserId = null;

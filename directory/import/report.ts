@@ -45,6 +45,11 @@ export type ImportReport = {
    * by an import: leaving a line out is not a decision to take access away.
    */
   accessNotInFile: string[];
+  /**
+   * People and groups the file lists that a SCIM connection manages (`ada@acme.test`, `group eng`, with
+   * the source `scim:okta`): the file never rewrites, deactivates or deletes them; left as is.
+   */
+  managedElsewhere?: { key: string; source: string }[];
 } & Record<ImportKind, KindReport>;
 
 const KIND_LABELS: Record<ImportKind, { label: string; deactivated: string }> = {
@@ -80,7 +85,13 @@ export function formatImportReport(report: ImportReport, options: { details?: bo
         `  existing access: ${report.accessNotInFile.length} imported grants are no longer in the file and stay active (${names(report.accessNotInFile)}); revoke them with \`grantflow grants revoke\` or review them in a campaign`,
       ]
     : [];
-  if (!report.changed) return [`No changes: the database already matches ${file}.`, ...notInFile].join('\n');
+  const sources = [...new Set((report.managedElsewhere ?? []).map((m) => m.source))].sort();
+  const managed = sources.map((source) => {
+    const keys = (report.managedElsewhere ?? []).filter((m) => m.source === source).map((m) => m.key);
+    return `  managed by ${source}, left as is: ${keys.length} (${names(keys)})`;
+  });
+  if (!report.changed)
+    return [`No changes: the database already matches ${file}.`, ...managed, ...notInFile].join('\n');
   const lines = [`${report.dryRun ? 'Would import' : 'Imported'} ${file}:`];
   for (const kind of IMPORT_KINDS) {
     const entry = report[kind];
@@ -109,5 +120,5 @@ export function formatImportReport(report: ImportReport, options: { details?: bo
       }
     }
   }
-  return [...lines, ...notInFile].join('\n');
+  return [...lines, ...managed, ...notInFile].join('\n');
 }

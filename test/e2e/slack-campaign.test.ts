@@ -27,6 +27,7 @@ import {
   viewSubmissionBody,
 } from '../helpers/slack-signing.js';
 import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
+import { step } from '../helpers/steps.js';
 
 type Json = Record<string, unknown>;
 // biome-ignore lint/suspicious/noExplicitAny: a view as Slack received it
@@ -172,234 +173,276 @@ describe('campaigns in Slack', () => {
   }
 
   it('launch in a modal → digest → review: keep, revoke with a reason, keep all, paging, refusals, App Home', async () => {
-    // Setup: Dev and Dee (both managed by Mia) hold 14 grants on the db resource; one came from a request.
     const { cast } = stack;
-    const requestId = await grantThroughRequest(cast.dev, 'low');
-    await importGrants(cast.dev, ['read', 'write', 'timed', 'expiring', 'maker', 'checker']);
-    await importGrants(cast.dev2, ['read', 'write', 'low', 'timed', 'expiring', 'maker', 'checker']);
+    /** What a refused submission answers: the errors, on the fields they concern. */
+    const fieldErrors = (errors: Json) => ({ response_action: 'errors', errors });
 
-    // Someone who is no admin gets no launch form, and the attempt is on the record. Admin tokens
-    // that expired or were revoked do not make an admin.
-    const devId = await idOf(cast.dev);
-    await createApiToken(database.runtime.db, {
-      personId: devId,
-      role: 'admin',
-      expiresAt: new Date(Date.now() - 1_000),
+    const requestId = await step('setup: Dev and Dee hold 14 db grants, one through a request', async () => {
+      // Dev and Dee (both managed by Mia) hold 14 grants on the db resource; one came from a request.
+      const id = await grantThroughRequest(cast.dev, 'low');
+      await importGrants(cast.dev, ['read', 'write', 'timed', 'expiring', 'maker', 'checker']);
+      await importGrants(cast.dev2, ['read', 'write', 'low', 'timed', 'expiring', 'maker', 'checker']);
+      return id;
     });
-    const revokedToken = await createApiToken(database.runtime.db, { personId: devId, role: 'admin' });
-    await database.owner.sql`update api_tokens set revoked_at = now() where id = ${revokedToken.row.id}`;
-    const refused = command(SLACK_IDS.dev, 'campaign launch');
-    expect((await refused.sent).status).toBe(200);
-    expect((await refused.answer()).args).toMatchObject({
-      response_type: 'ephemeral',
-      text: expect.stringMatching(/only admins may launch/),
-    });
-    expect(
-      fake.callsTo('views.open').filter((c) => c.args.view?.callback_id === CAMPAIGN_VIEW.launch),
-    ).toEqual([]);
 
-    // The admin opens the form; the catalog's resources are offered.
-    await command(SLACK_IDS.admin, 'campaign launch').sent;
-    const form = await fake.waitForCall(
-      'views.open',
-      (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.launch,
-    );
-    expect(textOf(form.args.view)).toContain('"value":"db"');
-
-    // Bad input shows on the field it concerns, and launches nothing.
-    const noDefault = await submitLaunch(
-      SLACK_IDS.admin,
-      launchValues({ [LAUNCH_BLOCK.defaultAction]: { type: 'radio_buttons', selected_option: null } }),
-    );
-    expect(noDefault).toMatchObject({
-      response_action: 'errors',
-      errors: { [LAUNCH_BLOCK.defaultAction]: expect.stringMatching(/required/) },
-    });
-    const unknown = await submitLaunch(
-      SLACK_IDS.admin,
-      launchValues({ [LAUNCH_BLOCK.entitlements]: { type: 'plain_text_input', value: 'db/nope' } }),
-    );
-    expect(unknown).toMatchObject({
-      response_action: 'errors',
-      errors: { [LAUNCH_BLOCK.entitlements]: expect.stringMatching(/names no entitlement in the catalog/) },
-    });
-    const notAdmin = await submitLaunch(SLACK_IDS.dev, launchValues());
-    expect(notAdmin).toMatchObject({
-      response_action: 'errors',
-      errors: { [LAUNCH_BLOCK.name]: expect.any(String) },
-    });
-    const [none] = await database.runtime.sql`select count(*)::int as count from campaigns`;
-    expect(none?.count).toBe(0);
-
-    // Act: launch.
-    const launched = await submitLaunch(SLACK_IDS.admin, launchValues());
-    expect(launched).toMatchObject({
-      response_action: 'update',
-      view: { callback_id: CAMPAIGN_VIEW.launched },
-    });
-    const [campaign] = await database.runtime.sql`select id, name from campaigns`;
-    const campaignId = campaign?.id as string;
-    expect(textOf(launched)).toContain(campaignId);
-
-    // Mia's digest: how many, when, and the Review button.
-    const digest = await dmTo(SLACK_IDS.manager, (c) =>
-      buttonsOf(c.args.blocks).some((b) => b.action_id === REVIEW_ACTION.open),
-    );
-    expect(buttonsOf(digest.args.blocks)).toEqual([
-      expect.objectContaining({ action_id: REVIEW_ACTION.open, value: campaignId }),
-    ]);
-    expect(textOf(digest.args.blocks)).toContain('14 (14 open)');
-    expect(textOf(digest.args.blocks)).toContain('Q1 DB review');
-    expect(textOf(digest.args.blocks)).toContain('<!date^');
-
-    // Review opens on the first page: ten items, each with Keep / Revoke; Next for the rest.
-    await post(
-      blockActionBody({
-        userId: SLACK_IDS.manager,
-        actionId: REVIEW_ACTION.open,
-        value: campaignId,
-        channel: digest.response.body.channel,
-        messageTs: digest.response.body.ts,
-      }),
-    );
-    const opened = await fake.waitForCall(
-      'views.open',
-      (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.review,
-    );
-    let review: View = { ...opened.args.view, id: opened.response.body.view.id };
-    const pageOne = itemButtons(review);
-    expect(pageOne).toHaveLength(10);
-    expect(buttonsOf(review.blocks).map((b) => b.action_id)).toContain(REVIEW_ACTION.next);
-    const pageOneText = textOf(review.blocks);
-    expect(textOf(review.blocks)).toContain('0 of 14 decided');
-    const [kept, revoked] = pageOne as [number, number];
-
-    // Keep one: recorded, and the same page shows it.
-    const keepClick = clickInView(SLACK_IDS.manager, REVIEW_ACTION.keep, String(kept), review);
-    review = await updated(review.id, keepClick);
-    expect(textOf(review.blocks)).toContain('Kept 1 item.');
-    expect(textOf(review.blocks)).toContain(':white_check_mark: *Kept*');
-    expect(itemButtons(review)).not.toContain(kept);
-    expect(itemButtons(review)).toHaveLength(9);
-    expect(await itemRow(kept)).toMatchObject({ decision: 'keep', decided_by_id: await idOf(cast.manager) });
-
-    // Revoke one: a reason is asked for in a modal pushed over the review; blank is refused.
-    await post(clickInView(SLACK_IDS.manager, REVIEW_ACTION.revoke, String(revoked), review));
-    const reasonModal = await fake.waitForCall(
-      'views.push',
-      (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.revokeReason,
-    );
-    const submitReason = (value: string) =>
-      viewSubmissionBody({
-        userId: SLACK_IDS.manager,
-        callbackId: CAMPAIGN_VIEW.revokeReason,
-        privateMetadata: reasonModal.args.view.private_metadata,
-        values: { [REVIEW_BLOCK.reason]: { [REVIEW_ACTION.reason]: { value } } },
+    await step('a non-admin gets no launch form, whatever lapsed admin tokens they hold', async () => {
+      // Someone who is no admin gets no launch form, and the attempt is on the record. Admin tokens
+      // that expired or were revoked do not make an admin.
+      const devId = await idOf(cast.dev);
+      await createApiToken(database.runtime.db, {
+        personId: devId,
+        role: 'admin',
+        expiresAt: new Date(Date.now() - 1_000),
       });
-    const blank = await post(submitReason('   '));
-    expect(await blank.json()).toMatchObject({
-      response_action: 'errors',
-      errors: { [REVIEW_BLOCK.reason]: 'Say why' },
-    });
-    expect((await itemRow(revoked)).decision).toBeNull();
-    review = await updated(review.id, submitReason('moved to the <!channel> sales team'));
-    expect(textOf(review.blocks)).toContain('Revocation recorded for 1 item.');
-    expect(textOf(review.blocks)).toContain(':no_entry: *Revoke*: moved to the &lt;!channel&gt; sales team');
-    expect(await itemRow(revoked)).toMatchObject({
-      decision: 'revoke',
-      reason: 'moved to the <!channel> sales team',
-    });
-
-    // The same Keep again (a stale view, a double click): refused, said so, recorded.
-    review = await updated(review.id, keepClick);
-    expect(textOf(review.blocks)).toContain('Not recorded for 1 item');
-    // Someone else keeping Mia's item through a forged view: refused too, nothing changes.
-    const other = pageOne[2] as number;
-    await post(clickInView(SLACK_IDS.dev2, REVIEW_ACTION.keep, String(other), review));
-    await waitUntil(
-      async () =>
-        (await ledger(campaignId)).some(
-          (e) => e.event_type === 'campaign.decision.refused' && e.actor.slack_id === SLACK_IDS.dev2,
-        ),
-      { timeoutMs: 10_000, intervalMs: 100 },
-    );
-    expect((await itemRow(other)).decision).toBeNull();
-
-    // Keep all on this page: the eight still open.
-    review = await updated(
-      review.id,
-      clickInView(SLACK_IDS.manager, REVIEW_ACTION.keepPage, campaignId, review),
-    );
-    expect(textOf(review.blocks)).toContain('Kept 8 items.');
-    expect(itemButtons(review)).toEqual([]);
-    expect(textOf(review.blocks)).toContain('10 of 14 decided');
-    for (const id of pageOne) expect((await itemRow(id)).decision).not.toBeNull();
-
-    // Next: the four left, none of the first page's.
-    review = await updated(review.id, clickInView(SLACK_IDS.manager, REVIEW_ACTION.next, 'next', review));
-    const pageTwo = itemButtons(review);
-    expect(pageTwo).toHaveLength(4);
-    expect(pageTwo.filter((id) => pageOne.includes(id))).toEqual([]);
-    expect(textOf(review.blocks)).toContain('page 2');
-    // Each item says where it came from: the request behind the one grant that had one.
-    expect(`${pageOneText}${textOf(review.blocks)}`).toContain(`request \`${requestId}\``);
-    expect(pageOneText).toContain('no request (imported)');
-    expect(buttonsOf(review.blocks).map((b) => b.action_id)).toContain(REVIEW_ACTION.previous);
-
-    // The App Home: progress, and the way back into the review.
-    await post(
-      eventCallbackBody({ type: 'app_home_opened', user: SLACK_IDS.manager, tab: 'home', channel: 'DMGR' }),
-    );
-    const home = await fake.waitForCall(
-      'views.publish',
-      (c) => c.args.user_id === SLACK_IDS.manager && textOf(c.args.view).includes('Q1 DB review'),
-    );
-    expect(textOf(home.args.view)).toContain('10 of 14 decided · 4 to review');
-    expect(buttonsOf(home.args.view.blocks)).toContainEqual(
-      expect.objectContaining({ action_id: REVIEW_ACTION.open, value: campaignId }),
-    );
-
-    // Closing the review refreshes the Home with the progress as it is then.
-    const closeBody = new URLSearchParams(
-      viewSubmissionBody({ userId: SLACK_IDS.manager, callbackId: CAMPAIGN_VIEW.review, values: {} }),
-    );
-    const closed = JSON.parse(closeBody.get('payload') ?? '{}');
-    const publishes = fake.callsTo('views.publish').length;
-    await post(
-      new URLSearchParams({
-        payload: JSON.stringify({ ...closed, type: 'view_closed', is_cleared: false, trigger_id: undefined }),
-      }).toString(),
-    );
-    await waitUntil(async () => fake.callsTo('views.publish').length > publishes, {
-      timeoutMs: 10_000,
-      intervalMs: 50,
+      const revokedToken = await createApiToken(database.runtime.db, { personId: devId, role: 'admin' });
+      await database.owner.sql`update api_tokens set revoked_at = now() where id = ${revokedToken.row.id}`;
+      const refused = command(SLACK_IDS.dev, 'campaign launch');
+      expect((await refused.sent).status).toBe(200);
+      expect((await refused.answer()).args).toMatchObject({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/only admins may launch/),
+      });
+      expect(
+        fake.callsTo('views.open').filter((c) => c.args.view?.callback_id === CAMPAIGN_VIEW.launch),
+      ).toEqual([]);
     });
 
-    // The ledger: each decision with Mia's Slack id, the refusals, the non-admin's attempt; intact.
-    const entries = await ledger(campaignId);
-    const byType = (type: string) => entries.filter((e) => e.event_type === type);
-    expect(byType('campaign.item.kept')).toHaveLength(9);
-    expect(byType('campaign.item.kept').every((e) => e.actor.slack_id === SLACK_IDS.manager)).toBe(true);
-    expect(byType('campaign.item.revoked')).toEqual([
-      expect.objectContaining({
-        actor: expect.objectContaining({ slack_id: SLACK_IDS.manager }),
-        reason: 'moved to the <!channel> sales team',
-        source: expect.objectContaining({ service: 'grantflow-slack' }),
-      }),
-    ]);
-    expect(
-      byType('campaign.decision.refused')
-        .map((e) => e.actor.slack_id)
-        .sort(),
-    ).toEqual([SLACK_IDS.dev2, SLACK_IDS.manager].sort());
-    await sequenceAll(database.runtime.sql);
-    const denied = await searchLedger(database.runtime.sql, { type: 'security.auth.denied' }, 10);
-    expect(denied.map((e) => (e.event as { actor: { slack_id?: string } }).actor.slack_id)).toEqual([
-      SLACK_IDS.dev,
-      SLACK_IDS.dev,
-    ]);
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
-    expect(report.status).toBe('intact');
+    await step("the admin opens the launch form, offered the catalog's resources", async () => {
+      await command(SLACK_IDS.admin, 'campaign launch').sent;
+      const form = await fake.waitForCall(
+        'views.open',
+        (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.launch,
+      );
+      expect(textOf(form.args.view)).toContain('"value":"db"');
+    });
+
+    await step('bad input shows on the field it concerns, and launches nothing', async () => {
+      const noDefault = await submitLaunch(
+        SLACK_IDS.admin,
+        launchValues({ [LAUNCH_BLOCK.defaultAction]: { type: 'radio_buttons', selected_option: null } }),
+      );
+      expect(noDefault).toMatchObject(
+        fieldErrors({ [LAUNCH_BLOCK.defaultAction]: expect.stringMatching(/required/) }),
+      );
+      const unknown = await submitLaunch(
+        SLACK_IDS.admin,
+        launchValues({ [LAUNCH_BLOCK.entitlements]: { type: 'plain_text_input', value: 'db/nope' } }),
+      );
+      expect(unknown).toMatchObject(
+        fieldErrors({
+          [LAUNCH_BLOCK.entitlements]: expect.stringMatching(/names no entitlement in the catalog/),
+        }),
+      );
+      const notAdmin = await submitLaunch(SLACK_IDS.dev, launchValues());
+      expect(notAdmin).toMatchObject(fieldErrors({ [LAUNCH_BLOCK.name]: expect.any(String) }));
+      const [none] = await database.runtime.sql`select count(*)::int as count from campaigns`;
+      expect(none?.count).toBe(0);
+    });
+
+    const campaignId = await step('launch', async () => {
+      const launched = await submitLaunch(SLACK_IDS.admin, launchValues());
+      expect(launched).toMatchObject({
+        response_action: 'update',
+        view: { callback_id: CAMPAIGN_VIEW.launched },
+      });
+      const [campaign] = await database.runtime.sql`select id, name from campaigns`;
+      const id = campaign?.id as string;
+      expect(textOf(launched)).toContain(id);
+      return id;
+    });
+
+    const digest = await step("Mia's digest: how many, when, and the Review button", async () => {
+      const dm = await dmTo(SLACK_IDS.manager, (c) =>
+        buttonsOf(c.args.blocks).some((b) => b.action_id === REVIEW_ACTION.open),
+      );
+      expect(buttonsOf(dm.args.blocks)).toEqual([
+        expect.objectContaining({ action_id: REVIEW_ACTION.open, value: campaignId }),
+      ]);
+      expect(textOf(dm.args.blocks)).toContain('14 (14 open)');
+      expect(textOf(dm.args.blocks)).toContain('Q1 DB review');
+      expect(textOf(dm.args.blocks)).toContain('<!date^');
+      return dm;
+    });
+
+    const firstPage = await step(
+      'review opens on the first page: ten items with Keep / Revoke, and Next',
+      async () => {
+        await post(
+          blockActionBody({
+            userId: SLACK_IDS.manager,
+            actionId: REVIEW_ACTION.open,
+            value: campaignId,
+            channel: digest.response.body.channel,
+            messageTs: digest.response.body.ts,
+          }),
+        );
+        const opened = await fake.waitForCall(
+          'views.open',
+          (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.review,
+        );
+        const view: View = { ...opened.args.view, id: opened.response.body.view.id };
+        const items = itemButtons(view);
+        expect(items).toHaveLength(10);
+        expect(buttonsOf(view.blocks).map((b) => b.action_id)).toContain(REVIEW_ACTION.next);
+        const text = textOf(view.blocks);
+        expect(textOf(view.blocks)).toContain('0 of 14 decided');
+        return { view, items, text };
+      },
+    );
+    let review = firstPage.view;
+    const { items: pageOne, text: pageOneText } = firstPage;
+    const [kept, revoked] = pageOne as [number, number];
+    const reviewShows = (text: string) => expect(textOf(review.blocks)).toContain(text);
+    const miaClicks = (actionId: string, value: string) =>
+      clickInView(SLACK_IDS.manager, actionId, value, review);
+
+    const keepClick = await step('keep one: recorded, and the same page shows it', async () => {
+      const click = miaClicks(REVIEW_ACTION.keep, String(kept));
+      review = await updated(review.id, click);
+      reviewShows('Kept 1 item.');
+      reviewShows(':white_check_mark: *Kept*');
+      expect(itemButtons(review)).not.toContain(kept);
+      expect(itemButtons(review)).toHaveLength(9);
+      expect(await itemRow(kept)).toMatchObject({
+        decision: 'keep',
+        decided_by_id: await idOf(cast.manager),
+      });
+      return click;
+    });
+
+    await step(
+      'revoke one: a reason is asked for in a modal pushed over the review; blank is refused',
+      async () => {
+        await post(miaClicks(REVIEW_ACTION.revoke, String(revoked)));
+        const reasonModal = await fake.waitForCall(
+          'views.push',
+          (c) => c.args.view?.callback_id === CAMPAIGN_VIEW.revokeReason,
+        );
+        const submitReason = (value: string) =>
+          viewSubmissionBody({
+            userId: SLACK_IDS.manager,
+            callbackId: CAMPAIGN_VIEW.revokeReason,
+            privateMetadata: reasonModal.args.view.private_metadata,
+            values: { [REVIEW_BLOCK.reason]: { [REVIEW_ACTION.reason]: { value } } },
+          });
+        const blank = await post(submitReason('   '));
+        expect(await blank.json()).toMatchObject(fieldErrors({ [REVIEW_BLOCK.reason]: 'Say why' }));
+        expect((await itemRow(revoked)).decision).toBeNull();
+        review = await updated(review.id, submitReason('moved to the <!channel> sales team'));
+        reviewShows('Revocation recorded for 1 item.');
+        reviewShows(':no_entry: *Revoke*: moved to the &lt;!channel&gt; sales team');
+        expect(await itemRow(revoked)).toMatchObject({
+          decision: 'revoke',
+          reason: 'moved to the <!channel> sales team',
+        });
+      },
+    );
+
+    await step('the same Keep again (a stale view, a double click): refused, said so', async () => {
+      review = await updated(review.id, keepClick);
+      reviewShows('Not recorded for 1 item');
+    });
+
+    await step("someone else keeping Mia's item through a forged view: refused, recorded", async () => {
+      const other = pageOne[2] as number;
+      await post(clickInView(SLACK_IDS.dev2, REVIEW_ACTION.keep, String(other), review));
+      await waitUntil(
+        async () =>
+          (await ledger(campaignId)).some(
+            (e) => e.event_type === 'campaign.decision.refused' && e.actor.slack_id === SLACK_IDS.dev2,
+          ),
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
+      expect((await itemRow(other)).decision).toBeNull();
+    });
+
+    await step('keep all on this page: the eight still open', async () => {
+      review = await updated(review.id, miaClicks(REVIEW_ACTION.keepPage, campaignId));
+      reviewShows('Kept 8 items.');
+      expect(itemButtons(review)).toEqual([]);
+      reviewShows('10 of 14 decided');
+      for (const id of pageOne) expect((await itemRow(id)).decision).not.toBeNull();
+    });
+
+    await step("next: the four left, none of the first page's; each says where it came from", async () => {
+      review = await updated(review.id, miaClicks(REVIEW_ACTION.next, 'next'));
+      const pageTwo = itemButtons(review);
+      expect(pageTwo).toHaveLength(4);
+      expect(pageTwo.filter((id) => pageOne.includes(id))).toEqual([]);
+      reviewShows('page 2');
+      // Each item says where it came from: the request behind the one grant that had one.
+      expect(`${pageOneText}${textOf(review.blocks)}`).toContain(`request \`${requestId}\``);
+      expect(pageOneText).toContain('no request (imported)');
+      expect(buttonsOf(review.blocks).map((b) => b.action_id)).toContain(REVIEW_ACTION.previous);
+    });
+
+    await step('the App Home: progress, and the way back into the review', async () => {
+      await post(
+        eventCallbackBody({ type: 'app_home_opened', user: SLACK_IDS.manager, tab: 'home', channel: 'DMGR' }),
+      );
+      const home = await fake.waitForCall(
+        'views.publish',
+        (c) => c.args.user_id === SLACK_IDS.manager && textOf(c.args.view).includes('Q1 DB review'),
+      );
+      expect(textOf(home.args.view)).toContain('10 of 14 decided · 4 to review');
+      expect(buttonsOf(home.args.view.blocks)).toContainEqual(
+        expect.objectContaining({ action_id: REVIEW_ACTION.open, value: campaignId }),
+      );
+    });
+
+    await step('closing the review refreshes the Home with the progress as it is then', async () => {
+      const closeBody = new URLSearchParams(
+        viewSubmissionBody({ userId: SLACK_IDS.manager, callbackId: CAMPAIGN_VIEW.review, values: {} }),
+      );
+      const closed = JSON.parse(closeBody.get('payload') ?? '{}');
+      const publishes = fake.callsTo('views.publish').length;
+      await post(
+        new URLSearchParams({
+          payload: JSON.stringify({
+            ...closed,
+            type: 'view_closed',
+            is_cleared: false,
+            trigger_id: undefined,
+          }),
+        }).toString(),
+      );
+      await waitUntil(async () => fake.callsTo('views.publish').length > publishes, {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+    });
+
+    await step(
+      "the ledger: each decision with Mia's Slack id, the refusals, the non-admin's attempts; intact",
+      async () => {
+        const entries = await ledger(campaignId);
+        const byType = (type: string) => entries.filter((e) => e.event_type === type);
+        expect(byType('campaign.item.kept')).toHaveLength(9);
+        expect(byType('campaign.item.kept').every((e) => e.actor.slack_id === SLACK_IDS.manager)).toBe(true);
+        expect(byType('campaign.item.revoked')).toEqual([
+          expect.objectContaining({
+            actor: expect.objectContaining({ slack_id: SLACK_IDS.manager }),
+            reason: 'moved to the <!channel> sales team',
+            source: expect.objectContaining({ service: 'grantflow-slack' }),
+          }),
+        ]);
+        expect(
+          byType('campaign.decision.refused')
+            .map((e) => e.actor.slack_id)
+            .sort(),
+        ).toEqual([SLACK_IDS.dev2, SLACK_IDS.manager].sort());
+        await sequenceAll(database.runtime.sql);
+        const denied = await searchLedger(database.runtime.sql, { type: 'security.auth.denied' }, 10);
+        expect(denied.map((e) => (e.event as { actor: { slack_id?: string } }).actor.slack_id)).toEqual([
+          SLACK_IDS.dev,
+          SLACK_IDS.dev,
+        ]);
+        const report = await verifyLedger(database.runtime.sql, {
+          verifiers: stack.api.ledger.keys.verifiers,
+        });
+        expect(report.status).toBe('intact');
+      },
+    );
   }, 120_000);
 
   it('reminder and escalation DMs with Review; sign-off in Slack: told when ready, refused for non-admins and too early', async () => {

@@ -19,6 +19,7 @@ import {
   viewSubmissionBody,
 } from '../helpers/slack-signing.js';
 import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
+import { step } from '../helpers/steps.js';
 
 const textOf = (call: SlackCall) => JSON.stringify(call.args.blocks ?? call.args.view ?? call.args);
 
@@ -83,167 +84,211 @@ describe('the Slack app', () => {
 
   it('request → two approvals → provisioned → expiry reminder → release, all in Slack', async () => {
     const { cast } = stack;
-
-    // /access opens the modal; typing searches the catalog.
-    const command = await post(
-      slashCommandBody({ command: '/access', userId: SLACK_IDS.dev, responseUrl: fake.responseUrl() }),
-    );
-    expect(command.status).toBe(200);
-    const modal = await fake.waitForCall('views.open', (c) => c.args.view?.callback_id === VIEW.request);
-    expect(modal.args.trigger_id).toEqual(expect.any(String));
-    const suggestion = await post(
-      blockSuggestionBody({
-        userId: SLACK_IDS.dev,
-        actionId: ACTION.entitlement,
-        blockId: BLOCK.entitlement,
-        value: 'target',
-        callbackId: VIEW.request,
-      }),
-    );
-    const options = (await suggestion.json()) as { options: { value: string }[] };
-    expect(options.options.map((o) => o.value)).toContain('db/read');
-
-    // A duration past the entitlement's maximum is refused in the modal, and nothing is filed.
-    const tooLong = await fileThroughModal(SLACK_IDS.dev, 'db/read', 86_400);
-    expect(tooLong.status).toBe(200);
-    expect(JSON.parse(tooLong.body)).toMatchObject({
-      response_action: 'errors',
-      errors: { [BLOCK.duration]: expect.any(String) },
+    /** The message a card was posted as, to click on and to see updated. */
+    const messageOf = (card: SlackCall) => ({
+      channel: card.response.body.channel,
+      ts: card.response.body.ts,
     });
-    const [filedBefore] = await database.runtime.sql`select count(*)::int as count from access_requests`;
-    expect(filedBefore?.count).toBe(0);
+    /** Waits for `message` to be updated without its buttons. */
+    const buttonsGone = (message: { ts?: string }) =>
+      fake.waitForCall(
+        'chat.update',
+        (c) => c.args.ts === message.ts && buttonsOf(c.args.blocks).length === 0,
+      );
 
-    // 25 s: the expiry reminder comes a fifth before the end, with time to click Release.
-    const filed = await fileThroughModal(SLACK_IDS.dev, 'db/read', 25, 'on-call fix');
-    expect(filed).toEqual({ status: 200, body: '' });
-    const submittedDm = await dmTo(SLACK_IDS.dev, (c) => /waiting for approval/.test(c.args.text));
-    expect(textOf(submittedDm)).toContain(
-      'needs: your manager (Mia Manager), then the owner of Target DB (Olu Owner)',
-    );
-
-    // The manager's card: who, what, risk, reason, and the buttons.
-    const managerCard = await dmTo(SLACK_IDS.manager, (c) => buttonsOf(c.args.blocks).length > 0);
-    const [approve, deny] = buttonsOf(managerCard.args.blocks);
-    expect([approve?.action_id, deny?.action_id]).toEqual([ACTION.approve, ACTION.deny]);
-    const requestId = approve?.value ?? '';
-    expect(textOf(managerCard)).toContain('on-call fix');
-    expect(textOf(managerCard)).toContain('Dev Eloper');
-    const managerMessage = { channel: managerCard.response.body.channel, ts: managerCard.response.body.ts };
-
-    // Forged signature and a stale timestamp: 401, recorded, nothing decided.
-    const approveBody = click(SLACK_IDS.manager, ACTION.approve, requestId, managerMessage);
-    const forged = await post(approveBody, { signature: `v0=${'0'.repeat(64)}` });
-    const stale = await post(approveBody, { timestamp: Math.floor(Date.now() / 1000) - 301 });
-    expect([forged.status, stale.status]).toEqual([401, 401]);
-    await sequenceAll(database.runtime.sql);
-    const rejected = await searchLedger(
-      database.runtime.sql,
-      { type: 'security.slack.signature_rejected' },
-      10,
-    );
-    expect(rejected.map((e) => (e.event as { reason: string }).reason).sort()).toEqual([
-      'signature does not match',
-      'timestamp older than five minutes',
-    ]);
-
-    // The requester approving their own request, and someone who is no approver: told and recorded.
-    await post(click(SLACK_IDS.dev, ACTION.approve, requestId));
-    await ephemeralTo(SLACK_IDS.dev, /nobody may approve their own request/);
-    await post(click(SLACK_IDS.dev2, ACTION.approve, requestId));
-    await ephemeralTo(SLACK_IDS.dev2, /is not an approver of step 1/);
-
-    // The manager approves; Slack retries the same click: processed once.
-    expect((await post(approveBody)).status).toBe(200);
-    expect((await post(approveBody)).status).toBe(200);
-    const updated = await fake.waitForCall(
-      'chat.update',
-      (c) => c.args.ts === managerMessage.ts && buttonsOf(c.args.blocks).length === 0,
-    );
-    expect(textOf(updated)).toContain('Mia Manager');
-    const ownerCard = await dmTo(SLACK_IDS.owner, (c) => buttonsOf(c.args.blocks).length > 0);
-    const [decisions] = await database.runtime
-      .sql`select count(*)::int as count from approval_decisions where request_id = ${requestId}`;
-    expect(decisions?.count).toBe(1);
-
-    // The owner (found by email) approves: provisioned at the real target.
-    const ownerMessage = { channel: ownerCard.response.body.channel, ts: ownerCard.response.body.ts };
-    await post(click(SLACK_IDS.owner, ACTION.approve, requestId, ownerMessage));
-    await waitUntil(async () => (await requestStatus(requestId)) === 'granted', {
-      timeoutMs: 20_000,
-      intervalMs: 100,
+    await step('/access opens the modal; typing searches the catalog', async () => {
+      const command = await post(
+        slashCommandBody({ command: '/access', userId: SLACK_IDS.dev, responseUrl: fake.responseUrl() }),
+      );
+      expect(command.status).toBe(200);
+      const modal = await fake.waitForCall('views.open', (c) => c.args.view?.callback_id === VIEW.request);
+      expect(modal.args.trigger_id).toEqual(expect.any(String));
+      const suggestion = await post(
+        blockSuggestionBody({
+          userId: SLACK_IDS.dev,
+          actionId: ACTION.entitlement,
+          blockId: BLOCK.entitlement,
+          value: 'target',
+          callbackId: VIEW.request,
+        }),
+      );
+      const options = (await suggestion.json()) as { options: { value: string }[] };
+      expect(options.options.map((o) => o.value)).toContain('db/read');
     });
-    const [member] = await stack.target`
-      select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
-      where r.rolname = ${stack.roles.read ?? ''} and u.rolname = ${stack.databaseUser(cast.dev)}`;
-    expect(member).toBeDefined();
-    await dmTo(SLACK_IDS.dev, (c) => /You now have Target DB \/ read/.test(c.args.text));
-    await fake.waitForCall(
-      'chat.update',
-      (c) => c.args.ts === ownerMessage.ts && buttonsOf(c.args.blocks).length === 0,
-    );
 
-    // A late click on the decided request: explained, recorded, nothing changes.
-    await post(click(SLACK_IDS.manager, ACTION.approve, requestId, managerMessage));
-    // Refused whether the workflow is still finishing or already closed.
-    await ephemeralTo(SLACK_IDS.manager, /not waiting for approval \(it is granted\)|the request is closed/);
-
-    // App Home: the new access, with Release.
-    await post(
-      eventCallbackBody({ type: 'app_home_opened', user: SLACK_IDS.dev, tab: 'home', channel: 'DUDEV' }),
-    );
-    const home = await fake.waitForCall('views.publish', (c) => c.args.user_id === SLACK_IDS.dev);
-    expect(JSON.stringify(home.args.view)).toContain('read');
-    const grantId = buttonsOf(home.args.view.blocks).find((b) => b.action_id === ACTION.release)?.value ?? '';
-    expect(grantId).toMatch(/^[0-9a-f-]{36}$/);
-
-    // Before it expires the holder gets Extend / Release; someone else's Release is refused.
-    const expiring = await dmTo(
-      SLACK_IDS.dev,
-      (c) => buttonsOf(c.args.blocks).some((b) => b.action_id === ACTION.release),
-      25_000,
-    );
-    await post(click(SLACK_IDS.dev2, ACTION.release, grantId));
-    await ephemeralTo(SLACK_IDS.dev2, /you hold no grant/);
-    const expiringMessage = { channel: expiring.response.body.channel, ts: expiring.response.body.ts };
-    await post(click(SLACK_IDS.dev, ACTION.release, grantId, expiringMessage));
-    await fake.waitForCall(
-      'chat.update',
-      (c) => c.args.ts === expiringMessage.ts && buttonsOf(c.args.blocks).length === 0,
-    );
-    await waitUntil(
+    await step(
+      "a duration past the entitlement's maximum is refused in the modal, nothing filed",
       async () => {
-        const [row] = await database.runtime.sql`select status from grants where id = ${grantId}`;
-        return row?.status === 'released';
+        const tooLong = await fileThroughModal(SLACK_IDS.dev, 'db/read', 86_400);
+        expect(tooLong.status).toBe(200);
+        expect(JSON.parse(tooLong.body)).toMatchObject({
+          response_action: 'errors',
+          errors: { [BLOCK.duration]: expect.any(String) },
+        });
+        const [filedBefore] = await database.runtime.sql`select count(*)::int as count from access_requests`;
+        expect(filedBefore?.count).toBe(0);
       },
-      { timeoutMs: 10_000, intervalMs: 100 },
     );
 
-    // The ledger: each decision once, every refusal with the Slack id of who clicked, intact.
-    const entries = await ledger(requestId);
-    const types = entries.map((e) => (e.event as { event_type: string }).event_type);
-    expect(types.filter((t) => t === 'access.request.approved')).toHaveLength(2);
-    const refused = entries
-      .map((e) => e.event as { event_type: string; actor: { slack_id?: string } })
-      .filter((e) => e.event_type === 'access.decision.refused')
-      .map((e) => e.actor.slack_id);
-    expect(refused.sort()).toEqual([SLACK_IDS.dev, SLACK_IDS.dev2, SLACK_IDS.manager].sort());
-    const approvedBy = entries
-      .map((e) => e.event as { event_type: string; actor: { slack_id?: string } })
-      .filter((e) => e.event_type === 'access.request.approved')
-      .map((e) => e.actor.slack_id);
-    expect(approvedBy).toEqual([SLACK_IDS.manager, SLACK_IDS.owner]);
-    const [released] = (await ledger(grantId)).filter(
-      (e) => (e.event as { event_type: string }).event_type === 'access.grant.released',
+    await step('request: filed for 25 s, the requester is told who approves', async () => {
+      // 25 s: the expiry reminder comes a fifth before the end, with time to click Release.
+      const filed = await fileThroughModal(SLACK_IDS.dev, 'db/read', 25, 'on-call fix');
+      expect(filed).toEqual({ status: 200, body: '' });
+      const submittedDm = await dmTo(SLACK_IDS.dev, (c) => /waiting for approval/.test(c.args.text));
+      expect(textOf(submittedDm)).toContain(
+        'needs: your manager (Mia Manager), then the owner of Target DB (Olu Owner)',
+      );
+    });
+
+    const { requestId, managerMessage } = await step(
+      "the manager's card: who, what, risk, reason, and the buttons",
+      async () => {
+        const managerCard = await dmTo(SLACK_IDS.manager, (c) => buttonsOf(c.args.blocks).length > 0);
+        const [approve, deny] = buttonsOf(managerCard.args.blocks);
+        expect([approve?.action_id, deny?.action_id]).toEqual([ACTION.approve, ACTION.deny]);
+        const id = approve?.value ?? '';
+        expect(textOf(managerCard)).toContain('on-call fix');
+        expect(textOf(managerCard)).toContain('Dev Eloper');
+        return { requestId: id, managerMessage: messageOf(managerCard) };
+      },
     );
-    expect(released?.event).toMatchObject({ actor: { slack_id: SLACK_IDS.dev } });
-    // Authorizing needs no Slack round trip per click.
-    expect(fake.callsTo('auth.test')).toEqual([]);
-    // The refused clicks were also raised in the alert channel.
-    expect(
-      fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CALERTS').length,
-    ).toBeGreaterThan(0);
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
-    expect(report.status).toBe('intact');
+
+    const approveBody = await step(
+      'a forged signature and a stale timestamp: 401, recorded, nothing decided',
+      async () => {
+        const body = click(SLACK_IDS.manager, ACTION.approve, requestId, managerMessage);
+        const forged = await post(body, { signature: `v0=${'0'.repeat(64)}` });
+        const stale = await post(body, { timestamp: Math.floor(Date.now() / 1000) - 301 });
+        expect([forged.status, stale.status]).toEqual([401, 401]);
+        await sequenceAll(database.runtime.sql);
+        const rejected = await searchLedger(
+          database.runtime.sql,
+          { type: 'security.slack.signature_rejected' },
+          10,
+        );
+        expect(rejected.map((e) => (e.event as { reason: string }).reason).sort()).toEqual([
+          'signature does not match',
+          'timestamp older than five minutes',
+        ]);
+        return body;
+      },
+    );
+
+    await step(
+      'the requester approving their own request, and a non-approver: told and recorded',
+      async () => {
+        await post(click(SLACK_IDS.dev, ACTION.approve, requestId));
+        await ephemeralTo(SLACK_IDS.dev, /nobody may approve their own request/);
+        await post(click(SLACK_IDS.dev2, ACTION.approve, requestId));
+        await ephemeralTo(SLACK_IDS.dev2, /is not an approver of step 1/);
+      },
+    );
+
+    const ownerCard = await step(
+      'first approval: the manager approves; a Slack retry is processed once',
+      async () => {
+        expect((await post(approveBody)).status).toBe(200);
+        expect((await post(approveBody)).status).toBe(200);
+        const updated = await buttonsGone(managerMessage);
+        expect(textOf(updated)).toContain('Mia Manager');
+        const card = await dmTo(SLACK_IDS.owner, (c) => buttonsOf(c.args.blocks).length > 0);
+        const [decisions] = await database.runtime
+          .sql`select count(*)::int as count from approval_decisions where request_id = ${requestId}`;
+        expect(decisions?.count).toBe(1);
+        return card;
+      },
+    );
+
+    await step(
+      'second approval: the owner (found by email) approves; provisioned at the real target',
+      async () => {
+        const ownerMessage = messageOf(ownerCard);
+        await post(click(SLACK_IDS.owner, ACTION.approve, requestId, ownerMessage));
+        await waitUntil(async () => (await requestStatus(requestId)) === 'granted', {
+          timeoutMs: 20_000,
+          intervalMs: 100,
+        });
+        const [member] = await stack.target`
+        select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
+        where r.rolname = ${stack.roles.read ?? ''} and u.rolname = ${stack.databaseUser(cast.dev)}`;
+        expect(member).toBeDefined();
+        await dmTo(SLACK_IDS.dev, (c) => /You now have Target DB \/ read/.test(c.args.text));
+        await buttonsGone(ownerMessage);
+      },
+    );
+
+    await step('a late click on the decided request: explained, recorded, nothing changes', async () => {
+      await post(click(SLACK_IDS.manager, ACTION.approve, requestId, managerMessage));
+      // Refused whether the workflow is still finishing or already closed.
+      await ephemeralTo(
+        SLACK_IDS.manager,
+        /not waiting for approval \(it is granted\)|the request is closed/,
+      );
+    });
+
+    const grantId = await step('App Home: the new access, with Release', async () => {
+      await post(
+        eventCallbackBody({ type: 'app_home_opened', user: SLACK_IDS.dev, tab: 'home', channel: 'DUDEV' }),
+      );
+      const home = await fake.waitForCall('views.publish', (c) => c.args.user_id === SLACK_IDS.dev);
+      expect(JSON.stringify(home.args.view)).toContain('read');
+      const id = buttonsOf(home.args.view.blocks).find((b) => b.action_id === ACTION.release)?.value ?? '';
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      return id;
+    });
+
+    await step(
+      "expiry reminder → release: someone else's Release is refused, the holder's releases",
+      async () => {
+        // Before it expires the holder gets Extend / Release; someone else's Release is refused.
+        const expiring = await dmTo(
+          SLACK_IDS.dev,
+          (c) => buttonsOf(c.args.blocks).some((b) => b.action_id === ACTION.release),
+          25_000,
+        );
+        await post(click(SLACK_IDS.dev2, ACTION.release, grantId));
+        await ephemeralTo(SLACK_IDS.dev2, /you hold no grant/);
+        const expiringMessage = messageOf(expiring);
+        await post(click(SLACK_IDS.dev, ACTION.release, grantId, expiringMessage));
+        await buttonsGone(expiringMessage);
+        await waitUntil(
+          async () => {
+            const [row] = await database.runtime.sql`select status from grants where id = ${grantId}`;
+            return row?.status === 'released';
+          },
+          { timeoutMs: 10_000, intervalMs: 100 },
+        );
+      },
+    );
+
+    await step(
+      'the ledger: each decision once, every refusal with the Slack id of who clicked, intact',
+      async () => {
+        const entries = await ledger(requestId);
+        const events = entries.map((e) => e.event as { event_type: string; actor: { slack_id?: string } });
+        const slackIdsOf = (type: string) =>
+          events.filter((e) => e.event_type === type).map((e) => e.actor.slack_id);
+        const types = events.map((e) => e.event_type);
+        expect(types.filter((t) => t === 'access.request.approved')).toHaveLength(2);
+        const refused = slackIdsOf('access.decision.refused');
+        expect(refused.sort()).toEqual([SLACK_IDS.dev, SLACK_IDS.dev2, SLACK_IDS.manager].sort());
+        expect(slackIdsOf('access.request.approved')).toEqual([SLACK_IDS.manager, SLACK_IDS.owner]);
+        const [released] = (await ledger(grantId)).filter(
+          (e) => (e.event as { event_type: string }).event_type === 'access.grant.released',
+        );
+        expect(released?.event).toMatchObject({ actor: { slack_id: SLACK_IDS.dev } });
+        // Authorizing needs no Slack round trip per click.
+        expect(fake.callsTo('auth.test')).toEqual([]);
+        // The refused clicks were also raised in the alert channel.
+        expect(
+          fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CALERTS').length,
+        ).toBeGreaterThan(0);
+        const report = await verifyLedger(database.runtime.sql, {
+          verifiers: stack.api.ledger.keys.verifiers,
+        });
+        expect(report.status).toBe('intact');
+      },
+    );
   }, 90_000);
 
   it('deny asks for a reason in a modal; the requester hears the outcome', async () => {

@@ -55,6 +55,7 @@ export async function startTestApi(
       GRANTFLOW_PROVISION_RETRY_MS: 200,
       GRANTFLOW_PROVISION_RETRY_MAX_MS: 1_000,
       GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
+      GRANTFLOW_LEAVER_SLA_SECONDS: 3_600,
     },
     db: database.runtime.db,
     sql: database.runtime.sql,

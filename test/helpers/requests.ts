@@ -61,6 +61,8 @@ export type RequestStack = {
   /** Starts (again) the in-process worker; the stack starts with one running. */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
+  /** The environment the in-process worker's connectors read (a test may add a variable). */
+  connectorEnv: Record<string, string>;
   /** Environment a `grantflow worker` child process needs to run this stack's work. */
   workerEnv(): Record<string, string>;
   close(): Promise<void>;
@@ -196,7 +198,7 @@ export async function startRequestStack(
 
   const env = { db: `TARGET_DB_${suffix.toUpperCase()}`, hook: `HOOK_SECRET_${suffix.toUpperCase()}` };
   const webhookSecret = randomBytes(16).toString('hex');
-  const connectorEnv = { [env.db]: targetUrl, [env.hook]: webhookSecret };
+  const connectorEnv: Record<string, string> = { [env.db]: targetUrl, [env.hook]: webhookSecret };
   const directorySource = directoryYaml(
     cast,
     roles,
@@ -295,6 +297,7 @@ export async function startRequestStack(
     taskQueue,
     startWorker,
     stopWorker,
+    connectorEnv,
     workerEnv: () => ({
       ...connectorEnv,
       GRANTFLOW_AUDIT_SIGNING_KEY: keys.signerKey,

@@ -12,6 +12,7 @@ import { QUARTERLY_CAMPAIGN_SCHEDULE_ID } from '../../temporal/schedules.js';
 import { bearer } from '../helpers/api.js';
 import { type RequestStack, startRequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { step } from '../helpers/steps.js';
 
 describe('campaigns over the API', () => {
   let database: TestDatabase;
@@ -62,9 +63,11 @@ describe('campaigns over the API', () => {
 
   it('runs a campaign: launch, review, delegate, enforce, report, sign off', async () => {
     const { cast } = stack;
-    const kept = await autoGrant(cast.dev, 'low');
-    const revoked = await autoGrant(cast.dev2, 'low');
-    const delegated = await autoGrant(cast.dev, 'maker');
+    const { kept, revoked, delegated } = await step('setup: three auto-approved grants', async () => ({
+      kept: await autoGrant(cast.dev, 'low'),
+      revoked: await autoGrant(cast.dev2, 'low'),
+      delegated: await autoGrant(cast.dev, 'maker'),
+    }));
     const launch = {
       name: 'Q1 DB review',
       scope: { resources: ['db'] },
@@ -75,138 +78,148 @@ describe('campaigns over the API', () => {
       period: '2032-Q1',
     };
 
-    // Only admins launch; bad input names the field and creates nothing.
-    expect((await call(cast.dev, 'POST', '/campaigns', launch)).statusCode).toBe(403);
-    const bad = await call(cast.admin, 'POST', '/campaigns', {
-      ...launch,
-      scope: { resources: ['nope'] },
-      defaultAction: undefined,
-    });
-    expect(bad.statusCode).toBe(400);
-    const fields = bad.json().error.details.fields.map((f: { field: string }) => f.field);
-    expect(fields).toContain('defaultAction');
-    expect((await call(cast.admin, 'GET', '/campaigns')).json().items).toEqual([]);
-
-    // Launching the same period twice yields one campaign.
-    const first = await call(cast.admin, 'POST', '/campaigns', launch);
-    const again = await call(cast.admin, 'POST', '/campaigns', launch);
-    expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
-    const campaignId = first.json().campaignId as string;
-    expect(again.json().campaignId).toBe(campaignId);
-    await waitUntil(async () => (await campaignIn(campaignId)).json().status === 'reviewing', {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-    });
-    expect((await campaignIn(campaignId)).json().population).toMatchObject({
-      count: 3,
-      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    await step('only admins launch; bad input names the field and creates nothing', async () => {
+      expect((await call(cast.dev, 'POST', '/campaigns', launch)).statusCode).toBe(403);
+      const bad = await call(cast.admin, 'POST', '/campaigns', {
+        ...launch,
+        scope: { resources: ['nope'] },
+        defaultAction: undefined,
+      });
+      expect(bad.statusCode).toBe(400);
+      const fields = bad.json().error.details.fields.map((f: { field: string }) => f.field);
+      expect(fields).toContain('defaultAction');
+      expect((await call(cast.admin, 'GET', '/campaigns')).json().items).toEqual([]);
     });
 
-    // The manager reviews all three; the holder reviews nothing.
-    const items = (await call(cast.manager, 'GET', `/campaigns/${campaignId}/items`)).json().items as {
-      id: number;
-      grantId: string;
-    }[];
-    expect(items.map((i) => i.grantId).sort()).toEqual([kept, revoked, delegated].sort());
-    expect((await call(cast.dev, 'GET', `/campaigns/${campaignId}/items`)).json().items).toEqual([]);
-    const item = (grantId: string) => items.find((i) => i.grantId === grantId)?.id as number;
+    const campaignId = await step('launch: the same period twice yields one campaign', async () => {
+      const first = await call(cast.admin, 'POST', '/campaigns', launch);
+      const again = await call(cast.admin, 'POST', '/campaigns', launch);
+      expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+      const id = first.json().campaignId as string;
+      expect(again.json().campaignId).toBe(id);
+      await waitUntil(async () => (await campaignIn(id)).json().status === 'reviewing', {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      });
+      expect((await campaignIn(id)).json().population).toMatchObject({
+        count: 3,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      return id;
+    });
 
-    const keep = await call(cast.manager, 'POST', `/campaigns/${campaignId}/decisions`, {
-      items: [item(kept)],
-      decision: 'keep',
-    });
-    expect(keep.json()).toEqual({ applied: [item(kept)], refused: [] });
-    const noReason = await call(cast.manager, 'POST', `/campaigns/${campaignId}/decisions`, {
-      items: [item(revoked)],
-      decision: 'revoke',
-    });
-    expect(noReason.statusCode).toBe(400);
-    expect(noReason.json().error.details.fields).toEqual([
-      { field: 'body.reason', message: 'is required to revoke' },
-    ]);
-    const twice = await call(cast.manager, 'POST', `/campaigns/${campaignId}/decisions`, {
-      items: [item(kept)],
-      decision: 'revoke',
-      reason: 'changed my mind',
-    });
-    expect(twice.json()).toEqual({ applied: [], refused: [item(kept)] });
-    const notTheirs = await call(cast.dev, 'POST', `/campaigns/${campaignId}/decisions`, {
-      items: [item(delegated)],
-      decision: 'keep',
-    });
-    expect(notTheirs.json()).toEqual({ applied: [], refused: [item(delegated)] });
-
-    // Delegation: the holder cannot be the delegate; the CEO can.
-    const toHolder = await call(cast.manager, 'POST', `/campaigns/${campaignId}/delegations`, {
-      to: cast.dev,
-      items: [item(delegated)],
-    });
-    expect(toHolder.json()).toEqual({ moved: [] });
-    const toCeo = await call(cast.manager, 'POST', `/campaigns/${campaignId}/delegations`, {
-      to: cast.ceo,
-      items: [item(delegated)],
-    });
-    expect(toCeo.json()).toEqual({ moved: [item(delegated)] });
-    expect(
-      (
-        await call(cast.ceo, 'POST', `/campaigns/${campaignId}/decisions`, {
-          items: [item(delegated)],
-          decision: 'keep',
-        })
-      ).json(),
-    ).toEqual({ applied: [item(delegated)], refused: [] });
-    const revoke = await call(cast.manager, 'POST', `/campaigns/${campaignId}/decisions`, {
-      items: [item(revoked)],
-      decision: 'revoke',
-      reason: 'left the project',
-    });
-    expect(revoke.json()).toEqual({ applied: [item(revoked)], refused: [] });
-
-    // Everything decided: enforcement revokes at the real target and verifies it.
-    expect((await call(cast.admin, 'POST', `/campaigns/${campaignId}/signoff`, {})).statusCode).toBe(409);
-    await waitUntil(async () => (await campaignIn(campaignId)).json().status === 'awaiting_signoff', {
-      timeoutMs: 30_000,
-      intervalMs: 200,
-    });
-    const [member] = await stack.target`
-      select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
-      where r.rolname = ${stack.roles.low ?? ''} and u.rolname = ${stack.databaseUser(cast.dev2)}`;
-    expect(member).toBeUndefined();
-
-    // The report: every item with its reviewer, decision and revocation status, and a summary.
-    const csv = await call(cast.admin, 'GET', `/campaigns/${campaignId}/report?format=csv`);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const [header, ...lines] = csv.body.trim().split('\n');
-    expect(header?.split(',')).toContain('revocationStatus');
-    expect(lines).toHaveLength(3);
-    expect(lines.find((line) => line.includes(revoked))).toMatch(
-      /revoke,reviewer,.*left the project.*verified/,
+    const items = await step(
+      'review: the manager reviews all three; the holder reviews nothing',
+      async () => {
+        const listed = (await call(cast.manager, 'GET', `/campaigns/${campaignId}/items`)).json().items as {
+          id: number;
+          grantId: string;
+        }[];
+        expect(listed.map((i) => i.grantId).sort()).toEqual([kept, revoked, delegated].sort());
+        expect((await call(cast.dev, 'GET', `/campaigns/${campaignId}/items`)).json().items).toEqual([]);
+        return listed;
+      },
     );
-    const json = (await call(cast.admin, 'GET', `/campaigns/${campaignId}/report?format=json`)).json();
-    expect(json.summary).toMatchObject({
-      completionPercent: 100,
-      items: { total: 3, kept: 2, revoked: 1, revocationVerified: 1 },
-      exceptions: { delegated: 1, decidedByDefault: 0 },
+    const item = (grantId: string) => items.find((i) => i.grantId === grantId)?.id as number;
+    /** `as` decides the item of `grantId`. */
+    const decide = (as: string, grantId: string, decision: 'keep' | 'revoke', reason?: string) =>
+      call(as, 'POST', `/campaigns/${campaignId}/decisions`, {
+        items: [item(grantId)],
+        decision,
+        ...(reason ? { reason } : {}),
+      });
+    /** The manager hands the item of `grantId` to `to`. */
+    const delegate = (to: string, grantId: string) =>
+      call(cast.manager, 'POST', `/campaigns/${campaignId}/delegations`, { to, items: [item(grantId)] });
+
+    await step(
+      'review: keep; revoke needs a reason; a second decision and a stranger are refused',
+      async () => {
+        const keep = await decide(cast.manager, kept, 'keep');
+        expect(keep.json()).toEqual({ applied: [item(kept)], refused: [] });
+        const noReason = await decide(cast.manager, revoked, 'revoke');
+        expect(noReason.statusCode).toBe(400);
+        expect(noReason.json().error.details.fields).toEqual([
+          { field: 'body.reason', message: 'is required to revoke' },
+        ]);
+        const twice = await decide(cast.manager, kept, 'revoke', 'changed my mind');
+        expect(twice.json()).toEqual({ applied: [], refused: [item(kept)] });
+        const notTheirs = await decide(cast.dev, delegated, 'keep');
+        expect(notTheirs.json()).toEqual({ applied: [], refused: [item(delegated)] });
+      },
+    );
+
+    await step('delegate: not to the holder; to the CEO, who then decides', async () => {
+      const toHolder = await delegate(cast.dev, delegated);
+      expect(toHolder.json()).toEqual({ moved: [] });
+      const toCeo = await delegate(cast.ceo, delegated);
+      expect(toCeo.json()).toEqual({ moved: [item(delegated)] });
+      expect((await decide(cast.ceo, delegated, 'keep')).json()).toEqual({
+        applied: [item(delegated)],
+        refused: [],
+      });
     });
-    expect(json.items).toHaveLength(3);
-    expect((await call(cast.dev, 'GET', `/campaigns/${campaignId}/report`)).statusCode).toBe(403);
 
-    // Sign-off: admins only; then the campaign is closed.
-    expect((await call(cast.manager, 'POST', `/campaigns/${campaignId}/signoff`, {})).statusCode).toBe(403);
-    const signed = await call(cast.admin, 'POST', `/campaigns/${campaignId}/signoff`, { reason: 'reviewed' });
-    expect(signed.statusCode, signed.body).toBe(200);
-    expect(signed.json()).toMatchObject({ status: 'closed', signedOff: { by: cast.admin } });
+    await step('review: the manager revokes, with a reason', async () => {
+      const revoke = await decide(cast.manager, revoked, 'revoke', 'left the project');
+      expect(revoke.json()).toEqual({ applied: [item(revoked)], refused: [] });
+    });
 
-    await sequenceAll(database.runtime.sql);
-    const ledger = await searchLedger(database.runtime.sql, { correlation: campaignId }, 1_000);
-    const types = ledger.map((entry) => (entry.event as { event_type: string }).event_type);
-    expect(types.filter((t) => t === 'campaign.item.kept')).toHaveLength(2);
-    expect(types.filter((t) => t === 'campaign.item.revoked')).toHaveLength(1);
-    expect(types.filter((t) => t === 'campaign.decision.refused')).toHaveLength(2);
-    expect(types.filter((t) => t === 'campaign.item.delegated')).toHaveLength(1);
-    expect(types).toContain('campaign.signed_off');
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
-    expect(report.status).toBe('intact');
+    await step('enforce: everything decided, revoked at the real target and verified', async () => {
+      expect((await call(cast.admin, 'POST', `/campaigns/${campaignId}/signoff`, {})).statusCode).toBe(409);
+      await waitUntil(async () => (await campaignIn(campaignId)).json().status === 'awaiting_signoff', {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
+      const [member] = await stack.target`
+        select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
+        where r.rolname = ${stack.roles.low ?? ''} and u.rolname = ${stack.databaseUser(cast.dev2)}`;
+      expect(member).toBeUndefined();
+    });
+
+    await step(
+      'report: every item with its reviewer, decision and revocation status, and a summary',
+      async () => {
+        const csv = await call(cast.admin, 'GET', `/campaigns/${campaignId}/report?format=csv`);
+        expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+        const [header, ...lines] = csv.body.trim().split('\n');
+        expect(header?.split(',')).toContain('revocationStatus');
+        expect(lines).toHaveLength(3);
+        expect(lines.find((line) => line.includes(revoked))).toMatch(
+          /revoke,reviewer,.*left the project.*verified/,
+        );
+        const json = (await call(cast.admin, 'GET', `/campaigns/${campaignId}/report?format=json`)).json();
+        expect(json.summary).toMatchObject({
+          completionPercent: 100,
+          items: { total: 3, kept: 2, revoked: 1, revocationVerified: 1 },
+          exceptions: { delegated: 1, decidedByDefault: 0 },
+        });
+        expect(json.items).toHaveLength(3);
+        expect((await call(cast.dev, 'GET', `/campaigns/${campaignId}/report`)).statusCode).toBe(403);
+      },
+    );
+
+    await step('sign off: admins only; then the campaign is closed', async () => {
+      expect((await call(cast.manager, 'POST', `/campaigns/${campaignId}/signoff`, {})).statusCode).toBe(403);
+      const signed = await call(cast.admin, 'POST', `/campaigns/${campaignId}/signoff`, {
+        reason: 'reviewed',
+      });
+      expect(signed.statusCode, signed.body).toBe(200);
+      expect(signed.json()).toMatchObject({ status: 'closed', signedOff: { by: cast.admin } });
+    });
+
+    await step('the ledger: each decision, refusal and delegation, the sign-off; intact', async () => {
+      await sequenceAll(database.runtime.sql);
+      const ledger = await searchLedger(database.runtime.sql, { correlation: campaignId }, 1_000);
+      const types = ledger.map((entry) => (entry.event as { event_type: string }).event_type);
+      expect(types.filter((t) => t === 'campaign.item.kept')).toHaveLength(2);
+      expect(types.filter((t) => t === 'campaign.item.revoked')).toHaveLength(1);
+      expect(types.filter((t) => t === 'campaign.decision.refused')).toHaveLength(2);
+      expect(types.filter((t) => t === 'campaign.item.delegated')).toHaveLength(1);
+      expect(types).toContain('campaign.signed_off');
+      const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
+      expect(report.status).toBe('intact');
+    });
   }, 90_000);
 
   it('schedules a quarterly campaign; two runs of one quarter make one campaign', async () => {

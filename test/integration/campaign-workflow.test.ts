@@ -23,6 +23,7 @@ import { getGrant, insertGrant } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
 import { sendUpdate } from '../../temporal/updates.js';
 import {
+  type ActorInput,
   type CampaignState,
   campaignStateQuery,
   decisionsRecordedSignal,
@@ -32,6 +33,7 @@ import {
 import { bearer } from '../helpers/api.js';
 import { type RequestStack, startRequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { step } from '../helpers/steps.js';
 
 describe('campaign workflow', () => {
   let database: TestDatabase;
@@ -116,12 +118,20 @@ describe('campaign workflow', () => {
   }
 
   it('runs a campaign from launch to sign-off: remind, escalate, default at the due date, revoke verified', async () => {
-    // Setup: Dev holds read (two approvals) and low (auto); Dee holds low. Mia manages both.
     const { cast } = stack;
-    const devRead = await grantThroughRequest(cast.dev, 'read', [cast.manager, cast.owner]);
-    const devLow = await grantThroughRequest(cast.dev, 'low');
-    const deeLow = await grantThroughRequest(cast.dev2, 'low');
-    expect(await isMember(cast.dev, 'read')).toBe(true);
+    const { devRead, devLow, deeLow } = await step(
+      'setup: Dev holds read (two approvals) and low (auto); Dee holds low',
+      async () => {
+        // Mia manages both.
+        const grants = {
+          devRead: await grantThroughRequest(cast.dev, 'read', [cast.manager, cast.owner]),
+          devLow: await grantThroughRequest(cast.dev, 'low'),
+          deeLow: await grantThroughRequest(cast.dev2, 'low'),
+        };
+        expect(await isMember(cast.dev, 'read')).toBe(true);
+        return grants;
+      },
+    );
     const input = {
       name: 'Q1 DB review',
       scope: { entitlements: ['db/read', 'db/low'] },
@@ -132,149 +142,173 @@ describe('campaign workflow', () => {
       period: '2031-Q1',
     };
 
-    // Act: launch (twice, as a retried scheduled run would), then Mia keeps one and revokes one.
-    const launched = await launchCampaign(deps(), input, await admin());
-    const again = await launchCampaign(deps(), input, await admin());
-    const campaignId = launched.campaign.id;
-    const { workflowId } = launched;
-    const reviewing = await waitForCampaign(workflowId, 'reviewing');
-    const managerId = await idOf(cast.manager);
-    const items = await listReviewerItems(database.runtime.db, {
-      campaignId,
-      reviewerId: managerId,
-      limit: 10,
-    });
-    const item = (grantId: string) => items.find((i) => i.grantId === grantId)?.id as number;
-    const decide = (grantId: string, decision: 'keep' | 'revoke', reason?: string) =>
-      recordDecision(database.runtime.db, {
+    const { again, campaignId, workflowId, reviewing } = await step(
+      'launch twice, as a retried scheduled run would',
+      async () => {
+        const launched = await launchCampaign(deps(), input, await admin());
+        const second = await launchCampaign(deps(), input, await admin());
+        const { workflowId } = launched;
+        return {
+          again: second,
+          campaignId: launched.campaign.id,
+          workflowId,
+          reviewing: await waitForCampaign(workflowId, 'reviewing'),
+        };
+      },
+    );
+    const signOff = (by: ActorInput) =>
+      sendUpdate(stack.api.temporal, workflowId, signOffCampaignUpdate, by, 'campaign');
+
+    const refreshed = await step('Mia keeps one and revokes one', async () => {
+      const managerId = await idOf(cast.manager);
+      const items = await listReviewerItems(database.runtime.db, {
         campaignId,
-        itemId: item(grantId),
-        decision,
-        source: 'reviewer',
-        decidedById: managerId,
         reviewerId: managerId,
-        ...(reason ? { reason } : {}),
-      });
-    expect(await decide(deeLow, 'keep')).toBeDefined();
-    expect(await decide(devRead, 'revoke', 'left the on-call rota')).toBeDefined();
-    await handle(workflowId).signal(decisionsRecordedSignal);
-    const refreshed = await handle(workflowId).executeUpdate(refreshCampaignUpdate);
-    const signOffTooEarly = sendUpdate(
-      stack.api.temporal,
-      workflowId,
-      signOffCampaignUpdate,
-      { by: cast.admin, asAdmin: true },
-      'campaign',
-    );
-    await expect(signOffTooEarly).rejects.toThrow('not awaiting sign-off (it is reviewing)');
-    const settled = await waitForCampaign(workflowId, 'awaiting_signoff');
-
-    // Verify: one campaign and one workflow for the period.
-    expect(again).toMatchObject({ created: false, workflowId });
-    expect(again.campaign.id).toBe(campaignId);
-    const runs = [];
-    for await (const run of stack.api.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
-      runs.push(run);
-    expect(runs).toHaveLength(1);
-    // The snapshot attests exactly the three grants, and the items recompute to its digest.
-    expect(reviewing.population?.count).toBe(3);
-    const stored = await listItemPopulationPage(database.runtime.db, campaignId);
-    expect(populationDigest(stored)).toEqual(reviewing.population);
-    expect(refreshed.counts).toMatchObject({ total: 3, decided: 2, undecided: 1 });
-    // Digest to Mia, a reminder of her one open item, its escalation to Cora, who is then reminded.
-    // Delivered from the outbox a moment after the workflow wrote it.
-    await waitUntil(async () => noticesOf(campaignId).some((n) => n.kind === 'campaign_signoff_needed'), {
-      timeoutMs: 10_000,
-      intervalMs: 50,
-    });
-    const notices = noticesOf(campaignId);
-    // (The digest may go out after Mia's first decisions: `open` is whatever it is by then.)
-    expect(notices[0]).toMatchObject({ kind: 'review_assigned', to: cast.manager, items: '3' });
-    expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.manager, items: '3', open: '1' });
-    expect(notices).toContainEqual({ kind: 'review_escalated', to: cast.ceo, items: '1', open: undefined });
-    expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.ceo, items: '1', open: '1' });
-    // The sign-off notice was the workflow's last word (the outbox keeps order per person only, so
-    // the enqueue order is the one to read).
-    expect(notices).toContainEqual(
-      expect.objectContaining({ kind: 'campaign_signoff_needed', to: cast.admin }),
-    );
-    const [lastEnqueued] = await database.runtime.sql<{ kind: string; to: string }[]>`
-      select notification->>'kind' as kind, recipient as to from notification_outbox
-      where notification->>'campaignId' = ${campaignId} order by id desc limit 1`;
-    expect(lastEnqueued).toEqual({ kind: 'campaign_signoff_needed', to: cast.admin });
-    // The default revoked Dev's unanswered low; both revocations were verified at the target.
-    expect(settled.counts).toMatchObject({
-      total: 3,
-      decided: 3,
-      undecided: 0,
-      kept: 1,
-      revoked: 2,
-      revocationVerified: 2,
-      revocationPending: 0,
-      revocationFailed: 0,
-    });
-    expect(settled.defaultApplied).toEqual({ decision: 'revoke', items: 1 });
-    expect(settled.escalatedItems).toBe(1);
-    expect(await isMember(cast.dev, 'read')).toBe(false);
-    expect(await isMember(cast.dev, 'low')).toBe(false);
-    expect(await isMember(cast.dev2, 'low')).toBe(true);
-    expect(await getGrant(database.runtime.db, devRead)).toMatchObject({
-      status: 'revoked',
-      removalVerified: true,
-    });
-    expect(await getGrant(database.runtime.db, deeLow)).toMatchObject({ status: 'active' });
-    const low = (
-      await listReviewerItems(database.runtime.db, {
-        campaignId,
-        reviewerId: await idOf(cast.ceo),
         limit: 10,
-      })
-    )[0];
-    expect(low).toMatchObject({ grantId: devLow, decision: 'revoke', escalatedAt: expect.any(Date) });
-
-    // Sign-off: refused for a non-admin, accepted for an admin; the campaign closes.
-    const byReviewer = sendUpdate(
-      stack.api.temporal,
-      workflowId,
-      signOffCampaignUpdate,
-      { by: cast.manager },
-      'campaign',
-    );
-    await expect(byReviewer).rejects.toBeInstanceOf(NotAllowedError);
-    const closed = await sendUpdate(
-      stack.api.temporal,
-      workflowId,
-      signOffCampaignUpdate,
-      { by: cast.admin, asAdmin: true, reason: 'reviewed the report' },
-      'campaign',
-    );
-    expect(closed).toMatchObject({ status: 'closed', signedOffBy: cast.admin });
-    expect(await handle(workflowId).result()).toMatchObject({ status: 'closed' });
-    expect(await getCampaign(database.runtime.db, campaignId)).toMatchObject({
-      status: 'closed',
-      signedOffById: await idOf(cast.admin),
-      populationCount: 3,
-      populationSha256: reviewing.population?.sha256,
+      });
+      const item = (grantId: string) => items.find((i) => i.grantId === grantId)?.id as number;
+      const decide = (grantId: string, decision: 'keep' | 'revoke', reason?: string) =>
+        recordDecision(database.runtime.db, {
+          campaignId,
+          itemId: item(grantId),
+          decision,
+          source: 'reviewer',
+          decidedById: managerId,
+          reviewerId: managerId,
+          ...(reason ? { reason } : {}),
+        });
+      expect(await decide(deeLow, 'keep')).toBeDefined();
+      expect(await decide(devRead, 'revoke', 'left the on-call rota')).toBeDefined();
+      await handle(workflowId).signal(decisionsRecordedSignal);
+      return handle(workflowId).executeUpdate(refreshCampaignUpdate);
     });
 
-    // The ledger tells the story, and verifies.
-    const events = await ledgerTypes(campaignId);
-    const types = events.map((e) => e.event_type);
-    expect(types.slice(0, 2)).toEqual(['campaign.launched', 'campaign.population.snapshot']);
-    expect(types).toContain('campaign.reminded');
-    expect(types).toContain('campaign.escalated');
-    expect(types.slice(-3)).toEqual(['campaign.default_applied', 'campaign.signed_off', 'campaign.closed']);
-    expect(events[1]?.details).toMatchObject({
-      count: 3,
-      sha256: reviewing.population?.sha256,
-      formatVersion: 1,
+    await step('sign-off while still reviewing is refused', async () => {
+      const signOffTooEarly = signOff({ by: cast.admin, asAdmin: true });
+      await expect(signOffTooEarly).rejects.toThrow('not awaiting sign-off (it is reviewing)');
     });
-    expect(events.at(-2)?.actor.id).toBe(cast.admin);
-    const revoked = (await ledgerTypes(devRead)).find((e) => e.event_type === 'access.grant.revoked');
-    expect(revoked?.actor.id).toBe(cast.manager);
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
-    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(report.status).toBe('intact');
+
+    const settled = await step('remind, escalate, default at the due date: awaiting sign-off', () =>
+      waitForCampaign(workflowId, 'awaiting_signoff'),
+    );
+
+    await step('one campaign and one workflow for the period', async () => {
+      expect(again).toMatchObject({ created: false, workflowId });
+      expect(again.campaign.id).toBe(campaignId);
+      const runs = [];
+      for await (const run of stack.api.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+        runs.push(run);
+      expect(runs).toHaveLength(1);
+    });
+
+    await step(
+      'the snapshot attests exactly the three grants, and the items recompute to its digest',
+      async () => {
+        expect(reviewing.population?.count).toBe(3);
+        const stored = await listItemPopulationPage(database.runtime.db, campaignId);
+        expect(populationDigest(stored)).toEqual(reviewing.population);
+        expect(refreshed.counts).toMatchObject({ total: 3, decided: 2, undecided: 1 });
+      },
+    );
+
+    await step(
+      'notices: digest to Mia, her reminder, escalation to Cora and her reminder, sign-off last',
+      async () => {
+        // Delivered from the outbox a moment after the workflow wrote it.
+        await waitUntil(async () => noticesOf(campaignId).some((n) => n.kind === 'campaign_signoff_needed'), {
+          timeoutMs: 10_000,
+          intervalMs: 50,
+        });
+        const notices = noticesOf(campaignId);
+        // (The digest may go out after Mia's first decisions: `open` is whatever it is by then.)
+        expect(notices[0]).toMatchObject({ kind: 'review_assigned', to: cast.manager, items: '3' });
+        expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.manager, items: '3', open: '1' });
+        expect(notices).toContainEqual({
+          kind: 'review_escalated',
+          to: cast.ceo,
+          items: '1',
+          open: undefined,
+        });
+        expect(notices).toContainEqual({ kind: 'review_reminder', to: cast.ceo, items: '1', open: '1' });
+        // The sign-off notice was the workflow's last word (the outbox keeps order per person only, so
+        // the enqueue order is the one to read).
+        expect(notices).toContainEqual(
+          expect.objectContaining({ kind: 'campaign_signoff_needed', to: cast.admin }),
+        );
+        const [lastEnqueued] = await database.runtime.sql<{ kind: string; to: string }[]>`
+        select notification->>'kind' as kind, recipient as to from notification_outbox
+        where notification->>'campaignId' = ${campaignId} order by id desc limit 1`;
+        expect(lastEnqueued).toEqual({ kind: 'campaign_signoff_needed', to: cast.admin });
+      },
+    );
+
+    await step(
+      "the default revoked Dev's unanswered low; both revocations verified at the target",
+      async () => {
+        expect(settled.counts).toMatchObject({
+          total: 3,
+          decided: 3,
+          undecided: 0,
+          kept: 1,
+          revoked: 2,
+          revocationVerified: 2,
+          revocationPending: 0,
+          revocationFailed: 0,
+        });
+        expect(settled.defaultApplied).toEqual({ decision: 'revoke', items: 1 });
+        expect(settled.escalatedItems).toBe(1);
+        expect(await isMember(cast.dev, 'read')).toBe(false);
+        expect(await isMember(cast.dev, 'low')).toBe(false);
+        expect(await isMember(cast.dev2, 'low')).toBe(true);
+        expect(await getGrant(database.runtime.db, devRead)).toMatchObject({
+          status: 'revoked',
+          removalVerified: true,
+        });
+        expect(await getGrant(database.runtime.db, deeLow)).toMatchObject({ status: 'active' });
+        const low = (
+          await listReviewerItems(database.runtime.db, {
+            campaignId,
+            reviewerId: await idOf(cast.ceo),
+            limit: 10,
+          })
+        )[0];
+        expect(low).toMatchObject({ grantId: devLow, decision: 'revoke', escalatedAt: expect.any(Date) });
+      },
+    );
+
+    await step('sign-off: refused for a non-admin, accepted for an admin; the campaign closes', async () => {
+      const byReviewer = signOff({ by: cast.manager });
+      await expect(byReviewer).rejects.toBeInstanceOf(NotAllowedError);
+      const closed = await signOff({ by: cast.admin, asAdmin: true, reason: 'reviewed the report' });
+      expect(closed).toMatchObject({ status: 'closed', signedOffBy: cast.admin });
+      expect(await handle(workflowId).result()).toMatchObject({ status: 'closed' });
+      expect(await getCampaign(database.runtime.db, campaignId)).toMatchObject({
+        status: 'closed',
+        signedOffById: await idOf(cast.admin),
+        populationCount: 3,
+        populationSha256: reviewing.population?.sha256,
+      });
+    });
+
+    await step('the ledger tells the story, and verifies', async () => {
+      const events = await ledgerTypes(campaignId);
+      const types = events.map((e) => e.event_type);
+      expect(types.slice(0, 2)).toEqual(['campaign.launched', 'campaign.population.snapshot']);
+      expect(types).toContain('campaign.reminded');
+      expect(types).toContain('campaign.escalated');
+      expect(types.slice(-3)).toEqual(['campaign.default_applied', 'campaign.signed_off', 'campaign.closed']);
+      expect(events[1]?.details).toMatchObject({
+        count: 3,
+        sha256: reviewing.population?.sha256,
+        formatVersion: 1,
+      });
+      expect(events.at(-2)?.actor.id).toBe(cast.admin);
+      const revoked = (await ledgerTypes(devRead)).find((e) => e.event_type === 'access.grant.revoked');
+      expect(revoked?.actor.id).toBe(cast.manager);
+      const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
+      expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(report.status).toBe('intact');
+    });
   }, 120_000);
 
   it('escalates what is open at the due date, then revokes it; survives a worker restart and continue-as-new', async () => {

@@ -247,7 +247,7 @@ describe('shape errors name the line and field', () => {
     expect(onlyProblem(text)).toMatchObject({
       ...positionOf(text, 'ftp'),
       field: 'resources[4].connector.kind',
-      message: 'must be one of "postgres", "webhook", "manual", found "ftp"',
+      message: 'must be one of "postgres", "mysql", "ldap", "webhook", "manual", found "ftp"',
     });
   });
 
@@ -257,6 +257,49 @@ describe('shape errors name the line and field', () => {
       ...positionOf(text, 'key: payments_read'),
       field: 'resources[0].entitlements[0].target',
       message: expect.stringContaining('a postgres entitlement needs target.role'),
+    });
+  });
+
+  it('reads an ldap connector and needs a group DN for every ldap entitlement', () => {
+    let text = edit(
+      ACME,
+      '      kind: manual\n    entitlements:\n      - key: directory\n',
+      [
+        '      kind: ldap',
+        '      urlEnv: HR_LDAP_URL',
+        '      bindDnEnv: HR_LDAP_BIND_DN',
+        '      bindPasswordEnv: HR_LDAP_BIND_PASSWORD',
+        "      usersBaseDn: 'ou=people,dc=example,dc=test'",
+        '      userAttribute: mail',
+        '    entitlements:',
+        '      - key: directory',
+        "        target: { groupDn: 'cn=hr-directory,ou=groups,dc=example,dc=test' }",
+        '',
+      ].join('\n'),
+    );
+    text = edit(
+      text,
+      '        policy: hr-data\n      - key: hr_admin\n',
+      "        policy: hr-data\n        target: { groupDn: 'cn=compensation,ou=groups,dc=example,dc=test' }\n      - key: hr_admin\n",
+    );
+    const valid = edit(
+      text,
+      '        maxDuration: 1d\n        policy: hr-data\n',
+      "        maxDuration: 1d\n        policy: hr-data\n        target: { groupDn: 'cn=hr-admins,ou=groups,dc=example,dc=test' }\n",
+    );
+    const hr = parseDirectorySource(valid, 'acme.yaml').directory.resources.find(
+      (r) => r.key === 'hr-system',
+    );
+    expect(hr?.connector).toMatchObject({ kind: 'ldap', usersBaseDn: 'ou=people,dc=example,dc=test' });
+
+    const broken = edit(
+      text,
+      '        maxDuration: 1d\n        policy: hr-data\n',
+      '        maxDuration: 1d\n        policy: hr-data\n        target: { groupDn: hr-admins }\n',
+    );
+    expect(onlyProblem(broken)).toMatchObject({
+      field: 'resources[5].entitlements[2].target.groupDn',
+      message: expect.stringContaining('an ldap entitlement needs target.groupDn'),
     });
   });
 

@@ -44,6 +44,7 @@ describe('risk and connector kinds', () => {
 
   it('treats an unknown connector kind as manual', () => {
     expect(connectorKindOf('postgres')).toBe('postgres');
-    expect(connectorKindOf('ldap')).toBe('manual');
+    expect(connectorKindOf('ldap')).toBe('ldap');
+    expect(connectorKindOf('ftp')).toBe('manual');
   });
 });

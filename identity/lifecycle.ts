@@ -1,0 +1,52 @@
+// The joiner / mover / leaver hook. The SCIM use cases compute what a change means for a person's
+// lifecycle here, return it, and hand it to `deps.onLifecycle` once the change has committed. This is
+// the one place the leaver (revoke everything) and mover (micro-review by the new manager) workflows
+// plug into; nothing listens yet.
+import type { Person } from '../db/schema.js';
+
+/** What a directory change means for a person's access. */
+export type IdentityChange =
+  | { kind: 'joiner'; personId: string; email: string }
+  | { kind: 'leaver'; personId: string; email: string; deactivatedAt: string }
+  | { kind: 'rejoiner'; personId: string; email: string }
+  | {
+      kind: 'mover';
+      personId: string;
+      email: string;
+      before: { managerId: string | null; department: string | null };
+      after: { managerId: string | null; department: string | null };
+    };
+
+/** Called after commit with every lifecycle change a use case made (never inside its transaction). */
+export type LifecycleHook = (changes: IdentityChange[]) => Promise<void>;
+
+/** The lifecycle changes between `before` (null: a new person) and `after`. */
+export function lifecycleChanges(before: Person | null, after: Person): IdentityChange[] {
+  const who = { personId: after.id, email: after.email };
+  if (!before) return after.status === 'active' ? [{ kind: 'joiner', ...who }] : [];
+  if (before.status === 'active' && after.status === 'inactive') {
+    return [{ kind: 'leaver', ...who, deactivatedAt: (after.deactivatedAt ?? new Date()).toISOString() }];
+  }
+  const changes: IdentityChange[] = [];
+  if (before.status === 'inactive' && after.status === 'active') changes.push({ kind: 'rejoiner', ...who });
+  if (
+    after.status === 'active' &&
+    (before.managerId !== after.managerId || before.department !== after.department)
+  ) {
+    changes.push({
+      kind: 'mover',
+      ...who,
+      before: { managerId: before.managerId, department: before.department },
+      after: { managerId: after.managerId, department: after.department },
+    });
+  }
+  return changes;
+}
+
+/** Hands committed lifecycle changes to the hook, when one is wired. */
+export async function handOffLifecycle(
+  deps: { onLifecycle?: LifecycleHook },
+  changes: IdentityChange[],
+): Promise<void> {
+  if (changes.length > 0 && deps.onLifecycle) await deps.onLifecycle(changes);
+}
