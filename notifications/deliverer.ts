@@ -157,12 +157,13 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
 
   /** One of the two ledger events of an outage (announced, then over), keyed so it is written once. */
   async function recordOutageEvent(
+    tx: Executor,
     outage: NotificationOutage,
     phase: 'degraded' | 'recovered',
     details: Record<string, unknown>,
   ): Promise<void> {
     await recordAudit(
-      db,
+      tx,
       {
         event_type: `notification.delivery.${phase}`,
         actor: { type: 'system', id: 'grantflow-notifications' },
@@ -178,11 +179,17 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
 
   /** The one alert and ledger event of an outage. */
   async function announce(outage: NotificationOutage): Promise<void> {
-    if (!(await markOutageAlerted(db, outage.id))) return;
     const waiting = await countWaitingOutboxRows(db);
+    // Marked and recorded together: a crash between the two must not leave an outage announced
+    // (so never announced again) without its ledger event.
+    const marked = await db.transaction(async (tx) => {
+      if (!(await markOutageAlerted(tx, outage.id))) return false;
+      await recordOutageEvent(tx, outage, 'degraded', { waiting });
+      return true;
+    });
+    if (!marked) return;
     const text = describeFailing(deps.channel, outage.startedAt, waiting);
     log.error({ outage: outage.id, error: outage.lastError, waiting }, text);
-    await recordOutageEvent(outage, 'degraded', { waiting });
     // The alert channel is usually down with the rest; the recovery alert below says it all then.
     await deps.alert?.({ title: `${deps.channel} delivery failing`, text }).catch(() => {});
   }
@@ -198,14 +205,20 @@ export function startDeliverer(deps: DelivererDeps): Deliverer {
         return false;
       }
     }
-    const ended = await endOutage(db, outage.id);
-    if (!ended?.endedAt) return true;
     const waiting = await countWaitingOutboxRows(db);
+    // Ended and recorded together, for the same reason as the announcement.
+    const ended = await db.transaction(async (tx) => {
+      const row = await endOutage(tx, outage.id);
+      if (row?.endedAt && row.alertedAt) {
+        await recordOutageEvent(tx, row, 'recovered', { recoveredAt: row.endedAt.toISOString(), waiting });
+      }
+      return row;
+    });
+    if (!ended?.endedAt) return true;
     const text = `${deps.channel} delivery works again after failing from ${ended.startedAt.toISOString()} to ${ended.endedAt.toISOString()}; ${waiting} waiting messages are going out now`;
     log.info({ outage: ended.id, waiting }, text);
     lastFailingLog = 0;
     if (!ended.alertedAt) return true;
-    await recordOutageEvent(ended, 'recovered', { recoveredAt: ended.endedAt.toISOString(), waiting });
     await deps.alert?.({ title: `${deps.channel} delivery recovered`, text }).catch((error) => {
       log.warn({ err: error }, 'could not post the recovery alert');
     });

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.js';
 import { countPeople, getPersonById, listPeople } from '../../db/queries/people.js';
 import type { Person } from '../../db/schema.js';
+import { personOverview } from '../../identity/overview.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { idParams, routePlugin } from './shared.js';
+import { idParams, iso, routePlugin } from './shared.js';
 
 const personBody = z.object({
   id: z.uuid(),
@@ -79,7 +80,67 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
   );
 }
 
+const overviewBody = z.object({
+  person: personBody.extend({ source: z.string(), deactivatedAt: z.string().nullable() }),
+  manager: z.string().nullable(),
+  grants: z.array(
+    z.object({
+      id: z.string(),
+      resource: z.string(),
+      entitlement: z.string(),
+      source: z.string(),
+      grantedAt: z.string(),
+      expiresAt: z.string().nullable(),
+    }),
+  ),
+  openFindings: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      resource: z.string().nullable(),
+      entitlement: z.string().nullable(),
+    }),
+  ),
+});
+
+function overviewRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/people/overview',
+    {
+      preHandler: requireRole(deps.db, 'admin', 'auditor'),
+      schema: {
+        tags: ['directory'],
+        summary: 'One person: identity source, status, what they hold now and their open findings',
+        querystring: z.object({ email: z.string().trim().min(3).max(320) }),
+        response: { 200: overviewBody },
+      },
+    },
+    async (request) => {
+      const { person, managerEmail, grants, openFindings } = await personOverview(deps, request.query.email);
+      return {
+        person: { ...toBody(person), source: person.source, deactivatedAt: iso(person.deactivatedAt) },
+        manager: managerEmail,
+        grants: grants.map((g) => ({
+          id: g.id,
+          resource: g.resourceKey,
+          entitlement: g.entitlementKey,
+          source: g.source,
+          grantedAt: iso(g.grantedAt) ?? '',
+          expiresAt: iso(g.expiresAt),
+        })),
+        openFindings: openFindings.map((f) => ({
+          id: f.id,
+          kind: f.kind,
+          resource: f.resourceKey,
+          entitlement: f.entitlementKey,
+        })),
+      };
+    },
+  );
+}
+
 /** The directory, read-only: who is who, who reports to whom. */
 export function peopleRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return routePlugin(deps, [listRoute, readRoute]);
+  // The overview before `/people/:id`, so "overview" is never read as an id.
+  return routePlugin(deps, [listRoute, overviewRoute, readRoute]);
 }

@@ -130,6 +130,7 @@ export async function listFindings(
   filter: {
     status?: Finding['status'];
     resourceId?: string;
+    personId?: string;
     kinds?: FindingKind[];
     limit: number;
     before?: Date;
@@ -138,6 +139,7 @@ export async function listFindings(
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(findings.status, filter.status));
   if (filter.resourceId) conditions.push(eq(findings.resourceId, filter.resourceId));
+  if (filter.personId) conditions.push(eq(findings.personId, filter.personId));
   if (filter.kinds?.length) conditions.push(inArray(findings.kind, filter.kinds));
   if (filter.before) conditions.push(lt(findings.firstSeenAt, filter.before));
   const rows = await selectViews(db)

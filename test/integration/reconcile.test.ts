@@ -167,6 +167,30 @@ describe('reconciliation against a real PostgreSQL target', () => {
       select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
       where r.rolname = ${roles.low ?? ''} and u.rolname = ${stack.databaseUser(cast.dev2)}`;
     expect(member).toHaveLength(1);
+
+    // The person's overview shows the adopted grant beside the others; employees may not read it.
+    const overview = await stack.api.app.inject({
+      method: 'GET',
+      url: `/api/v1/people/overview?email=${encodeURIComponent(cast.dev.toUpperCase())}`,
+      headers: admin(),
+    });
+    expect(overview.statusCode, overview.body).toBe(200);
+    expect(overview.json()).toMatchObject({
+      person: { email: cast.dev, source: 'file', status: 'active' },
+      manager: cast.manager,
+    });
+    expect(
+      overview
+        .json()
+        .grants.map((g: { entitlement: string; source: string }) => `${g.entitlement}:${g.source}`)
+        .sort(),
+    ).toEqual(['checker:reconciliation', 'read:import']);
+    const asEmployee = await stack.api.app.inject({
+      method: 'GET',
+      url: `/api/v1/people/overview?email=${encodeURIComponent(cast.dev)}`,
+      headers: bearer(stack.token(cast.dev)),
+    });
+    expect(asEmployee.statusCode).toBe(403);
   });
 
   it('reports a target it cannot read, and draws no finding from it', async () => {
