@@ -5,8 +5,8 @@
 // The connector's own account needs ADMIN OPTION on every target role (PostgreSQL 16+), or
 // CREATEROLE (15 and older), or superuser. Nothing else: it reads only pg_roles and
 // pg_auth_members, which every role may read. `listAccess` reports every direct member of each
-// entitlement's role by role name (what `accountOf` derives), the connector's own account included
-// when it holds ADMIN OPTION through a membership.
+// entitlement's role by role name (what `accountOf` derives), except the connector's own ADMIN
+// OPTION membership (how it grants; a plain membership of its account is reported like any other).
 import postgres from 'postgres';
 import { type Connector, ConnectorError, type ProvisionInput, type ProvisionResult } from './connector.js';
 import { type KeyedHolding, pageHolders } from './paging.js';
@@ -261,6 +261,9 @@ async function readMembers(
         join pg_roles r on r.oid = m.roleid
         join pg_roles u on u.oid = m.member
         where r.rolname = ${role} ${after === undefined ? sql`` : sql`and u.rolname > ${after}::name`}
+          -- The connector's own ADMIN OPTION is how it grants, not access to the data: leave it out,
+          -- or every reconciliation would report the connector as an unknown account.
+          and not (u.rolname = current_user and m.admin_option)
         order by 1
         limit ${limit}
       ) as members`;
