@@ -22,8 +22,8 @@ import {
 import { insertGrant, listActiveGrantsOfResource } from '../db/queries/grants.js';
 import { getPersonById, listAllPeople } from '../db/queries/people.js';
 import { beginRun, finishRun } from '../db/queries/reconciliation-runs.js';
-import { listAllResources } from '../db/queries/resources.js';
-import type { Finding, Resource } from '../db/schema.js';
+import { getResourceById, listAllResources } from '../db/queries/resources.js';
+import type { Finding, Person, Resource } from '../db/schema.js';
 import { LISTABLE_CONNECTOR_KINDS } from '../domain/index.js';
 import { startComparison } from '../reconcile/compare.js';
 import { checkSodOnHoldings, type SodCheck } from '../reconcile/sod.js';
@@ -104,7 +104,7 @@ function asFailure(error: unknown): unknown {
 /** Activities that compare a target with its grants and act on the findings. */
 export function createReconcileActivities(deps: ReconcileActivityDeps) {
   async function resourceOf(resourceId: string): Promise<Resource> {
-    const resource = (await listAllResources(deps.db)).find((r) => r.id === resourceId);
+    const resource = await getResourceById(deps.db, resourceId);
     if (!resource) throw ApplicationFailure.nonRetryable(`no resource ${resourceId}`, 'not_found');
     return resource;
   }
@@ -119,8 +119,9 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
     resource: Resource,
     finding: Finding,
     entitlement: { key: string; target: ProvisionInput['target'] },
+    peopleById: Map<string, Person>,
   ): Promise<Finding | undefined> {
-    const person = finding.personId ? await getPersonById(deps.db, finding.personId) : undefined;
+    const person = finding.personId ? peopleById.get(finding.personId) : undefined;
     if (!person) return undefined;
     const input: ProvisionInput = {
       grantId: finding.grantId ?? finding.id,
@@ -200,7 +201,10 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
         .filter((e) => e.resourceId === resource.id)
         .map((e) => ({ id: e.id, key: e.key, target: (e.connectorTarget ?? {}) as Record<string, unknown> }));
       const grants = await listActiveGrantsOfResource(deps.db, resource.key);
-      const accounts = (await listAllPeople(deps.db)).flatMap((p) => {
+      // Read once: the accounts to match and the people the policy may act for.
+      const people = await listAllPeople(deps.db);
+      const peopleById = new Map(people.map((p) => [p.id, p]));
+      const accounts = people.flatMap((p) => {
         try {
           return [{ personId: p.id, account: accountOf({ email: p.email, name: p.name }) }];
         } catch {
@@ -245,7 +249,7 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
         const entitlement = finding.entitlementId ? byKey.get(finding.entitlementId) : undefined;
         if (!entitlement) continue;
         try {
-          const resolved = await act(connector, resource, finding, entitlement);
+          const resolved = await act(connector, resource, finding, entitlement, peopleById);
           if (resolved) {
             acted += 1;
             audit.push(findingEvent(input.runId, resource, resolved, 'reconciliation.finding.resolved'));

@@ -31,7 +31,7 @@ import {
   type ProvisionResult,
 } from './connector.js';
 import { type KeyedHolding, pageHolders } from './paging.js';
-import { createPoolCache, type PoolCache } from './pool-cache.js';
+import { createPoolCache, databaseUrlFrom, type PoolCache } from './pool-cache.js';
 import { databaseUserFor } from './postgres.js';
 
 /** Settings shared by every MariaDB target. */
@@ -100,25 +100,8 @@ export function createMysqlConnector(config: MysqlConnectorConfig, deps: MysqlCo
   }
   const accountOf = (email: string): Account => ({ user: databaseUserFor(email), host });
 
-  const connect = (): mysql.Pool => {
-    const url = deps.env[config.databaseUrlEnv];
-    if (!url) {
-      throw new ConnectorError(
-        'connector_misconfigured',
-        `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} (its database URL) is not set`,
-        { details: { resource: config.resourceKey, variable: config.databaseUrlEnv } },
-      );
-    }
-    // The URL carries a password: name the variable, never the value.
-    if (!URL.canParse(url) || !/^(mysql|mariadb):$/.test(new URL(url).protocol)) {
-      throw new ConnectorError(
-        'connector_misconfigured',
-        `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} is not a mysql:// URL`,
-        { details: { resource: config.resourceKey, variable: config.databaseUrlEnv } },
-      );
-    }
-    return deps.pools.get(url);
-  };
+  const connect = (): mysql.Pool =>
+    deps.pools.get(databaseUrlFrom(deps.env, config, { label: 'mysql://', protocols: /^(mysql|mariadb):$/ }));
 
   // Every operation resolves names first, then talks to the target; any failure is classified once.
   const run = async <T>(

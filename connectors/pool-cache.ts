@@ -35,3 +35,32 @@ export function createPoolCache<Pool>(
     },
   };
 }
+
+/**
+ * The database URL a resource's `databaseUrlEnv` names, checked to be one of `protocols`. A
+ * missing or wrong value is `connector_misconfigured`, naming the variable, never the value (the
+ * URL carries a password).
+ */
+export function databaseUrlFrom(
+  env: Record<string, string | undefined>,
+  config: { resourceKey: string; databaseUrlEnv: string },
+  kind: { label: string; protocols: RegExp },
+): string {
+  const url = env[config.databaseUrlEnv];
+  const details = { details: { resource: config.resourceKey, variable: config.databaseUrlEnv } };
+  if (!url) {
+    throw new ConnectorError(
+      'connector_misconfigured',
+      `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} (its database URL) is not set`,
+      details,
+    );
+  }
+  if (!URL.canParse(url) || !kind.protocols.test(new URL(url).protocol)) {
+    throw new ConnectorError(
+      'connector_misconfigured',
+      `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} is not a ${kind.label} URL`,
+      details,
+    );
+  }
+  return url;
+}

@@ -10,7 +10,7 @@
 import postgres from 'postgres';
 import { type Connector, ConnectorError, type ProvisionInput, type ProvisionResult } from './connector.js';
 import { type KeyedHolding, pageHolders } from './paging.js';
-import { createPoolCache, type PoolCache } from './pool-cache.js';
+import { createPoolCache, databaseUrlFrom, type PoolCache } from './pool-cache.js';
 
 /** Settings shared by every PostgreSQL target. */
 export type PostgresPoolOptions = {
@@ -95,25 +95,10 @@ export function createPostgresConnector(
   config: PostgresConnectorConfig,
   deps: PostgresConnectorDeps,
 ): Connector {
-  const connect = (): postgres.Sql => {
-    const url = deps.env[config.databaseUrlEnv];
-    if (!url) {
-      throw new ConnectorError(
-        'connector_misconfigured',
-        `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} (its database URL) is not set`,
-        { details: { resource: config.resourceKey, variable: config.databaseUrlEnv } },
-      );
-    }
-    // The URL carries a password: name the variable, never the value.
-    if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
-      throw new ConnectorError(
-        'connector_misconfigured',
-        `resource ${config.resourceKey}: environment variable ${config.databaseUrlEnv} is not a postgres:// URL`,
-        { details: { resource: config.resourceKey, variable: config.databaseUrlEnv } },
-      );
-    }
-    return deps.pools.get(url);
-  };
+  const connect = (): postgres.Sql =>
+    deps.pools.get(
+      databaseUrlFrom(deps.env, config, { label: 'postgres://', protocols: /^postgres(ql)?:$/ }),
+    );
 
   // Every operation resolves names first, then talks to the target; any failure is classified once.
   const run = async <T>(

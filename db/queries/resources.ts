@@ -62,6 +62,12 @@ export async function listAllResources(db: Executor): Promise<Resource[]> {
 }
 
 /** The resource with this key (retired or not). */
+/** The resource with this id, or undefined. */
+export async function getResourceById(db: Executor, id: string): Promise<Resource | undefined> {
+  const [row] = await db.select().from(resources).where(eq(resources.id, id));
+  return row;
+}
+
 export async function getResourceByKey(db: Executor, key: string): Promise<Resource | undefined> {
   const [row] = await db.select().from(resources).where(eq(resources.key, key));
   return row;
