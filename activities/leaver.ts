@@ -101,13 +101,15 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
       let requestsCancelled = 0;
       for (const request of open) {
         try {
-          await temporal()
+          const closed = await temporal()
             .workflow.getHandle(accessRequestWorkflowId(request.id))
             .executeUpdate(cancelUpdate, {
               args: [actor(input)],
               updateId: `leaver:${input.personId}:${input.deactivatedAt}:cancel:${request.id}`,
             });
-          requestsCancelled += 1;
+          // A cancel accepted while the policy is still deciding answers with how the request
+          // closed, which may be denied (the requester is inactive): count only real cancels.
+          if (closed.status === 'cancelled') requestsCancelled += 1;
         } catch (error) {
           if (!isNotFound(error) && !isConflict(error)) throw error;
         }
