@@ -24,7 +24,7 @@ import { getPersonById, listAllPeople } from '../db/queries/people.js';
 import { beginRun, finishRun } from '../db/queries/reconciliation-runs.js';
 import { getResourceById, listAllResources } from '../db/queries/resources.js';
 import type { Finding, Person, Resource } from '../db/schema.js';
-import { LISTABLE_CONNECTOR_KINDS } from '../domain/index.js';
+import { canListAccess } from '../domain/index.js';
 import { startComparison } from '../reconcile/compare.js';
 import { checkSodOnHoldings, type SodCheck } from '../reconcile/sod.js';
 import type { ReconcileCounts, ReconcileInput, ReconcileOutcome } from '../workflows/messages.js';
@@ -170,7 +170,11 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
     /** The active resources whose connector can list what the target holds. */
     async listReconcilableResources(): Promise<{ id: string; key: string }[]> {
       return (await listAllResources(deps.db))
-        .filter((r) => r.status === 'active' && LISTABLE_CONNECTOR_KINDS.includes(r.connectorKind as never))
+        .filter(
+          (r) =>
+            r.status === 'active' &&
+            canListAccess({ kind: r.connectorKind, ...(r.connectorConfig as object) }),
+        )
         .map((r) => ({ id: r.id, key: r.key }));
     },
 

@@ -7,11 +7,20 @@ import { createLdapConnector } from './ldap.js';
 import { createManualConnector } from './manual.js';
 import { createMysqlConnector, createMysqlPools } from './mysql.js';
 import { createPostgresConnector, createPostgresPools } from './postgres.js';
+import { createScimConnector } from './scim.js';
 import { createWebhookConnector } from './webhook.js';
 
 export * from './connector.js';
 export { databaseUserFor } from './postgres.js';
-export { signWebhookBody, verifyWebhookSignature, WEBHOOK_HEADERS, type WebhookPayload } from './webhook.js';
+export { deactivateScimUser } from './scim.js';
+export {
+  signWebhookBody,
+  verifyWebhookSignature,
+  WEBHOOK_HEADERS,
+  type WebhookListAnswer,
+  type WebhookListPayload,
+  type WebhookPayload,
+} from './webhook.js';
 
 /** A resource's `connector` block, as the directory file defines it (`kind` plus its settings). */
 export type ConnectorConfig = DirectoryResource['connector'];
@@ -29,7 +38,9 @@ export type ConnectorsOptions = {
   mysqlConnectTimeoutMs?: number;
   /** LDAP connect and per-operation timeout; default 5 000 ms to connect, 15 000 ms per operation. */
   ldapTimeoutMs?: number;
-  /** Clock for webhook timestamps. */
+  /** SCIM per-call budget before a retryable timeout; default 10 000 ms. */
+  scimTimeoutMs?: number;
+  /** Clock for webhook timestamps and Retry-After dates. */
   now?: () => Date;
 };
 
@@ -89,6 +100,19 @@ export function createConnectors(
             },
             { env, timeoutMs: options.ldapTimeoutMs },
           );
+        case 'scim':
+          return createScimConnector(
+            {
+              resourceKey: resource.key,
+              tokenEnv: setting('tokenEnv'),
+              // Either is enough; with both, the variable wins when it is set. With neither, "baseUrl" is named.
+              ...(config.baseUrlEnv === undefined ? {} : { baseUrlEnv: setting('baseUrlEnv') }),
+              ...(config.baseUrl === undefined && config.baseUrlEnv !== undefined
+                ? {}
+                : { baseUrl: setting('baseUrl') }),
+            },
+            { env, timeoutMs: options.scimTimeoutMs, now: options.now },
+          );
         case 'webhook':
           return createWebhookConnector(
             {
@@ -97,6 +121,7 @@ export function createConnectors(
               secretEnv: setting('secretEnv'),
               ...(typeof config.urlEnv === 'string' ? { urlEnv: config.urlEnv } : {}),
               readBack: config.readBack === true,
+              list: config.list === true,
             },
             { env, timeoutMs: options.webhookTimeoutMs, now: options.now },
           );

@@ -1,14 +1,20 @@
 // Provisions by telling another system: a signed JSON POST per grant or revoke. The receiver does the
 // work, so it must treat `Idempotency-Key` as the deduplication key: grantflow retries until it sees a
-// 2xx, and an attempt whose answer was lost arrives again with the same key.
+// 2xx, and an attempt whose answer was lost arrives again with the same key. A receiver that can tell
+// may also answer `check` (read back one grant) and `list` (who holds what, for reconciliation).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import {
+  type AccessPage,
   type Connector,
   ConnectorError,
   type ConnectorErrorCode,
+  type ListCursor,
+  type ListedEntitlement,
   type ProvisionInput,
   type ProvisionResult,
 } from './connector.js';
+import { describeFetchFailure, endpointOf, excerptOf, parseRetryAfter, readBounded } from './http.js';
 
 /**
  * The headers of a webhook call. The signature format, for receivers:
@@ -20,7 +26,7 @@ import {
  * minutes from now; `verifyWebhookSignature` does both. The header may list several comma-separated
  * `v1=` values (room for secret rotation); one match is enough. Each retry is signed afresh, so a
  * retry hours later is not stale; deduplicate by `Idempotency-Key` (`<grantId>:<action>`), never by
- * body (`sentAt` changes per attempt).
+ * body (`sentAt` changes per attempt). A `list` call changes nothing and carries no Idempotency-Key.
  */
 export const WEBHOOK_HEADERS = {
   idempotencyKey: 'Idempotency-Key',
@@ -29,8 +35,8 @@ export const WEBHOOK_HEADERS = {
 } as const;
 
 /**
- * The JSON body of a webhook call. `check` (sent only to receivers configured with `readBack: true`)
- * asks whether the person holds the entitlement now; the receiver answers 2xx with
+ * The JSON body of a webhook call about one grant. `check` (sent only to receivers configured with
+ * `readBack: true`) asks whether the person holds the entitlement now; the receiver answers 2xx with
  * `{ "present": true }` or `{ "present": false }`.
  */
 export type WebhookPayload = {
@@ -45,8 +51,34 @@ export type WebhookPayload = {
 };
 
 /**
+ * The JSON body of a `list` call (sent only to receivers configured with `list: true`): one page of
+ * who holds these entitlements, at most `limit` holdings, from `cursor` (absent for the first page).
+ * The receiver answers 2xx with a `WebhookListAnswer`.
+ */
+export type WebhookListPayload = {
+  action: 'list';
+  resource: string;
+  entitlements: { entitlementKey: string; target: Record<string, unknown> }[];
+  /** The `nextCursor` of the previous answer, exactly as it came; absent for the first page. */
+  cursor?: string;
+  limit: number;
+  /** ISO 8601 time this attempt was sent (the same instant as the timestamp header). */
+  sentAt: string;
+};
+
+/**
+ * A receiver's answer to `list`: the page's holdings (each an asked-for entitlement key and the
+ * account holding it, usually the person's email) in a stable order, and `nextCursor` unless this is
+ * the last page. The cursor is the receiver's own and opaque to grantflow.
+ */
+export type WebhookListAnswer = {
+  holdings: { entitlementKey: string; account: string }[];
+  nextCursor?: string;
+};
+
+/**
  * Where a webhook resource is: its URL (or a variable overriding it), the environment variable
- * holding its signing secret, and whether the receiver answers `check` calls.
+ * holding its signing secret, and whether the receiver answers `check` and `list` calls.
  */
 export type WebhookConnectorConfig = {
   resourceKey: string;
@@ -54,6 +86,7 @@ export type WebhookConnectorConfig = {
   urlEnv?: string;
   secretEnv: string;
   readBack?: boolean;
+  list?: boolean;
 };
 
 /** Dependencies a webhook connector reads at call time. */
@@ -67,6 +100,15 @@ export type WebhookConnectorDeps = {
 // Answers that will not change on retry: the receiver refuses this request as it is.
 const REJECTED = new Set([400, 401, 403, 404, 410, 422]);
 const EXCERPT_CHARS = 200;
+// Enough of a grant's answer to say why, without buffering whatever a misbehaving receiver sends.
+const ANSWER_BYTES = 4 * EXCERPT_CHARS;
+// A page of a few thousand holdings with room to spare.
+const LIST_ANSWER_BYTES = 8 * 1024 * 1024;
+
+const listAnswerSchema = z.object({
+  holdings: z.array(z.object({ entitlementKey: z.string().min(1), account: z.string().min(1) })),
+  nextCursor: z.string().min(1).nullish(),
+});
 
 /** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`, the value of `X-Grantflow-Signature`. */
 export function signWebhookBody(
@@ -77,7 +119,10 @@ export function signWebhookBody(
   return `v1=${hmac(secret, String(timestamp), body).toString('hex')}`;
 }
 
-/** The connector for `kind: webhook`; it has a `check` only when the receiver supports `readBack`. */
+/**
+ * The connector for `kind: webhook`; it has a `check` only when the receiver supports `readBack`,
+ * and `listAccess` and `accountOf` only when it supports `list`.
+ */
 export function createWebhookConnector(
   config: WebhookConnectorConfig,
   deps: WebhookConnectorDeps,
@@ -86,11 +131,13 @@ export function createWebhookConnector(
   const now = deps.now ?? (() => new Date());
   // Read per call, like the secret: the variable may be set after the worker started.
   const urlOf = () => (config.urlEnv && deps.env[config.urlEnv]) || config.url;
-  // Query strings sometimes carry tokens: messages name the endpoint without them.
-  const endpointOf = (url: string) =>
-    URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : '(invalid URL)';
 
-  const call = async (action: WebhookPayload['action'], input: ProvisionInput): Promise<Answer> => {
+  /** Signs and POSTs the body `build` makes for this attempt; a 2xx comes back, anything else is thrown. */
+  const post = async (
+    build: (sentAt: string) => WebhookPayload | WebhookListPayload,
+    idempotencyKey: string | undefined,
+    maxBytes = ANSWER_BYTES,
+  ): Promise<Answer> => {
     const url = urlOf();
     const endpoint = endpointOf(url);
     const fail = (code: ConnectorErrorCode, message: string, extra = {}) =>
@@ -110,26 +157,18 @@ export function createWebhookConnector(
     }
     const sentAt = now();
     const timestamp = Math.floor(sentAt.getTime() / 1000);
-    const payload: WebhookPayload = {
-      action,
-      grantId: input.grantId,
-      person: { email: input.person.email, name: input.person.name },
-      resource: input.resourceKey,
-      entitlement: input.entitlementKey,
-      target: input.target,
-      sentAt: sentAt.toISOString(),
-    };
-    const body = JSON.stringify(payload);
+    const body = JSON.stringify(build(sentAt.toISOString()));
 
     let response: Response;
-    let excerpt: string;
+    let text: string;
+    let truncated: boolean;
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'grantflow-connector',
-          [WEBHOOK_HEADERS.idempotencyKey]: `${input.grantId}:${action}`,
+          ...(idempotencyKey ? { [WEBHOOK_HEADERS.idempotencyKey]: idempotencyKey } : {}),
           [WEBHOOK_HEADERS.timestamp]: String(timestamp),
           [WEBHOOK_HEADERS.signature]: signWebhookBody(secret, timestamp, body),
         },
@@ -138,15 +177,11 @@ export function createWebhookConnector(
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
-      excerpt = await readExcerpt(response);
+      ({ text, truncated } = await readBounded(response, maxBytes));
     } catch (error) {
-      const reason =
-        (error as { name?: unknown } | null)?.name === 'TimeoutError'
-          ? `no answer within ${timeoutMs} ms`
-          : describeNetworkError(error);
       throw new ConnectorError(
         'connector_unavailable',
-        `resource ${config.resourceKey}: ${endpoint}: ${reason}`,
+        `resource ${config.resourceKey}: ${endpoint}: ${describeFetchFailure(error, timeoutMs)}`,
         {
           details: { resource: config.resourceKey, endpoint },
           cause: error,
@@ -155,8 +190,9 @@ export function createWebhookConnector(
     }
 
     const { status } = response;
+    const excerpt = excerptOf(text, EXCERPT_CHARS);
     const answered = `${endpoint} answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
-    if (status >= 200 && status < 300) return { status, endpoint, excerpt };
+    if (status >= 200 && status < 300) return { status, endpoint, excerpt, text, truncated };
     if (status >= 300 && status < 400) {
       throw fail(
         'connector_misconfigured',
@@ -171,6 +207,20 @@ export function createWebhookConnector(
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     });
   };
+
+  const call = (action: WebhookPayload['action'], input: ProvisionInput): Promise<Answer> =>
+    post(
+      (sentAt) => ({
+        action,
+        grantId: input.grantId,
+        person: { email: input.person.email, name: input.person.name },
+        resource: input.resourceKey,
+        entitlement: input.entitlementKey,
+        target: input.target,
+        sentAt,
+      }),
+      `${input.grantId}:${action}`,
+    );
 
   const deliver = async (action: 'grant' | 'revoke', input: ProvisionInput): Promise<ProvisionResult> => {
     const { status, endpoint } = await call(action, input);
@@ -190,16 +240,44 @@ export function createWebhookConnector(
     return present ? 'present' : 'absent';
   };
 
+  const listAccess = async (
+    entitlements: ListedEntitlement[],
+    page: { cursor?: ListCursor; limit: number },
+  ): Promise<AccessPage> => {
+    if (!Number.isSafeInteger(page.limit) || page.limit < 1) {
+      throw new ConnectorError(
+        'connector_rejected',
+        `listAccess limit must be a positive integer, got ${page.limit}`,
+        { details: { resource: config.resourceKey, limit: page.limit } },
+      );
+    }
+    const answer = await post(
+      (sentAt) => ({
+        action: 'list',
+        resource: config.resourceKey,
+        entitlements: entitlements.map((e) => ({ entitlementKey: e.entitlementKey, target: e.target })),
+        ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+        limit: page.limit,
+        sentAt,
+      }),
+      undefined,
+      LIST_ANSWER_BYTES,
+    );
+    return readListAnswer(config.resourceKey, answer, entitlements, page);
+  };
+
   return {
     kind: 'webhook',
     grant: (input) => deliver('grant', input),
     revoke: (input) => deliver('revoke', input),
     ...(config.readBack ? { check } : {}),
+    // Emails are matched whatever their case, as the ldap and scim connectors do.
+    ...(config.list ? { listAccess, accountOf: (person) => person.email.toLowerCase() } : {}),
   };
 }
 
-/** A 2xx answer: its status, the endpoint it came from, and the start of its body. */
-type Answer = { status: number; endpoint: string; excerpt: string };
+/** A 2xx answer: its status, the endpoint it came from, its body and the start of it for messages. */
+type Answer = { status: number; endpoint: string; excerpt: string; text: string; truncated: boolean };
 
 function parsePresent(body: string): boolean | undefined {
   try {
@@ -208,6 +286,48 @@ function parsePresent(body: string): boolean | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A receiver's list answer as a page, refused (`connector_rejected`) unless it is a
+ * `WebhookListAnswer` about the asked-for entitlements, no longer than `limit`, and moving on
+ * (a `nextCursor` equal to the cursor sent would list the same page forever).
+ */
+function readListAnswer(
+  resourceKey: string,
+  answer: Answer,
+  entitlements: ListedEntitlement[],
+  page: { cursor?: ListCursor; limit: number },
+): AccessPage {
+  const refuse = (why: string) =>
+    new ConnectorError(
+      'connector_rejected',
+      `resource ${resourceKey}: ${answer.endpoint} answered a list call with ${why}; expected {"holdings": [{"entitlementKey", "account"}], "nextCursor"?}`,
+      { details: { resource: resourceKey, endpoint: answer.endpoint, body: answer.excerpt } },
+    );
+  if (answer.truncated) throw refuse(`more than ${LIST_ANSWER_BYTES} bytes`);
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    throw refuse('a body that is not JSON');
+  }
+  const parsed = listAnswerSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw refuse(`a malformed body (${issue?.path.join('.') || 'body'}: ${issue?.message})`);
+  }
+  const { holdings, nextCursor } = parsed.data;
+  const asked = new Set(entitlements.map((e) => e.entitlementKey));
+  const stranger = holdings.find((h) => !asked.has(h.entitlementKey));
+  if (stranger) throw refuse(`entitlement "${stranger.entitlementKey}", which it was not asked about`);
+  if (holdings.length > page.limit)
+    throw refuse(`${holdings.length} holdings, more than the limit of ${page.limit}`);
+  if (nextCursor && nextCursor === page.cursor) throw refuse('the cursor it was given as nextCursor');
+  return {
+    holdings: holdings.map((h) => ({ entitlementKey: h.entitlementKey, account: h.account.toLowerCase() })),
+    ...(nextCursor ? { nextCursor } : {}),
+  };
 }
 
 /** What a receiver passes to `verifyWebhookSignature`: the secret and the request as received. */
@@ -251,38 +371,4 @@ export function verifyWebhookSignature(input: WebhookVerifyInput): WebhookVerify
 
 function hmac(secret: string, timestamp: string, body: string | Uint8Array): Buffer {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
-}
-
-// Enough of the answer to say why, without buffering whatever a misbehaving receiver sends.
-async function readExcerpt(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < 4 * EXCERPT_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
-  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
-}
-
-// fetch reports every network failure as "fetch failed"; the useful part is the cause.
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (cause && typeof cause.message === 'string') return cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
-
-function parseRetryAfter(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

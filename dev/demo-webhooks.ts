@@ -1,7 +1,8 @@
 // The example's `webhook` resources, made real for `grantflow dev`: one local receiver that
 // implements the contract of connectors/webhook.ts (signed POSTs, `Idempotency-Key`, `check` for
-// read-back) and keeps who holds what in the data directory. The worker reaches it through each
-// resource's own `urlEnv` variable; one the user has set always wins, as with the demo databases.
+// read-back, `list` for reconciliation) and keeps who holds what in the data directory. The worker
+// reaches it through each resource's own `urlEnv` variable; one the user has set always wins, as with
+// the demo databases.
 // Access imported from the directory file is held from the start, since the file says the target
 // already holds it.
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { verifyWebhookSignature, WEBHOOK_HEADERS, type WebhookPayload } from '../connectors/index.js';
+import {
+  verifyWebhookSignature,
+  WEBHOOK_HEADERS,
+  type WebhookListAnswer,
+  type WebhookListPayload,
+  type WebhookPayload,
+} from '../connectors/index.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../db/client.js';
 import { listActiveGrantsOfResource } from '../db/queries/grants.js';
@@ -173,6 +180,16 @@ async function handle(
     return reply(401, { error: 'invalid_signature', reason: verdict.reason });
   }
 
+  const listing = parseListPayload(body);
+  if (listing) {
+    if (listing.resource !== resource.key) {
+      return reply(400, { error: 'wrong_resource', message: `this endpoint serves ${resource.key}` });
+    }
+    const after = decodeCursor(listing.cursor);
+    if (after === null)
+      return reply(400, { error: 'bad_cursor', message: 'not a cursor this receiver made' });
+    return reply(200, listPage(state.memberships[resource.key] ?? {}, listing, after));
+  }
   const payload = parsePayload(body);
   if (!payload) return reply(400, { error: 'malformed_payload', message: 'not a grantflow WebhookPayload' });
   if (payload.resource !== resource.key) {
@@ -219,6 +236,60 @@ function parsePayload(body: Buffer): WebhookPayload | undefined {
     p.person !== null &&
     text(p.person.email);
   return valid ? (p as WebhookPayload) : undefined;
+}
+
+function parseListPayload(body: Buffer): WebhookListPayload | undefined {
+  try {
+    const p = JSON.parse(body.toString('utf8')) as Partial<WebhookListPayload> | null;
+    const valid =
+      p?.action === 'list' &&
+      typeof p.resource === 'string' &&
+      Array.isArray(p.entitlements) &&
+      p.entitlements.every((e) => typeof e?.entitlementKey === 'string') &&
+      Number.isSafeInteger(p.limit) &&
+      (p.limit as number) > 0 &&
+      (p.cursor === undefined || typeof p.cursor === 'string');
+    return valid ? (p as WebhookListPayload) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One page of who holds the asked-for entitlements, ordered by entitlement then email; the cursor
+ * is the last pair handed out, so a membership changing between pages skips or repeats no one.
+ */
+function listPage(
+  people: Record<string, string[]>,
+  listing: WebhookListPayload,
+  after: [string, string] | undefined,
+): WebhookListAnswer {
+  const asked = new Set(listing.entitlements.map((e) => e.entitlementKey));
+  const pairs = Object.entries(people)
+    .flatMap(([email, held]) => held.filter((e) => asked.has(e)).map((e) => [e, email] as const))
+    .sort(([e1, a1], [e2, a2]) => (e1 === e2 ? (a1 < a2 ? -1 : a1 > a2 ? 1 : 0) : e1 < e2 ? -1 : 1));
+  const rest = after ? pairs.filter(([e, a]) => e > after[0] || (e === after[0] && a > after[1])) : pairs;
+  const page = rest.slice(0, listing.limit);
+  const last = page.at(-1);
+  return {
+    holdings: page.map(([entitlementKey, account]) => ({ entitlementKey, account })),
+    ...(rest.length > page.length && last
+      ? { nextCursor: Buffer.from(JSON.stringify(last)).toString('base64url') }
+      : {}),
+  };
+}
+
+/** The (entitlement, email) pair a cursor continues after; undefined for none, null for a bad one. */
+function decodeCursor(cursor: string | undefined): [string, string] | undefined | null {
+  if (cursor === undefined) return undefined;
+  try {
+    const pair = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(pair) && pair.length === 2 && pair.every((p) => typeof p === 'string')
+      ? (pair as [string, string])
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Adds or removes one membership; true when that changed anything. */

@@ -1,5 +1,8 @@
-/** How a resource's access is granted: SQL roles (PostgreSQL, MariaDB), LDAP groups, a signed webhook, or by hand. */
-export const CONNECTOR_KINDS = ['postgres', 'mysql', 'ldap', 'webhook', 'manual'] as const;
+/**
+ * How a resource's access is granted: SQL roles (PostgreSQL, MariaDB), LDAP groups, SCIM 2.0 groups,
+ * a signed webhook, or by hand.
+ */
+export const CONNECTOR_KINDS = ['postgres', 'mysql', 'ldap', 'scim', 'webhook', 'manual'] as const;
 /** A connector kind. */
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
 
@@ -8,8 +11,15 @@ export function connectorKindOf(value: string): ConnectorKind {
   return CONNECTOR_KINDS.find((kind) => kind === value) ?? 'manual';
 }
 
+// Kinds whose connector always implements `listAccess` and `accountOf`.
+const ALWAYS_LISTABLE: readonly string[] = ['postgres', 'mysql', 'ldap', 'scim'];
+
 /**
- * Kinds whose connector can list what the target holds, so reconciliation can compare. A kind
- * joins this list when its connector implements `listAccess` and `accountOf`.
+ * Whether a resource's connector can list what the target holds, so reconciliation can compare:
+ * always for postgres, mysql, ldap and scim; for a webhook only when its receiver answers `list`
+ * (`list: true`). Takes the connector block as the directory file has it (`kind` plus settings).
  */
-export const LISTABLE_CONNECTOR_KINDS: readonly ConnectorKind[] = ['postgres', 'mysql', 'ldap'];
+export function canListAccess(connector: { kind: string; list?: unknown }): boolean {
+  if (ALWAYS_LISTABLE.includes(connector.kind)) return true;
+  return connector.kind === 'webhook' && connector.list === true;
+}

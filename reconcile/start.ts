@@ -7,7 +7,7 @@ import type { Executor } from '../db/client.js';
 import { listRuns } from '../db/queries/reconciliation-runs.js';
 import { getResourceByKey } from '../db/queries/resources.js';
 import type { ReconciliationRun } from '../db/schema.js';
-import { LISTABLE_CONNECTOR_KINDS } from '../domain/index.js';
+import { canListAccess } from '../domain/index.js';
 import { reconcileWorkflowId } from '../workflows/ids.js';
 import type { ReconcileOutcome, ReconcileWorkflow } from '../workflows/messages.js';
 
@@ -33,9 +33,9 @@ export async function reconcileNow(
 ): Promise<StartedReconciliation> {
   const resource = await getResourceByKey(deps.db, input.resource);
   if (!resource) throw new NotFoundError('resource', input.resource);
-  if (!(LISTABLE_CONNECTOR_KINDS as readonly string[]).includes(resource.connectorKind)) {
+  if (!canListAccess({ kind: resource.connectorKind, ...(resource.connectorConfig as object) })) {
     throw new ValidationError(
-      `resource ${resource.key} has a ${resource.connectorKind} connector, which cannot list what the target holds`,
+      `resource ${resource.key} has a ${resource.connectorKind} connector, which cannot list what the target holds${resource.connectorKind === 'webhook' ? ' (set list: true in its connector once its receiver answers action "list")' : ''}`,
       { resource: resource.key, connector: resource.connectorKind },
     );
   }

@@ -54,11 +54,11 @@ describe('the demo webhook receiver of grantflow dev', () => {
     env = { ...overrides };
   };
   // The connector the worker would build for this resource, reading `env` per call.
-  const connectorOf = async (key: string): Promise<Connector> => {
+  const connectorOf = async (key: string, extra: Record<string, unknown> = {}): Promise<Connector> => {
     const row = await getResourceByKey(database.runtime.db, key);
     const resource = {
       key,
-      connector: { kind: row?.connectorKind, ...(row?.connectorConfig as object) },
+      connector: { kind: row?.connectorKind, ...(row?.connectorConfig as object), ...extra },
     } as ConnectorResource;
     return createConnectors(env, { webhookTimeoutMs: 2_000 }).forResource(resource);
   };
@@ -110,6 +110,39 @@ describe('the demo webhook receiver of grantflow dev', () => {
       'present',
     );
     expect(lines[0]).toMatch(/\(\d+ memberships held, \d+ imported now\)$/);
+  });
+
+  it('answers list a page at a time, so a webhook with list: true can be reconciled', async () => {
+    // Setup
+    fresh();
+    await start();
+    const github = await connectorOf('github', { list: true });
+    await github.grant(access('read'));
+    const entitlements = ['org_admin', 'read', 'write'].map((entitlementKey) => ({
+      entitlementKey,
+      target: {},
+    }));
+
+    // Act: one holding per page, to the end.
+    const holdings: { entitlementKey: string; account: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await (github.listAccess as NonNullable<Connector['listAccess']>)(entitlements, {
+        cursor,
+        limit: 1,
+      });
+      expect(page.holdings.length).toBeLessThanOrEqual(1);
+      holdings.push(...page.holdings);
+      cursor = page.nextCursor;
+    } while (cursor && holdings.length < 100);
+
+    // Verify: the imported access and the new grant, each once, in entitlement then account order.
+    expect(holdings).toContainEqual({ entitlementKey: 'read', account: TOM.email });
+    expect(holdings).toContainEqual({ entitlementKey: 'read', account: HANNAH.email });
+    expect(holdings).toContainEqual({ entitlementKey: 'write', account: HANNAH.email });
+    expect(new Set(holdings.map((h) => `${h.entitlementKey} ${h.account}`)).size).toBe(holdings.length);
+    const order = holdings.map((h) => [h.entitlementKey, h.account].join('\u0000'));
+    expect(order).toEqual([...order].sort());
   });
 
   it('refuses a forged or malformed call and changes nothing', async () => {

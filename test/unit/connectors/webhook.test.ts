@@ -2,11 +2,16 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Connector,
   type ConnectorError,
   createConnectors,
+  type ListedEntitlement,
   type ProvisionInput,
   signWebhookBody,
+  type TargetHolding,
   verifyWebhookSignature,
+  type WebhookListAnswer,
+  type WebhookListPayload,
   type WebhookPayload,
 } from '../../../connectors/index.js';
 
@@ -266,6 +271,158 @@ describe('webhook connector', () => {
       ).toBe(true);
     }
     expect([...receiver.applied.keys()]).toEqual([`${input.grantId}:grant`]);
+  });
+});
+
+describe('webhook connector with list: true', () => {
+  const receiver = new FakeReceiver();
+  const connectors = createConnectors(
+    { [SECRET_ENV]: SECRET, OTHER_SECRET: 'not-the-receivers-secret' },
+    { webhookTimeoutMs: 1_000 },
+  );
+  const lister = (secretEnv = SECRET_ENV) =>
+    connectors.forResource({
+      key: 'github',
+      connector: { kind: 'webhook', url: receiver.url, secretEnv, list: true },
+    });
+  const entitlements: ListedEntitlement[] = [
+    { entitlementKey: 'write', target: { team: 'payments-devs' } },
+    { entitlementKey: 'admin', target: { team: 'payments-admins' } },
+  ];
+  // What the receiver's system holds, in its own stable order (entitlement, then account).
+  const held = [
+    { entitlementKey: 'admin', account: 'Ops@acme.test' },
+    { entitlementKey: 'write', account: 'dana.reyes@acme.test' },
+    { entitlementKey: 'write', account: 'lee.chen@acme.test' },
+    { entitlementKey: 'write', account: 'sam.okafor@acme.test' },
+    { entitlementKey: 'write', account: 'zoe@acme.test' },
+  ];
+
+  /** A receiver that verifies the call, as the contract asks, and pages `held` by offset cursors. */
+  const answerList = (request: Recorded): Reply => {
+    const verdict = verifyWebhookSignature({
+      secret: SECRET,
+      timestamp: request.headers['x-grantflow-timestamp'] as string,
+      body: request.body,
+      signature: request.headers['x-grantflow-signature'] as string,
+    });
+    if (!verdict.valid)
+      return { status: 401, body: `{"error":"invalid_signature","reason":"${verdict.reason}"}` };
+    const call = JSON.parse(request.body) as WebhookListPayload;
+    const asked = new Set(call.entitlements.map((e) => e.entitlementKey));
+    const rows = held.filter((h) => asked.has(h.entitlementKey));
+    const from = call.cursor ? Number(call.cursor.replace('offset-', '')) : 0;
+    const page = rows.slice(from, from + call.limit);
+    const answer: WebhookListAnswer = {
+      holdings: page,
+      ...(from + call.limit < rows.length ? { nextCursor: `offset-${from + call.limit}` } : {}),
+    };
+    return { status: 200, body: JSON.stringify(answer) };
+  };
+
+  const list = (connector: Connector) => connector.listAccess as NonNullable<Connector['listAccess']>;
+
+  async function listAll(connector: Connector, limit: number): Promise<TargetHolding[][]> {
+    const pages: TargetHolding[][] = [];
+    let cursor: string | undefined;
+    do {
+      receiver.script = [answerList];
+      const page = await list(connector)(entitlements, { cursor, limit });
+      pages.push(page.holdings);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 20);
+    return pages;
+  }
+
+  beforeAll(() => receiver.start());
+  afterEach(() => receiver.reset());
+  afterAll(async () => {
+    await receiver.stop();
+    await connectors.close();
+  });
+
+  it('lists a page at a time with signed list calls, handing the cursor back as it came', async () => {
+    const connector = lister();
+
+    const pages = await listAll(connector, 2);
+
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    // Accounts are matched whatever their case, like accountOf's.
+    expect(pages.flat().map((h) => h.account)).toEqual(held.map((h) => h.account.toLowerCase()));
+    expect(connector.accountOf?.({ email: 'Dana.Reyes@acme.test', name: 'Dana Reyes' })).toBe(
+      'dana.reyes@acme.test',
+    );
+    const calls = receiver.requests.map((r) => JSON.parse(r.body) as WebhookListPayload);
+    expect(calls.map((c) => c.cursor)).toEqual([undefined, 'offset-2', 'offset-4']);
+    const { sentAt, ...first } = calls[0] as WebhookListPayload;
+    expect(first).toEqual({
+      action: 'list',
+      resource: 'github',
+      entitlements: entitlements.map((e) => ({ entitlementKey: e.entitlementKey, target: e.target })),
+      limit: 2,
+    });
+    expect(Date.parse(sentAt)).not.toBeNaN();
+    // A read changes nothing: there is nothing to deduplicate.
+    expect(receiver.requests[0]?.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('has no listAccess without list: true', () => {
+    const plain = connectors.forResource({
+      key: 'github',
+      connector: { kind: 'webhook', url: receiver.url, secretEnv: SECRET_ENV },
+    });
+    expect(plain.listAccess).toBeUndefined();
+    expect(plain.accountOf).toBeUndefined();
+  });
+
+  it.each([
+    ['not JSON', '<html>ok</html>', 'not JSON'],
+    ['no holdings', '{"ok":true}', 'holdings'],
+    ['a holding without account', '{"holdings":[{"entitlementKey":"write"}]}', 'holdings.0.account'],
+    [
+      'an entitlement it was not asked about',
+      '{"holdings":[{"entitlementKey":"owner","account":"a@b"}]}',
+      '"owner"',
+    ],
+    [
+      'more holdings than the limit',
+      JSON.stringify({ holdings: held.slice(1, 4) }),
+      'more than the limit of 2',
+    ],
+    ['the same cursor again', '{"holdings":[],"nextCursor":"offset-2"}', 'the cursor it was given'],
+  ])('refuses an answer with %s as connector_rejected', async (_name, body, says) => {
+    receiver.script = [() => ({ status: 200, body })];
+
+    const error = await failure(list(lister())(entitlements, { cursor: 'offset-2', limit: 2 }));
+
+    expect(error.code).toBe('connector_rejected');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('list call');
+    expect(error.message).toContain(says);
+  });
+
+  it('treats an empty last page as the end, and a null nextCursor as none', async () => {
+    receiver.script = [() => ({ status: 200, body: '{"holdings":[],"nextCursor":null}' })];
+    expect(await list(lister())(entitlements, { limit: 10 })).toEqual({ holdings: [] });
+  });
+
+  it('is refused by a receiver that checks the signature when it is signed with another secret', async () => {
+    receiver.script = [answerList];
+
+    const error = await failure(list(lister('OTHER_SECRET'))(entitlements, { limit: 10 }));
+
+    expect(error.code).toBe('connector_rejected');
+    expect(error.message).toContain('answered 401');
+    expect(error.message).toContain('invalid_signature');
+  });
+
+  it('is retryably unavailable when the receiver fails, never an empty page', async () => {
+    receiver.script = [() => ({ status: 503, body: 'down', headers: { 'retry-after': '3' } })];
+
+    const error = await failure(list(lister())(entitlements, { limit: 10 }));
+
+    expect(error.code).toBe('connector_unavailable');
+    expect(error.retryAfterMs).toBe(3_000);
   });
 });
 

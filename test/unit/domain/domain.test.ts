@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canListAccess,
   connectorKindOf,
   durationWords,
   formatDuration,
@@ -46,5 +47,15 @@ describe('risk and connector kinds', () => {
     expect(connectorKindOf('postgres')).toBe('postgres');
     expect(connectorKindOf('ldap')).toBe('ldap');
     expect(connectorKindOf('ftp')).toBe('manual');
+  });
+
+  it('lists access for SQL, LDAP and SCIM targets, and for a webhook only with list: true', () => {
+    for (const kind of ['postgres', 'mysql', 'ldap', 'scim'])
+      expect(canListAccess({ kind }), kind).toBe(true);
+    expect(canListAccess({ kind: 'webhook' })).toBe(false);
+    expect(canListAccess({ kind: 'webhook', list: false })).toBe(false);
+    expect(canListAccess({ kind: 'webhook', list: 'yes' })).toBe(false);
+    expect(canListAccess({ kind: 'webhook', list: true })).toBe(true);
+    expect(canListAccess({ kind: 'manual', list: true })).toBe(false);
   });
 });
