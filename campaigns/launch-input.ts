@@ -32,6 +32,11 @@ const scopeSchema = z
       .min(1, 'must list at least one risk level when given')
       .optional(),
     departments: z.array(key).min(1, 'must list at least one department when given').optional(),
+    holders: z
+      .array(z.email('must be an email address').transform((value) => value.toLowerCase()))
+      .min(1, 'must list at least one person when given')
+      .optional(),
+    sodFindings: z.literal(true, { error: 'must be true when given' }).optional(),
   })
   .default({});
 

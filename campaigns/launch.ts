@@ -3,7 +3,7 @@
 // its workflow (once per campaign). Calling it again for a period returns the campaign it made and
 // starts nothing new, so a retried or caught-up scheduled run never makes two.
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ValidationError } from '../core/errors.js';
 import type { Database } from '../db/client.js';
 import { insertCampaign } from '../db/queries/campaigns.js';
@@ -11,6 +11,7 @@ import { getEntitlement } from '../db/queries/entitlements.js';
 import { getPersonByEmail, getPersonById } from '../db/queries/people.js';
 import { getResourceByKey } from '../db/queries/resources.js';
 import type { Campaign } from '../db/schema.js';
+import { startOnce } from '../temporal/start-once.js';
 import { campaignWorkflowId } from '../workflows/ids.js';
 import type { CampaignInput, CampaignWorkflow, PersonRef } from '../workflows/messages.js';
 import { type CampaignLaunchInput, type LaunchInputProblem, resolveLaunchInput } from './launch-input.js';
@@ -37,6 +38,10 @@ export async function launchCampaign(
   deps: LaunchDeps,
   raw: unknown,
   launchedBy: Launcher,
+  options: {
+    /** Makes the launch happen once for this key (a mover's move), as `period` does for a quarter. */
+    onceKey?: string;
+  } = {},
 ): Promise<LaunchResult> {
   const input = resolveLaunchInput(raw, (deps.now ?? (() => new Date()))());
   const reviewerPersonId = await checkAgainstDirectory(deps.db, input);
@@ -52,7 +57,7 @@ export async function launchCampaign(
     escalateAfterSeconds: input.escalateAfterSeconds,
     defaultAction: input.defaultAction,
     allowChanges: input.allowChanges,
-    periodKey: input.period ?? null,
+    periodKey: options.onceKey ?? input.period ?? null,
     launchedById: launchedBy.id,
     workflowId: campaignWorkflowId(id),
   });
@@ -83,17 +88,12 @@ async function startWorkflow(
     allowChanges: campaign.allowChanges,
     ...deps.tuning,
   };
-  try {
-    await deps.temporal.workflow.start<CampaignWorkflow>('campaign', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [input],
-      // One workflow per campaign, ever: a repeated launch finds it running (or finished).
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  // One workflow per campaign, ever: a repeated launch finds it running (or finished).
+  await startOnce<CampaignWorkflow>(deps.temporal, 'campaign', {
+    workflowId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+  });
 }
 
 async function personRefOf(db: Database, id: string): Promise<PersonRef> {
@@ -126,6 +126,11 @@ export async function checkAgainstDirectory(
         field: `scope.entitlements[${index}]`,
         message: `names no entitlement in the catalog (${ref})`,
       });
+    }
+  }
+  for (const [index, email] of (input.scope.holders ?? []).entries()) {
+    if (!(await getPersonByEmail(db, email))) {
+      problems.push({ field: `scope.holders[${index}]`, message: `is not in the directory (${email})` });
     }
   }
   let reviewerId: string | undefined;

@@ -26,6 +26,8 @@ type LaunchFlags = ApiOptions & {
   entitlement?: string[];
   risk?: string[];
   department?: string[];
+  holder?: string[];
+  sodFindings?: boolean;
   reviewer: string;
   reviewerPerson?: string;
   due?: string;
@@ -45,6 +47,8 @@ const LAUNCH_FLAGS = {
   'scope.entitlements': '--entitlement',
   'scope.riskLevels': '--risk',
   'scope.departments': '--department',
+  'scope.holders': '--holder',
+  'scope.sodFindings': '--sod-findings',
   'reviewer.rule': '--reviewer',
   'reviewer.person': '--reviewer-person',
   dueAt: '--due',
@@ -73,6 +77,8 @@ function launchBody(flags: LaunchFlags): Record<string, unknown> {
     ...(flags.entitlement ? { entitlements: flags.entitlement } : {}),
     ...(flags.risk ? { riskLevels: flags.risk } : {}),
     ...(flags.department ? { departments: flags.department } : {}),
+    ...(flags.holder ? { holders: flags.holder } : {}),
+    ...(flags.sodFindings ? { sodFindings: true } : {}),
   };
   const dueInSeconds = seconds('--due-in', flags.dueIn);
   const reminderEverySeconds = seconds('--remind-every', flags.remindEvery);
@@ -131,6 +137,8 @@ function withLaunchFlags(command: Command, options: { due: boolean }): Command {
     .option('--entitlement <resource/entitlement>', 'an entitlement in scope (repeatable)', collect)
     .option('--risk <level>', 'only this risk level: low | medium | high | critical (repeatable)', collect)
     .option('--department <name>', 'only holders in this department (repeatable)', collect)
+    .option('--holder <email>', 'only the access this person holds (repeatable)', collect)
+    .option('--sod-findings', 'only grants that make up an open separation-of-duties finding')
     .addOption(
       new Option('--reviewer <rule>', 'who reviews each grant')
         .choices(['manager', 'resource_owner', 'person'])

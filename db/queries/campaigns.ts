@@ -150,8 +150,15 @@ function scopeCondition(scope: CampaignScope): SQL | undefined {
     catalog.length > 0 ? or(...catalog) : undefined,
     scope.riskLevels ? inArrayOrFalse(entitlements.riskLevel, scope.riskLevels) : undefined,
     scope.departments ? inArrayOrFalse(people.department, scope.departments) : undefined,
+    scope.holders ? inArrayOrFalse(people.email, scope.holders) : undefined,
+    scope.sodFindings ? inOpenSodFinding : undefined,
   );
 }
+
+// The grants an open SoD finding names (reconcile/sod.ts keeps them in `detail.grants`).
+const inOpenSodFinding = sql`${grants.id} in (
+  select (jsonb_array_elements_text(f.detail -> 'grants'))::uuid from findings f
+  where f.kind = 'sod_violation' and f.status = 'open')`;
 
 function inArrayOrFalse<T>(column: Parameters<typeof inArray>[0], values: T[]): SQL {
   return values.length === 0 ? sql`false` : inArray(column, values);

@@ -251,6 +251,8 @@ describe('campaign queries', () => {
         { entitlements: ['db/read', 'db/write'], riskLevels: ['high'] },
         ['devWrite'],
       ],
+      ['a holder (a mover review)', { holders: ['dev@acme.test'] }, ['devRead', 'devWrite']],
+      ['a holder narrowed by resource', { holders: ['dev@acme.test'], resources: ['db'] }, ['devRead']],
       ['an empty list, which matches nothing', { departments: [] }, []],
     ] as [string, CampaignScope, (keyof Grants)[]][])('filters by %s', async (_label, scope, expected) => {
       const population = await wholePopulation(scope);

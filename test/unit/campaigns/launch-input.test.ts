@@ -95,6 +95,18 @@ describe('resolveLaunchInput', () => {
     ]);
   });
 
+  it('scopes to people (lower-cased) and to open SoD findings, and names a bad one', () => {
+    const scoped = resolveLaunchInput(
+      { ...minimal, scope: { holders: ['Dev@Acme.test'], sodFindings: true } },
+      NOW,
+    );
+    expect(scoped.scope).toEqual({ holders: ['dev@acme.test'], sodFindings: true });
+    expect(problems({ ...minimal, scope: { holders: ['dev'], sodFindings: false } })).toEqual([
+      { field: 'scope.holders[0]', message: 'must be an email address' },
+      { field: 'scope.sodFindings', message: 'must be true when given' },
+    ]);
+  });
+
   it('refuses unknown fields rather than ignoring a misspelling', () => {
     const found = problems({ ...minimal, scope: { resource: ['db'] } });
 
