@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import postgres from 'postgres';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createConnectors } from '../../connectors/index.js';
+import { findFreePort } from '../../core/net.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
 import { importDirectory } from '../../directory/import.js';
@@ -32,7 +33,7 @@ import { createWorker } from '../../worker/worker.js';
 import { startTestApi, type TestApi } from './api.js';
 import { testLedgerKeys } from './audit.js';
 import { createRecordingNotifier, type RecordingNotifier } from './recording-notifier.js';
-import { type TestDatabase, withDatabase } from './services.js';
+import { createTestDatabase, type TestDatabase, withDatabase } from './services.js';
 
 /** People of the test directory, by role; emails carry this stack's suffix. */
 export type Cast = Record<
@@ -323,3 +324,45 @@ export async function startRequestStack(
     },
   };
 }
+
+/** A test database and a request stack on it, for the tests of one `describe`. */
+export type RequestStackFixture = { readonly database: TestDatabase; readonly stack: RequestStack };
+
+/**
+ * Creates a database and starts a request stack on it before the describe's tests, and closes
+ * both after them. Read `database` and `stack` inside tests and hooks, not at collection time.
+ */
+export function useRequestStack(
+  options: Omit<Parameters<typeof startRequestStack>[1], 'webhookPort'> = {},
+): RequestStackFixture {
+  let database: TestDatabase | undefined;
+  let stack: RequestStack | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    stack = await startRequestStack(database, { ...options, webhookPort: await findFreePort() });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await database?.drop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${what} is read before beforeAll started it`);
+    return value;
+  };
+  return {
+    get database() {
+      return ready(database, 'test database');
+    },
+    get stack() {
+      return ready(stack, 'request stack');
+    },
+  };
+}
+
+/** Activity retries short enough for a test to see a failure quickly. */
+export const QUICK_RETRY = {
+  maximumAttempts: 3,
+  initialIntervalMs: 200,
+  maximumIntervalMs: 1_000,
+  attemptTimeoutMs: 10_000,
+};

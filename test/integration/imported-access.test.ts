@@ -1,36 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, waitUntil } from '../../core/net.js';
+import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../../core/net.js';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
 import { startImportedGrantLifetimes } from '../../grants/start-lifetimes.js';
 import { bearer } from '../helpers/api.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
-
-const RETRY = {
-  maximumAttempts: 3,
-  initialIntervalMs: 200,
-  maximumIntervalMs: 1_000,
-  attemptTimeoutMs: 10_000,
-};
+import { QUICK_RETRY, useRequestStack } from '../helpers/requests.js';
 
 describe('existing access in the directory file', () => {
-  let database: TestDatabase;
-  let stack: RequestStack;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await database.drop();
-  });
+  const fixture = useRequestStack();
 
-  const withAccess = (lines: string) => `${stack.directorySource}access:\n${lines}`;
+  const withAccess = (lines: string) => `${fixture.stack.directorySource}access:\n${lines}`;
   const importText = (text: string) =>
-    importDirectory(database.runtime.db, parseDirectorySource(text, 'access.yaml'), { actor: 'cli:test' });
+    importDirectory(fixture.database.runtime.db, parseDirectorySource(text, 'access.yaml'), {
+      actor: 'cli:test',
+    });
   const grantsOf = async () =>
-    (await database.runtime.sql`
+    (await fixture.database.runtime.sql`
       select g.id, p.email, g.source, g.status, g.expires_at, g.lifetime_started_at, g.removal_verified
       from grants g join people p on p.id = g.person_id where g.source = 'import' order by p.email`) as unknown as {
       id: string;
@@ -43,16 +28,16 @@ describe('existing access in the directory file', () => {
     }[];
   const isMember = async (email: string, role: string) =>
     (
-      await stack.target`
+      await fixture.stack.target`
         select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
-        where r.rolname = ${role} and u.rolname = ${stack.databaseUser(email)}`
+        where r.rolname = ${role} and u.rolname = ${fixture.stack.databaseUser(email)}`
     ).length > 0;
 
   it('imports held access as grants, idempotently; a dropped line is reported, not revoked; lifetimes revoke and expire them at the target', async () => {
     // Setup: the target already holds what the file says (that is what "existing access" means).
-    const { cast, roles } = stack;
-    await stack.target.unsafe(`grant "${roles.read}" to "${stack.databaseUser(cast.dev)}"`);
-    await stack.target.unsafe(`grant "${roles.timed}" to "${stack.databaseUser(cast.dev2)}"`);
+    const { cast, roles } = fixture.stack;
+    await fixture.stack.target.unsafe(`grant "${roles.read}" to "${fixture.stack.databaseUser(cast.dev)}"`);
+    await fixture.stack.target.unsafe(`grant "${roles.timed}" to "${fixture.stack.databaseUser(cast.dev2)}"`);
     const until = new Date(Date.now() + 8_000).toISOString();
     const lines =
       `  - { person: ${cast.dev}, entitlement: db/read, since: 2024-01-15, note: "standing" }\n` +
@@ -72,7 +57,7 @@ describe('existing access in the directory file', () => {
       [cast.dev2, 'import', 'active'],
     ]);
     expect(imported[0]?.expires_at).toBeNull();
-    const events = await database.runtime.sql`
+    const events = await fixture.database.runtime.sql`
       select event->>'actor' as actor from audit_intake where event->>'event_type' = 'access.grant.imported'`;
     expect(events).toHaveLength(2);
     expect(JSON.parse(events[0]?.actor as string)).toMatchObject({ type: 'system', id: 'cli:test' });
@@ -84,20 +69,20 @@ describe('existing access in the directory file', () => {
 
     // Lifetimes: started once each, however often the starter runs.
     const deps = {
-      db: database.runtime.db,
-      temporal: stack.api.temporal,
-      taskQueue: stack.taskQueue,
-      provisioningRetry: RETRY,
+      db: fixture.database.runtime.db,
+      temporal: fixture.stack.api.temporal,
+      taskQueue: fixture.stack.taskQueue,
+      provisioningRetry: QUICK_RETRY,
     };
     expect(await startImportedGrantLifetimes(deps)).toBe(2);
     expect(await startImportedGrantLifetimes(deps)).toBe(0);
 
     // An admin revokes the standing grant: removed at the target and read back.
     const standing = imported[0]?.id as string;
-    const revoked = await stack.api.app.inject({
+    const revoked = await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/grants/${standing}/revoke`,
-      headers: bearer(stack.token(cast.admin)),
+      headers: bearer(fixture.stack.token(cast.admin)),
       payload: { reason: 'no longer needed' },
     });
     expect(revoked.statusCode, revoked.body).toBe(200);
@@ -110,7 +95,7 @@ describe('existing access in the directory file', () => {
   });
 
   it('refuses access lines that name nobody, nothing, a future start or a past end, and changes nothing', () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const bad =
       '  - { person: nobody@acme.test, entitlement: db/read, since: 2024-01-01 }\n' +
       `  - { person: ${cast.dev}, entitlement: db/nothing, since: 2024-01-01 }\n` +

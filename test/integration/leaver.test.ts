@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../core/net.js';
+import { describe, expect, it } from 'vitest';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
 import { startImportedGrantLifetimes } from '../../grants/start-lifetimes.js';
@@ -8,37 +7,22 @@ import { startPendingLeavers } from '../../identity/leaver.js';
 import { leaverWorkflowId } from '../../workflows/ids.js';
 import type { LeaverResult } from '../../workflows/messages.js';
 import { bearer } from '../helpers/api.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { QUICK_RETRY, useRequestStack } from '../helpers/requests.js';
 import { step } from '../helpers/steps.js';
 
-const RETRY = {
-  maximumAttempts: 3,
-  initialIntervalMs: 200,
-  maximumIntervalMs: 1_000,
-  attemptTimeoutMs: 10_000,
-};
-
 describe('a leaver loses everything, verified', () => {
-  let database: TestDatabase;
-  let stack: RequestStack;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await database?.drop();
-  });
+  const fixture = useRequestStack();
 
   const isMember = async (email: string, role: string | undefined) =>
     (
-      await stack.target`
+      await fixture.stack.target`
         select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
-        where r.rolname = ${role ?? ''} and u.rolname = ${stack.databaseUser(email)}`
+        where r.rolname = ${role ?? ''} and u.rolname = ${fixture.stack.databaseUser(email)}`
     ).length > 0;
   const events = async (type: string) =>
-    (await database.runtime.sql`select event from audit_intake where event->>'event_type' = ${type}`).map(
+    (
+      await fixture.database.runtime.sql`select event from audit_intake where event->>'event_type' = ${type}`
+    ).map(
       (row) =>
         row.event as {
           target: { id: string; name?: string };
@@ -48,38 +32,46 @@ describe('a leaver loses everything, verified', () => {
     );
 
   it('revokes every grant through its lifetime and reads it back, cancels requests, revokes tokens, once, across a worker restart', async () => {
-    const { cast, roles } = stack;
-    const deps = { db: database.runtime.db, temporal: stack.api.temporal, taskQueue: stack.taskQueue };
+    const { cast, roles } = fixture.stack;
+    const deps = {
+      db: fixture.database.runtime.db,
+      temporal: fixture.stack.api.temporal,
+      taskQueue: fixture.stack.taskQueue,
+    };
 
     const grantIds = await step(
       'setup: Dev holds read and write at the target, and has a request open',
       async () => {
-        await stack.target.unsafe(`grant "${roles.read}" to "${stack.databaseUser(cast.dev)}"`);
-        await stack.target.unsafe(`grant "${roles.write}" to "${stack.databaseUser(cast.dev)}"`);
+        await fixture.stack.target.unsafe(
+          `grant "${roles.read}" to "${fixture.stack.databaseUser(cast.dev)}"`,
+        );
+        await fixture.stack.target.unsafe(
+          `grant "${roles.write}" to "${fixture.stack.databaseUser(cast.dev)}"`,
+        );
         const access = `access:\n  - { person: ${cast.dev}, entitlement: db/read, since: 2024-01-15 }\n  - { person: ${cast.dev}, entitlement: db/write, since: 2024-01-15 }\n`;
         await importDirectory(
-          database.runtime.db,
-          parseDirectorySource(stack.directorySource + access, 'd.yaml'),
+          fixture.database.runtime.db,
+          parseDirectorySource(fixture.stack.directorySource + access, 'd.yaml'),
           {
             actor: 'cli:test',
           },
         );
-        expect(await startImportedGrantLifetimes({ ...deps, provisioningRetry: RETRY })).toBe(2);
-        const filed = await stack.api.app.inject({
+        expect(await startImportedGrantLifetimes({ ...deps, provisioningRetry: QUICK_RETRY })).toBe(2);
+        const filed = await fixture.stack.api.app.inject({
           method: 'POST',
           url: '/api/v1/requests',
-          headers: bearer(stack.token(cast.dev)),
+          headers: bearer(fixture.stack.token(cast.dev)),
           payload: { resource: 'db', entitlement: 'timed', durationSeconds: 3_600, reason: 'on call' },
         });
         expect(filed.statusCode, filed.body).toBe(201);
-        const rows = await database.runtime.sql`
+        const rows = await fixture.database.runtime.sql`
         select g.id from grants g join people p on p.id = g.person_id where p.email = ${cast.dev} and g.status = 'active'`;
         return rows.map((row) => row.id as string);
       },
     );
 
     const personId = await step('Dev leaves: the sweep starts one leaver workflow, once', async () => {
-      const [person] = await database.runtime.sql`
+      const [person] = await fixture.database.runtime.sql`
         update people set status = 'inactive', deactivated_at = now() where email = ${cast.dev} returning id`;
       const leaverDeps = { ...deps, slaSeconds: 120 };
       expect(await startPendingLeavers(leaverDeps)).toBe(1);
@@ -88,14 +80,15 @@ describe('a leaver loses everything, verified', () => {
     });
 
     await step('the worker dies mid-way and comes back', async () => {
-      await stack.stopWorker();
+      await fixture.stack.stopWorker();
       await sleep(500);
-      await stack.startWorker();
+      await fixture.stack.startWorker();
     });
 
     const result = await step('the leaver ends with every removal read back, within the SLA', async () => {
-      const [person] = await database.runtime.sql`select deactivated_at from people where id = ${personId}`;
-      const handle = stack.api.temporal.workflow.getHandle(
+      const [person] = await fixture.database.runtime
+        .sql`select deactivated_at from people where id = ${personId}`;
+      const handle = fixture.stack.api.temporal.workflow.getHandle(
         leaverWorkflowId(personId, new Date(person?.deactivated_at as Date).getTime()),
       );
       const done: LeaverResult = await handle.result();
@@ -112,19 +105,19 @@ describe('a leaver loses everything, verified', () => {
     await step('nothing is left: at the target, in the API, in the requests', async () => {
       expect(await isMember(cast.dev, roles.read)).toBe(false);
       expect(await isMember(cast.dev, roles.write)).toBe(false);
-      const grants = await database.runtime
-        .sql`select status, removal_verified from grants where id in ${database.runtime.sql(grantIds)}`;
+      const grants = await fixture.database.runtime
+        .sql`select status, removal_verified from grants where id in ${fixture.database.runtime.sql(grantIds)}`;
       expect(grants.map((g) => [g.status, g.removal_verified])).toEqual([
         ['revoked', true],
         ['revoked', true],
       ]);
-      const call = await stack.api.app.inject({
+      const call = await fixture.stack.api.app.inject({
         method: 'GET',
         url: '/api/v1/grants',
-        headers: bearer(stack.token(cast.dev)),
+        headers: bearer(fixture.stack.token(cast.dev)),
       });
       expect(call.statusCode).toBe(401);
-      const [request] = await database.runtime.sql`
+      const [request] = await fixture.database.runtime.sql`
         select r.status from access_requests r join people p on p.id = r.requester_id where p.email = ${cast.dev}`;
       // Closed: by the leaver's cancel, or by the policy finding the requester inactive first
       // (then the leaver found nothing open to cancel).

@@ -2,31 +2,20 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify/index.js';
-import { findFreePort, waitUntil } from '../../core/net.js';
+import { waitUntil } from '../../core/net.js';
 import { bearer } from '../helpers/api.js';
 import { bin, root } from '../helpers/cli.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { useRequestStack } from '../helpers/requests.js';
 
 describe('the worker killed during provisioning', () => {
-  let database: TestDatabase;
-  let stack: RequestStack;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await database.drop();
-  });
+  const fixture = useRequestStack();
 
   async function status(id: string): Promise<string> {
-    const [row] = await database.owner.sql<
+    const [row] = await fixture.database.owner.sql<
       { status: string }[]
     >`select status from access_requests where id = ${id}`;
     return row?.status ?? 'missing';
@@ -34,7 +23,7 @@ describe('the worker killed during provisioning', () => {
 
   it('grants exactly once when another worker takes over', { timeout: 150_000 }, async () => {
     // Setup: the work runs in a real `grantflow worker` process instead of in-process.
-    await stack.stopWorker();
+    await fixture.stack.stopWorker();
     const child: ChildProcess = spawn(process.execPath, [bin, 'worker'], {
       cwd: root,
       env: {
@@ -43,15 +32,15 @@ describe('the worker killed during provisioning', () => {
         LOG_LEVEL: 'error',
         LOG_FORMAT: 'json',
         GRANTFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gf-crash-worker-')),
-        ...stack.workerEnv(),
+        ...fixture.stack.workerEnv(),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    const filed = await stack.api.app.inject({
+    const filed = await fixture.stack.api.app.inject({
       method: 'POST',
       url: '/api/v1/requests',
-      headers: bearer(stack.token(stack.cast.dev)),
+      headers: bearer(fixture.stack.token(fixture.stack.cast.dev)),
       payload: { resource: 'db', entitlement: 'low', durationSeconds: 3_600 },
     });
     expect(filed.statusCode).toBe(201);
@@ -67,27 +56,29 @@ describe('the worker killed during provisioning', () => {
       child.kill('SIGKILL');
     }
     await exited;
-    await stack.startWorker();
+    await fixture.stack.startWorker();
     // A lost workflow task comes back after its 10 s timeout, a lost call after its 3 s budget;
     // on a loaded 2-core machine that can add up to well over 30 s.
     await waitUntil(async () => (await status(id)) === 'granted', { timeoutMs: 75_000, intervalMs: 100 });
 
     // Verify: one membership, one grant, one provisioned event, and a ledger that verifies.
-    const memberships = await stack.target`
+    const memberships = await fixture.stack.target`
       select count(*)::int as n from pg_auth_members m join pg_roles r on r.oid = m.roleid
       join pg_roles u on u.oid = m.member
-      where r.rolname = ${stack.roles.low ?? ''} and u.rolname = ${stack.databaseUser(stack.cast.dev)}`;
+      where r.rolname = ${fixture.stack.roles.low ?? ''} and u.rolname = ${fixture.stack.databaseUser(fixture.stack.cast.dev)}`;
     expect(memberships[0]?.n).toBe(1);
-    const grants = await database.owner.sql`select id from grants where request_id = ${id}`;
+    const grants = await fixture.database.owner.sql`select id from grants where request_id = ${id}`;
     expect(grants).toHaveLength(1);
-    await sequenceAll(database.runtime.sql);
+    await sequenceAll(fixture.database.runtime.sql);
     const provisioned = await searchLedger(
-      database.runtime.sql,
+      fixture.database.runtime.sql,
       { correlation: id, type: 'access.grant.provisioned' },
       10,
     );
     expect(provisioned).toHaveLength(1);
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
+    const report = await verifyLedger(fixture.database.runtime.sql, {
+      verifiers: fixture.stack.api.ledger.keys.verifiers,
+    });
     expect(report.status).toBe('intact');
   });
 });

@@ -1,31 +1,20 @@
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify/index.js';
-import { findFreePort, waitUntil } from '../../core/net.js';
+import { waitUntil } from '../../core/net.js';
 import { bearer } from '../helpers/api.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { useRequestStack } from '../helpers/requests.js';
 
 describe('access requests end to end', () => {
-  let database: TestDatabase;
-  let stack: RequestStack;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await database.drop();
-  });
+  const fixture = useRequestStack();
 
   async function file(as: string, body: Record<string, unknown>) {
-    const response = await stack.api.app.inject({
+    const response = await fixture.stack.api.app.inject({
       method: 'POST',
       url: '/api/v1/requests',
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload: { durationSeconds: 3_600, reason: 'on call', ...body },
     });
     expect(response.statusCode, response.body).toBe(201);
@@ -37,18 +26,18 @@ describe('access requests end to end', () => {
     decision: 'approve' | 'deny',
     extra: Record<string, unknown> = {},
   ) {
-    return stack.api.app.inject({
+    return fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/requests/${id}/decisions`,
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload: { decision, ...extra },
     });
   }
   async function show(id: string) {
-    const response = await stack.api.app.inject({
+    const response = await fixture.stack.api.app.inject({
       method: 'GET',
       url: `/api/v1/requests/${id}`,
-      headers: bearer(stack.token(stack.cast.admin)),
+      headers: bearer(fixture.stack.token(fixture.stack.cast.admin)),
     });
     return response.json();
   }
@@ -57,27 +46,27 @@ describe('access requests end to end', () => {
     return show(id);
   }
   async function isMember(email: string, entitlement: string): Promise<boolean> {
-    const rows = await stack.target`
+    const rows = await fixture.stack.target`
       select 1 from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
-      where r.rolname = ${stack.roles[entitlement] ?? ''} and u.rolname = ${stack.databaseUser(email)}`;
+      where r.rolname = ${fixture.stack.roles[entitlement] ?? ''} and u.rolname = ${fixture.stack.databaseUser(email)}`;
     return rows.length > 0;
   }
   /** The notification activity runs after the status change is visible, so wait for `kind`. */
   async function notifiedOf(id: string, kind: string) {
-    await waitUntil(async () => stack.notifier.about(id).some((n) => n.kind === kind), {
+    await waitUntil(async () => fixture.stack.notifier.about(id).some((n) => n.kind === kind), {
       timeoutMs: 10_000,
       intervalMs: 50,
     });
-    return stack.notifier.about(id);
+    return fixture.stack.notifier.about(id);
   }
   async function ledgerFor(requestId: string) {
-    await sequenceAll(database.runtime.sql);
-    const entries = await searchLedger(database.runtime.sql, { correlation: requestId }, 1_000);
+    await sequenceAll(fixture.database.runtime.sql);
+    const entries = await searchLedger(fixture.database.runtime.sql, { correlation: requestId }, 1_000);
     return entries.map((entry) => (entry.event as { event_type: string }).event_type);
   }
 
   it('two steps, manager then owner, provision a real role membership', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const created = await file(cast.dev, { resource: 'db', entitlement: 'read' });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
@@ -116,7 +105,7 @@ describe('access requests end to end', () => {
   });
 
   it('a 2-of-Security quorum needs two different approvers', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev, { resource: 'db', entitlement: 'write' })).json().id;
     await waitForStatus(id, 'pending_approval');
 
@@ -135,7 +124,7 @@ describe('access requests end to end', () => {
   });
 
   it('a deny ends the request at once, and nothing is granted', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev2, { resource: 'db', entitlement: 'read' })).json().id;
     await waitForStatus(id, 'pending_approval');
 
@@ -151,15 +140,15 @@ describe('access requests end to end', () => {
       'access.request.denied',
       'access.request.denied',
     ]);
-    await waitUntil(async () => stack.notifier.about(id).at(-1)?.kind === 'request_decided', {
+    await waitUntil(async () => fixture.stack.notifier.about(id).at(-1)?.kind === 'request_decided', {
       timeoutMs: 5_000,
       intervalMs: 50,
     });
-    expect(stack.notifier.about(id).at(-1)).toMatchObject({ to: [cast.dev2] });
+    expect(fixture.stack.notifier.about(id).at(-1)).toMatchObject({ to: [cast.dev2] });
   });
 
   it('refuses a self-approval and a click by a non-approver, and audits both', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.sec3, { resource: 'db', entitlement: 'write' })).json().id;
     await waitForStatus(id, 'pending_approval');
 
@@ -175,9 +164,9 @@ describe('access requests end to end', () => {
     expect(stranger.json().error.message).toBe(`${cast.dev} is not an approver of step 1`);
     const shown = await show(id);
     expect(shown.live.steps[0]).toMatchObject({ eligible: [cast.sec1, cast.sec2], approvedBy: [] });
-    await sequenceAll(database.runtime.sql);
+    await sequenceAll(fixture.database.runtime.sql);
     const refusals = await searchLedger(
-      database.runtime.sql,
+      fixture.database.runtime.sql,
       { correlation: id, type: 'access.decision.refused' },
       10,
     );
@@ -189,7 +178,7 @@ describe('access requests end to end', () => {
   });
 
   it('accepts a double click once', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev2, { resource: 'db', entitlement: 'write' })).json().id;
     await waitForStatus(id, 'pending_approval');
 
@@ -204,13 +193,16 @@ describe('access requests end to end', () => {
   });
 
   it('reminds, then escalates after second-scale timeouts; the escalated approver decides', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev, { resource: 'db', entitlement: 'timed' })).json().id;
     await waitForStatus(id, 'pending_approval');
-    await waitUntil(async () => stack.notifier.about(id).some((n) => n.kind === 'approval_escalated'), {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      async () => fixture.stack.notifier.about(id).some((n) => n.kind === 'approval_escalated'),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      },
+    );
 
     const approved = await decide(cast.owner, id, 'approve');
 
@@ -229,7 +221,7 @@ describe('access requests end to end', () => {
     // In the workflow's order as enqueued; delivered, the same set (order holds per person only).
     const enqueuedLines = async () =>
       (
-        await database.runtime.sql<{ line: string }[]>`
+        await fixture.database.runtime.sql<{ line: string }[]>`
           select notification->>'kind' || ':' || recipient as line from notification_outbox
           where notification->>'requestId' = ${id} and part = 'messages' order by id`
       ).map((row) => row.line);
@@ -239,11 +231,11 @@ describe('access requests end to end', () => {
       intervalMs: 50,
     });
     expect(await enqueuedLines()).toEqual(expected);
-    await waitUntil(async () => stack.notifier.about(id).length >= expected.length, {
+    await waitUntil(async () => fixture.stack.notifier.about(id).length >= expected.length, {
       timeoutMs: 10_000,
       intervalMs: 50,
     });
-    const delivered = stack.notifier.about(id).map((n) => `${n.kind}:${n.to.join(',')}`);
+    const delivered = fixture.stack.notifier.about(id).map((n) => `${n.kind}:${n.to.join(',')}`);
     expect(delivered.sort()).toEqual([...expected].sort());
     expect(await ledgerFor(id)).toEqual([
       'access.request.created',
@@ -256,7 +248,7 @@ describe('access requests end to end', () => {
   });
 
   it('expires a request nobody answers', async () => {
-    const id = (await file(stack.cast.dev2, { resource: 'db', entitlement: 'expiring' })).json().id;
+    const id = (await file(fixture.stack.cast.dev2, { resource: 'db', entitlement: 'expiring' })).json().id;
 
     const shown = await waitForStatus(id, 'expired', 15_000);
 
@@ -266,15 +258,15 @@ describe('access requests end to end', () => {
   });
 
   it('auto-approves a low-risk request by policy, recorded as the policy', async () => {
-    const id = (await file(stack.cast.dev, { resource: 'db', entitlement: 'low' })).json().id;
+    const id = (await file(fixture.stack.cast.dev, { resource: 'db', entitlement: 'low' })).json().id;
 
     const granted = await waitForStatus(id, 'granted');
 
     expect(granted.plan).toMatch(/^auto-approved by policy "auto-low"/);
-    expect(await isMember(stack.cast.dev, 'low')).toBe(true);
-    await sequenceAll(database.runtime.sql);
+    expect(await isMember(fixture.stack.cast.dev, 'low')).toBe(true);
+    await sequenceAll(fixture.database.runtime.sql);
     const [approval] = await searchLedger(
-      database.runtime.sql,
+      fixture.database.runtime.sql,
       { correlation: id, type: 'access.request.approved' },
       5,
     );
@@ -282,7 +274,7 @@ describe('access requests end to end', () => {
   });
 
   it('denies a request that would complete a separation-of-duties conflict, naming the rule', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const maker = (await file(cast.dev2, { resource: 'db', entitlement: 'maker' })).json().id;
     await waitForStatus(maker, 'granted');
 
@@ -294,7 +286,7 @@ describe('access requests end to end', () => {
   });
 
   it('revokes a 5-second grant at the target when it expires, and verifies it gone', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev2, { resource: 'db', entitlement: 'read', durationSeconds: 5 })).json().id;
     await waitForStatus(id, 'pending_approval');
     await decide(cast.manager, id, 'approve');
@@ -309,8 +301,8 @@ describe('access requests end to end', () => {
 
     expect(await grant(grantId)).toMatchObject({ status: 'expired', removalVerified: true });
     expect(await isMember(cast.dev2, 'read')).toBe(false);
-    await sequenceAll(database.runtime.sql);
-    const story = await searchLedger(database.runtime.sql, { correlation: grantId }, 50);
+    await sequenceAll(fixture.database.runtime.sql);
+    const story = await searchLedger(fixture.database.runtime.sql, { correlation: grantId }, 50);
     expect(story.map((e) => (e.event as { event_type: string }).event_type)).toEqual([
       'access.grant.provisioned',
       'access.grant.reminded',
@@ -321,20 +313,20 @@ describe('access requests end to end', () => {
   });
 
   it('lets the holder release a grant early', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev2, { resource: 'db', entitlement: 'low' })).json().id;
     const { grantId } = await waitForStatus(id, 'granted');
 
-    const released = await stack.api.app.inject({
+    const released = await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/grants/${grantId}/release`,
-      headers: bearer(stack.token(cast.dev2)),
+      headers: bearer(fixture.stack.token(cast.dev2)),
       payload: { reason: 'done with it' },
     });
-    const someoneElse = await stack.api.app.inject({
+    const someoneElse = await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/grants/${grantId}/release`,
-      headers: bearer(stack.token(cast.dev)),
+      headers: bearer(fixture.stack.token(cast.dev)),
       payload: {},
     });
 
@@ -350,7 +342,7 @@ describe('access requests end to end', () => {
 
   it('provisions through a webhook that is down for a while, once it comes back', async () => {
     const received: { key: string | undefined }[] = [];
-    const id = (await file(stack.cast.dev, { resource: 'hook', entitlement: 'user' })).json().id;
+    const id = (await file(fixture.stack.cast.dev, { resource: 'hook', entitlement: 'user' })).json().id;
     await waitForStatus(id, 'provisioning');
     await new Promise((resolve) => setTimeout(resolve, 600));
     const server = createServer((request, response) => {
@@ -358,7 +350,7 @@ describe('access requests end to end', () => {
       request.resume();
       response.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => server.listen(stack.webhookPort, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(fixture.stack.webhookPort, '127.0.0.1', resolve));
     try {
       await waitForStatus(id, 'granted', 20_000);
     } finally {
@@ -373,18 +365,18 @@ describe('access requests end to end', () => {
       request.resume();
       response.writeHead(healthy ? 204 : 503).end();
     });
-    await new Promise<void>((resolve) => server.listen(stack.webhookPort, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(fixture.stack.webhookPort, '127.0.0.1', resolve));
     try {
-      const id = (await file(stack.cast.dev2, { resource: 'hook', entitlement: 'user' })).json().id;
+      const id = (await file(fixture.stack.cast.dev2, { resource: 'hook', entitlement: 'user' })).json().id;
       const failed = await waitForStatus(id, 'provisioning_failed', 20_000);
       expect(failed.outcome).toMatch(/^provisioning failed: connector_unavailable/);
       expect((await notifiedOf(id, 'provisioning_failed')).at(-1)).toMatchObject({
         kind: 'provisioning_failed',
       });
 
-      const byEmployee = await retry(stack.cast.dev2, id);
+      const byEmployee = await retry(fixture.stack.cast.dev2, id);
       healthy = true;
-      const byAdmin = await retry(stack.cast.admin, id);
+      const byAdmin = await retry(fixture.stack.cast.admin, id);
 
       expect(byEmployee.statusCode).toBe(403);
       expect(byAdmin.statusCode).toBe(200);
@@ -403,7 +395,7 @@ describe('access requests end to end', () => {
   });
 
   it('fulfils a manual resource by hand: the owner grants, then removes on release', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const id = (await file(cast.dev, { resource: 'paper', entitlement: 'cabinet' })).json().id;
     await waitForStatus(id, 'awaiting_fulfilment');
     expect(
@@ -419,23 +411,26 @@ describe('access requests end to end', () => {
     expect(byRequester.statusCode).toBe(403);
     expect(byOwner.statusCode).toBe(200);
     const { grantId } = await waitForStatus(id, 'granted');
-    await stack.api.app.inject({
+    await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/grants/${grantId}/release`,
-      headers: bearer(stack.token(cast.dev)),
+      headers: bearer(fixture.stack.token(cast.dev)),
       payload: {},
     });
-    await waitUntil(async () => stack.notifier.about(grantId).some((n) => n.kind === 'fulfilment_needed'), {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      async () => fixture.stack.notifier.about(grantId).some((n) => n.kind === 'fulfilment_needed'),
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      },
+    );
     expect((await fulfil(cast.owner, `/grants/${grantId}/removal`)).statusCode).toBe(200);
     await waitUntil(async () => (await grant(grantId)).status === 'released', {
       timeoutMs: 20_000,
       intervalMs: 100,
     });
     // A person did it by hand: nothing can read the target back.
-    await waitUntil(async () => stack.notifier.about(grantId).some((n) => n.kind === 'grant_ended'), {
+    await waitUntil(async () => fixture.stack.notifier.about(grantId).some((n) => n.kind === 'grant_ended'), {
       timeoutMs: 20_000,
       intervalMs: 100,
     });
@@ -443,15 +438,15 @@ describe('access requests end to end', () => {
   });
 
   it('refuses bad input with the field named and unknown ids with 404, changing nothing', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const post = (as: string, payload: Record<string, unknown>) =>
-      stack.api.app.inject({
+      fixture.stack.api.app.inject({
         method: 'POST',
         url: '/api/v1/requests',
-        headers: bearer(stack.token(as)),
+        headers: bearer(fixture.stack.token(as)),
         payload,
       });
-    const before = await database.owner.sql`select count(*)::int as n from access_requests`;
+    const before = await fixture.database.owner.sql`select count(*)::int as n from access_requests`;
 
     const tooLong = await post(cast.ceo, { resource: 'db', entitlement: 'read', durationSeconds: 9 * 3_600 });
     const unknown = await post(cast.ceo, { resource: 'db', entitlement: 'nope', durationSeconds: 60 });
@@ -474,23 +469,23 @@ describe('access requests end to end', () => {
     expect(malformed.json().error.message).toContain('body.durationSeconds');
     expect(forSomeoneElse.statusCode).toBe(403);
     expect(noSuchRequest.statusCode).toBe(404);
-    expect(await database.owner.sql`select count(*)::int as n from access_requests`).toEqual(before);
+    expect(await fixture.database.owner.sql`select count(*)::int as n from access_requests`).toEqual(before);
   });
 
   it('lets an admin file on behalf of someone, recorded as such', async () => {
-    const { cast } = stack;
-    const created = await stack.api.app.inject({
+    const { cast } = fixture.stack;
+    const created = await fixture.stack.api.app.inject({
       method: 'POST',
       url: '/api/v1/requests',
-      headers: bearer(stack.token(cast.admin)),
+      headers: bearer(fixture.stack.token(cast.admin)),
       payload: { resource: 'db', entitlement: 'read', durationSeconds: 600, onBehalfOf: cast.ceo },
     });
 
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ requester: cast.ceo, submittedBy: cast.admin });
-    await sequenceAll(database.runtime.sql);
+    await sequenceAll(fixture.database.runtime.sql);
     const [event] = await searchLedger(
-      database.runtime.sql,
+      fixture.database.runtime.sql,
       { correlation: created.json().id, type: 'access.request.created' },
       1,
     );
@@ -499,43 +494,45 @@ describe('access requests end to end', () => {
   });
 
   it('leaves a ledger that verifies after all of the above', async () => {
-    await sequenceAll(database.runtime.sql);
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
+    await sequenceAll(fixture.database.runtime.sql);
+    const report = await verifyLedger(fixture.database.runtime.sql, {
+      verifiers: fixture.stack.api.ledger.keys.verifiers,
+    });
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(report.status).toBe('intact');
   });
 
   async function cancel(as: string, id: string) {
-    const response = await stack.api.app.inject({
+    const response = await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/requests/${id}/cancel`,
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload: {},
     });
     expect(response.statusCode).toBe(200);
     return response.json();
   }
   function fulfil(as: string, route: string) {
-    return stack.api.app.inject({
+    return fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1${route}`,
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload: { outcome: 'done' },
     });
   }
   function retry(as: string, id: string) {
-    return stack.api.app.inject({
+    return fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1/requests/${id}/retry`,
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload: {},
     });
   }
   async function grant(id: string) {
-    const response = await stack.api.app.inject({
+    const response = await fixture.stack.api.app.inject({
       method: 'GET',
       url: `/api/v1/grants/${id}`,
-      headers: bearer(stack.token(stack.cast.admin)),
+      headers: bearer(fixture.stack.token(fixture.stack.cast.admin)),
     });
     return response.json();
   }

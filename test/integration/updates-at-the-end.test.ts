@@ -2,48 +2,37 @@
 // held by the test keeps a decision's recording in flight while the request expires, so the race
 // is forced rather than hoped for: the workflow must wait for the handler before it completes. An
 // extension racing a release is the grant's version of the same race.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { findFreePort, waitUntil } from '../../core/net.js';
+import { waitUntil } from '../../core/net.js';
 import { bearer } from '../helpers/api.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { useRequestStack } from '../helpers/requests.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('updates arriving at the end', () => {
-  let database: TestDatabase;
-  let stack: RequestStack;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await database?.drop();
-  });
+  const fixture = useRequestStack();
 
   // An async wrapper, so the request starts now: inject() alone is lazy until awaited.
   const call = async (as: string, url: string, payload: object) =>
-    await stack.api.app.inject({
+    await fixture.stack.api.app.inject({
       method: 'POST',
       url: `/api/v1${url}`,
-      headers: bearer(stack.token(as)),
+      headers: bearer(fixture.stack.token(as)),
       payload,
     });
   const show = async (path: string) =>
     (
-      await stack.api.app.inject({
+      await fixture.stack.api.app.inject({
         method: 'GET',
         url: `/api/v1${path}`,
-        headers: bearer(stack.token(stack.cast.admin)),
+        headers: bearer(fixture.stack.token(fixture.stack.cast.admin)),
       })
     ).json();
   async function ledgerOf(id: string): Promise<string[]> {
-    await sequenceAll(database.runtime.sql);
-    return (await searchLedger(database.runtime.sql, { correlation: id }, 100)).map(
+    await sequenceAll(fixture.database.runtime.sql);
+    return (await searchLedger(fixture.database.runtime.sql, { correlation: id }, 100)).map(
       (e) => (e.event as { event_type: string }).event_type,
     );
   }
@@ -60,7 +49,7 @@ describe('updates arriving at the end', () => {
     const taken = new Promise<void>((resolve) => {
       locked = resolve;
     });
-    const held = database.owner.sql.begin(async (tx) => {
+    const held = fixture.database.owner.sql.begin(async (tx) => {
       await tx.unsafe(lock, params);
       locked();
       await sleep(ms);
@@ -70,7 +59,7 @@ describe('updates arriving at the end', () => {
   }
 
   it('answers a decision still being recorded when the request expires, and records both', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const filed = await call(cast.dev2, '/requests', {
       resource: 'db',
       entitlement: 'expiring',
@@ -105,7 +94,7 @@ describe('updates arriving at the end', () => {
   });
 
   it('answers an extension still being recorded when the holder releases the grant, and records both', async () => {
-    const { cast } = stack;
+    const { cast } = fixture.stack;
     const filed = await call(cast.dev, '/requests', {
       resource: 'db',
       entitlement: 'low',
