@@ -3,12 +3,7 @@
 // the update where the grant is still active and records the outcome where the removal is over;
 // the workflow repeats passes until nothing is pending.
 import { ApplicationFailure } from '@temporalio/activity';
-import {
-  type Client,
-  type WorkflowHandle,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { listPendingRevocations, recordRevocationOutcome } from '../db/queries/campaign-enforcement.js';
 import { getCampaignItem } from '../db/queries/campaign-items.js';
@@ -17,6 +12,7 @@ import { getPersonById } from '../db/queries/people.js';
 import { campaignWorkflowId, grantWorkflowId } from '../workflows/ids.js';
 import { grantStateQuery, revokeUpdate } from '../workflows/messages.js';
 import { heartbeat } from './campaign-events.js';
+import { isWorkflowNotFound } from './lifetime-revoke.js';
 
 /** What revocation needs: the database and a Temporal client to reach the grants' workflows. */
 export type CampaignRevocationDeps = { db: Database; temporal?: Client };
@@ -28,10 +24,6 @@ export type RevocationPass = { checked: number; pending: number; next?: number; 
 const PARALLEL = 8;
 
 type Outcome = 'pending' | 'verified' | 'unverified' | 'failed' | 'not_needed';
-
-// Not found: the grant never had a workflow (an imported grant) or it is long closed.
-const isNotFound = (error: unknown) =>
-  error instanceof WorkflowNotFoundError || (error as { code?: number }).code === 5;
 
 /** The campaign's revocation activity. */
 export function createCampaignRevocationActivities(deps: CampaignRevocationDeps) {
@@ -111,7 +103,7 @@ async function step(
         updateId: `${campaignWorkflowId(campaignId)}:revoke:${grant.id}`,
       });
     } catch (error) {
-      if (isNotFound(error)) {
+      if (isWorkflowNotFound(error)) {
         return { status: 'failed', error: 'the grant has no running lifetime workflow to revoke it' };
       }
       const refusal = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
@@ -143,7 +135,7 @@ async function step(
       ? { status: 'pending' }
       : { status: 'unverified' };
   } catch (error) {
-    if (isNotFound(error)) return { status: 'unverified' };
+    if (isWorkflowNotFound(error)) return { status: 'unverified' };
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { createCampaignActivities } from './campaigns.js';
 import type { ActivityDeps } from './deps.js';
 import { createGrantActivities } from './grants.js';
 import { createLeaverActivities } from './leaver.js';
+import { createMoverActivities } from './mover.js';
 import { createNotifyActivities } from './notify.js';
 import { createProvisioningActivities } from './provisioning.js';
 import { createReconcileActivities } from './reconcile.js';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCampaignScheduleActivities(deps),
     ...createReconcileActivities(deps),
     ...createLeaverActivities(deps),
+    ...createMoverActivities(deps),
   };
 }
 

@@ -3,8 +3,7 @@
 // reads the target back), and record how long it all took. Each step is idempotent (update ids
 // per leaver and grant), so a retried activity or a restarted worker removes every grant once.
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { AuditEventInput } from '../audit/events.js';
 import { appendToIntake } from '../audit/intake.js';
 import type { Database } from '../db/client.js';
@@ -21,8 +20,8 @@ import {
   grantStateQuery,
   type LeaverInput,
   type LeaverResult,
-  revokeUpdate,
 } from '../workflows/messages.js';
+import { isRefusedAsMoot, isWorkflowNotFound, revokeThroughLifetime } from './lifetime-revoke.js';
 
 /** What the leaver activities need. */
 export type LeaverActivityDeps = { db: Database; temporal?: Client };
@@ -41,15 +40,6 @@ export type LeaverStart = Pick<LeaverResult, 'requestsCancelled' | 'reviewsHande
 
 /** The name the leaver acts under in grants' and requests' ledgers. */
 const LEAVER_ACTOR = 'identity:leaver';
-
-const isNotFound = (error: unknown) =>
-  error instanceof WorkflowNotFoundError || (error as { code?: number }).code === 5;
-
-// A refusal with `conflict` means the workflow is already past this (ending, closed): fine.
-function isConflict(error: unknown): boolean {
-  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-  return cause instanceof ApplicationFailure && (cause.type === 'conflict' || cause.type === 'not_allowed');
-}
 
 function leaverEvent(
   input: LeaverInput,
@@ -111,7 +101,7 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
           // closed, which may be denied (the requester is inactive): count only real cancels.
           if (closed.status === 'cancelled') requestsCancelled += 1;
         } catch (error) {
-          if (!isNotFound(error) && !isConflict(error)) throw error;
+          if (!isWorkflowNotFound(error) && !isRefusedAsMoot(error)) throw error;
         }
       }
       // Reviews go to the manager; without one they stay, and the campaign's escalation takes them.
@@ -145,16 +135,14 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
         pass.grants += 1;
         const handle = temporal().workflow.getHandle(grantWorkflowId(grant.id));
         if (grant.status === 'active') {
-          try {
-            await handle.executeUpdate(revokeUpdate, {
-              args: [actor(input)],
-              updateId: `leaver:${input.personId}:${input.deactivatedAt}:revoke:${grant.id}`,
-            });
-          } catch (error) {
-            // No lifetime workflow yet (an imported grant the worker's loop has not reached):
-            // still pending; the next pass revokes it once the loop has started it.
-            if (!isNotFound(error) && !isConflict(error)) throw error;
-          }
+          // Without a lifetime workflow yet (an imported grant the worker's loop has not reached)
+          // it stays pending; the next pass revokes it once the loop has started it.
+          await revokeThroughLifetime(
+            temporal(),
+            grant.id,
+            actor(input),
+            `leaver:${input.personId}:${input.deactivatedAt}:revoke:${grant.id}`,
+          );
           pass.pending += 1;
           continue;
         }
@@ -162,7 +150,7 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
         else if (grant.removalVerified === false) pass.failed += 1;
         else {
           const state = await handle.query(grantStateQuery).catch((error: unknown) => {
-            if (isNotFound(error)) return undefined;
+            if (isWorkflowNotFound(error)) return undefined;
             throw error;
           });
           if (state?.status === 'ending') pass.pending += 1;

@@ -17,6 +17,7 @@ export type ApiDeps = {
     | 'GRANTFLOW_PROVISION_RETRY_MAX_MS'
     | 'GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS'
     | 'GRANTFLOW_LEAVER_SLA_SECONDS'
+    | 'GRANTFLOW_MOVER_REVIEW_SECONDS'
   >;
   db: Database;
   sql: postgres.Sql;

@@ -71,6 +71,8 @@ export const auditEventTypes = {
   'identity.leaver.completed':
     'Every grant of a person who left is removed; details hold the time from deactivation to the last removal.',
   'identity.leaver.sla_breached': "A leaver's access was not all removed within the leaver SLA.",
+  'identity.mover.handled':
+    'A person moved (new manager or department): per resource, their access went to a review by the new manager, was revoked, or was kept; details hold which.',
   'identity.group.created': 'An identity provider (SCIM) created a group; details hold the new record.',
   'identity.group.updated': 'An identity provider (SCIM) changed a group; details hold before and after.',
   'identity.group.deleted': 'An identity provider (SCIM) deleted a group and its memberships.',

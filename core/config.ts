@@ -73,6 +73,13 @@ const envSchema = z.object({
     .min(1)
     .max(30 * 86_400)
     .default(3_600),
+  /** How long a mover's new manager has to review the access the move put in question (default 7 days). */
+  GRANTFLOW_MOVER_REVIEW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   /** How often every listable resource is reconciled (default daily); 0 turns the schedule off. */
   GRANTFLOW_RECONCILE_EVERY_SECONDS: z.coerce
     .number()

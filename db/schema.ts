@@ -25,6 +25,7 @@ import {
   GRANT_SOURCES,
   GRANT_STATUSES,
   MISSING_ACTIONS,
+  MOVE_ACTIONS,
   ORPHAN_ACTIONS,
   RECONCILIATION_OUTCOMES,
   REQUEST_STATUSES,
@@ -65,6 +66,10 @@ export const people = pgTable(
     employeeNumber: text('employee_number'),
     /** When the person last became inactive: where the leaver SLA is measured from. */
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    /** When the person last moved (a new manager or department while active): the mover review's start. */
+    movedAt: timestamp('moved_at', { withTimezone: true }),
+    /** The move whose workflow has started (equal to `moved_at` once handled), so a move is handled once. */
+    moveHandledAt: timestamp('move_handled_at', { withTimezone: true }),
     ...timestamps,
   },
   (table) => [
@@ -170,6 +175,9 @@ export const orphanAction = pgEnum('orphan_action', ORPHAN_ACTIONS);
 /** What reconciliation does with a grant the target does not hold. */
 export const missingAction = pgEnum('missing_action', MISSING_ACTIONS);
 
+/** What a move (new manager or department) does to the access a resource grants. */
+export const moveAction = pgEnum('move_action', MOVE_ACTIONS);
+
 /** A target system access is granted in, with the connector that provisions it. */
 export const resources = pgTable(
   'resources',
@@ -186,6 +194,7 @@ export const resources = pgTable(
     status: catalogStatus('status').notNull().default('active'),
     onOrphan: orphanAction('on_orphan').notNull().default('alert'),
     onMissing: missingAction('on_missing').notNull().default('alert'),
+    onMove: moveAction('on_move').notNull().default('review'),
     ...timestamps,
   },
   (table) => [
@@ -456,6 +465,10 @@ export type CampaignScope = {
   entitlements?: string[];
   riskLevels?: RiskLevel[];
   departments?: string[];
+  /** Only the access of these people (emails): a mover's review. */
+  holders?: string[];
+  /** Only grants that make up an open separation-of-duties finding. */
+  sodFindings?: boolean;
 };
 
 /**
@@ -481,7 +494,10 @@ export const campaigns = pgTable(
     defaultAction: campaignDefaultAction('default_action').notNull(),
     /** Whether a reviewer may change a decision before the campaign closes. */
     allowChanges: boolean('allow_changes').notNull().default(false),
-    /** The period a scheduled run covers (`2026-Q4`); unique, so a retried run never makes a second one. */
+    /**
+     * The period a scheduled run covers (`2026-Q4`), or the move a mover review covers
+     * (`mover:<person>:<moved at>`); unique, so a retried launch never makes a second one.
+     */
     periodKey: text('period_key'),
     /** Filled once the snapshot is complete; null while launching. */
     populationCount: integer('population_count'),

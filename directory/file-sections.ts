@@ -2,7 +2,7 @@
 // duties, access), each entry checked on its own; `sectionSchema` is the file's shape before its
 // cross-references are checked (file-references.ts).
 import { z } from 'zod';
-import { CONNECTOR_KINDS, MISSING_ACTIONS, ORPHAN_ACTIONS } from '../domain/index.js';
+import { CONNECTOR_KINDS, MISSING_ACTIONS, MOVE_ACTIONS, ORPHAN_ACTIONS } from '../domain/index.js';
 import {
   email,
   envName,
@@ -45,6 +45,12 @@ const LDAP_DN =
   /^\s*[A-Za-z][A-Za-z0-9-]*\s*=(?:[^,\\]|\\.)+(?:,\s*[A-Za-z][A-Za-z0-9-]*\s*=(?:[^,\\]|\\.)+)*$/;
 const ldapDn = z.string().regex(LDAP_DN, 'must be a DN like "ou=people,dc=example,dc=test"');
 
+const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an http:// or https:// URL',
+  });
+
 const connectorSchema = z.discriminatedUnion(
   'kind',
   [
@@ -69,16 +75,30 @@ const connectorSchema = z.discriminatedUnion(
       /** Kept in every group so removing the last person never empties it (groupOfNames needs a member). */
       placeholderMemberDn: ldapDn.optional(),
     }),
+    z
+      .strictObject({
+        kind: z.literal('scim'),
+        /** The SCIM 2.0 base URL, e.g. https://api.example.com/scim/v2 (or a variable holding it). */
+        baseUrl: httpUrl.optional(),
+        /** A variable holding the base URL; when set it wins over `baseUrl`. */
+        baseUrlEnv: envName.optional(),
+        /** The variable holding the bearer token the connector sends. */
+        tokenEnv: envName,
+      })
+      .refine((scim) => scim.baseUrl !== undefined || scim.baseUrlEnv !== undefined, {
+        message: 'a scim connector needs baseUrl or baseUrlEnv',
+        path: ['baseUrl'],
+      }),
     z.strictObject({
       kind: z.literal('webhook'),
-      url: z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-        message: 'must be an http:// or https:// URL',
-      }),
+      url: httpUrl,
       /** A variable whose URL, when set, is used instead of `url` (how `grantflow dev` reaches its demo receiver). */
       urlEnv: envName.optional(),
       secretEnv: envName,
       /** The receiver also answers `action: "check"` with `{ "present": true | false }`, so grants are read back. */
       readBack: z.boolean().optional(),
+      /** The receiver also answers `action: "list"` with who holds what, so reconciliation covers it. */
+      list: z.boolean().optional(),
     }),
     z.strictObject({ kind: z.literal('manual') }),
   ],
@@ -124,6 +144,8 @@ const resourceSchema = z
         onMissing: z.enum(MISSING_ACTIONS).default('alert'),
       })
       .optional(),
+    /** What a holder's move (new manager or department) does to this access; default `review`. */
+    onMove: z.enum(MOVE_ACTIONS).default('review'),
     entitlements: z.array(entitlementSchema).min(1, 'must list at least one entitlement'),
   })
   .superRefine((resource, ctx) => {

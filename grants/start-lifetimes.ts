@@ -1,10 +1,11 @@
 // Imported grants (access people held before grantflow) arrive without a lifetime workflow: the
 // import is a file and a database transaction, with no Temporal in reach. This hands each one to
 // its `grantLifetime` workflow, so it expires, is released or revoked like a requested grant.
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { listGrantsAwaitingLifetime, markLifetimeStarted } from '../db/queries/grants.js';
 import { connectorKindOf } from '../domain/index.js';
+import { startOnce } from '../temporal/start-once.js';
 import { grantWorkflowId } from '../workflows/ids.js';
 import type { GrantLifetimeInput, ProvisioningRetry } from '../workflows/messages.js';
 
@@ -52,15 +53,11 @@ export async function startImportedGrantLifetimes(deps: StartLifetimesDeps): Pro
         expiresAt === null ? 0 : Math.min(86_400, Math.max(0, Math.floor((expiresAt - Date.now()) / 5000))),
       provisioningRetry: deps.provisioningRetry,
     };
-    try {
-      await deps.temporal.workflow.start('grantLifetime', {
-        workflowId: grantWorkflowId(grant.id),
-        taskQueue: deps.taskQueue,
-        args: [input],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    await startOnce(deps.temporal, 'grantLifetime', {
+      workflowId: grantWorkflowId(grant.id),
+      taskQueue: deps.taskQueue,
+      args: [input],
+    });
     await markLifetimeStarted(deps.db, grant.id);
   }
   return waiting.length;

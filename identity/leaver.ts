@@ -2,9 +2,10 @@
 // admin), the worker's sweep finds inactive people who still hold grants and starts one leaver
 // workflow per deactivation; SCIM also starts it at once. The workflow id is the person and the
 // deactivation time, so a second start of the same departure finds the first.
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Executor } from '../db/client.js';
 import { getPersonById, listLeaversHoldingAccess } from '../db/queries/people.js';
+import { startOnce } from '../temporal/start-once.js';
 import { leaverWorkflowId } from '../workflows/ids.js';
 import type { LeaverInput, LeaverWorkflow } from '../workflows/messages.js';
 import type { LifecycleHook } from './lifecycle.js';
@@ -25,19 +26,12 @@ async function startLeaver(
     by: leaver.by,
     slaSeconds: deps.slaSeconds,
   };
-  try {
-    await deps.temporal.workflow.start<LeaverWorkflow>('leaver', {
-      workflowId: leaverWorkflowId(leaver.personId, deactivatedAt),
-      taskQueue: deps.taskQueue,
-      args: [input],
-      // A departure is processed once, even after its workflow closed.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw error;
-  }
+  // A departure is processed once, even after its workflow closed.
+  return startOnce<LeaverWorkflow>(deps.temporal, 'leaver', {
+    workflowId: leaverWorkflowId(leaver.personId, deactivatedAt),
+    taskQueue: deps.taskQueue,
+    args: [input],
+  });
 }
 
 /** How many leavers one sweep looks at. */

@@ -14,7 +14,7 @@ import {
 } from '../db/queries/people.js';
 import type { Person } from '../db/schema.js';
 import { auditActorOf, eventSource, type ScimActor, sourceOf, uniqueViolation } from './context.js';
-import { type IdentityChange, lifecycleChanges } from './lifecycle.js';
+import { type IdentityChange, isMove, lifecycleChanges } from './lifecycle.js';
 
 /** A person as an identity provider states them: every field, as a full replacement. */
 export type PersonInput = {
@@ -145,11 +145,14 @@ export async function updateScimPerson(
     if (wanted[field] !== current[field]) Object.assign(patch, { [field]: wanted[field] });
   }
   if (patch.status === 'inactive') patch.deactivatedAt = new Date();
+  if (isMove(current, wanted)) patch.movedAt = new Date();
   if (Object.keys(patch).length === 0 && !options.deleted) return { person: current, changes: [] };
 
   if (Object.keys(patch).length > 0) await unique(input, () => updatePerson(tx, current.id, patch));
   const person = { ...current, ...patch } as Person;
-  const changed = Object.keys(patch).filter((field): field is Tracked => field !== 'deactivatedAt');
+  const changed = Object.keys(patch).filter((field): field is Tracked =>
+    (TRACKED as readonly string[]).includes(field),
+  );
   const details: Record<string, unknown> = {
     before: Object.fromEntries(changed.map((field) => [field, current[field]])),
     after: Object.fromEntries(changed.map((field) => [field, person[field]])),

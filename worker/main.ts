@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/start-lifetimes.js';
 import { startPendingLeavers } from '../identity/leaver.js';
+import { startPendingMovers } from '../identity/mover.js';
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
 import { createOutboxNotifier } from '../notifications/outbox.js';
@@ -68,10 +69,13 @@ export function deliverySettings(config: Config): DeliverySettings {
 /** How often the worker looks for imported grants that have no lifetime workflow yet. */
 const LIFETIME_POLL_MS = 5_000;
 
-/** Hands imported grants to their lifetime workflows now and every few seconds, until stopped. */
+/**
+ * Now and every few seconds, until stopped: hands imported grants to their lifetime workflows, and
+ * starts the workflows of leavers and movers not yet handled.
+ */
 function startLifetimeLoop(
   deps: StartLifetimesDeps,
-  leaverSlaSeconds: number,
+  settings: { leaverSlaSeconds: number; moverReviewSeconds: number },
   log: Logger,
 ): { stop(): Promise<void> } {
   let stopped = false;
@@ -84,12 +88,15 @@ function startLifetimeLoop(
         batch = await startImportedGrantLifetimes(deps);
       }
       if (started > 0) log.info({ started }, `started the lifetime of ${started} imported grants`);
-      const leavers = await startPendingLeavers({ ...deps, slaSeconds: leaverSlaSeconds });
+      const leavers = await startPendingLeavers({ ...deps, slaSeconds: settings.leaverSlaSeconds });
       if (leavers > 0) log.info({ leavers }, `started removing the access of ${leavers} people who left`);
+      const movers = await startPendingMovers({ ...deps, reviewSeconds: settings.moverReviewSeconds });
+      if (movers > 0)
+        log.info({ movers }, `started looking again at the access of ${movers} people who moved`);
     } catch (error) {
       log.warn(
         { err: error },
-        'starting lifetimes of imported grants or leavers failed; trying again shortly',
+        'starting lifetimes of imported grants, leavers or movers failed; trying again shortly',
       );
     }
     if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
@@ -167,7 +174,10 @@ export async function startWorker(
         attemptTimeoutMs: config.GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS,
       },
     },
-    config.GRANTFLOW_LEAVER_SLA_SECONDS,
+    {
+      leaverSlaSeconds: config.GRANTFLOW_LEAVER_SLA_SECONDS,
+      moverReviewSeconds: config.GRANTFLOW_MOVER_REVIEW_SECONDS,
+    },
     workerLog.child({ component: 'grant-lifetimes' }),
   );
   const done = worker.run().finally(async () => {

@@ -25,6 +25,11 @@ export function reconcileWorkflowId(runId: string): string {
   return `reconcile:${runId}`;
 }
 
+/** The mover workflow of one move. */
+export function moverWorkflowId(personId: string, movedAt: number): string {
+  return `mover:${personId}:${movedAt}`;
+}
+
 /** The leaver workflow of one deactivation: a person who leaves twice gets two. */
 export function leaverWorkflowId(personId: string, deactivatedAt: number): string {
   return `leaver:${personId}:${deactivatedAt}`;

@@ -5,4 +5,5 @@ export { campaign } from './campaign.js';
 export { scheduledCampaignLaunch } from './campaign-schedule.js';
 export { grantLifetime } from './grant-lifetime.js';
 export { leaver } from './leaver.js';
+export { mover } from './mover.js';
 export { reconcileResource, scheduledReconciliation } from './reconcile.js';

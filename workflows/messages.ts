@@ -292,3 +292,25 @@ export type LeaverResult = {
 
 /** The signature `identity/leaver.ts` starts `leaver` by. */
 export type LeaverWorkflow = (input: LeaverInput) => Promise<LeaverResult>;
+
+/** A person who moved (new manager or department), whose access the `mover` workflow looks at again. */
+export type MoverInput = {
+  personId: string;
+  email: string;
+  /** When the move was recorded (epoch ms): one workflow per move. */
+  movedAt: number;
+  /** How long the new manager has for the review. */
+  reviewSeconds: number;
+};
+
+/** What a move did to the mover's access, by their resources' `onMove`. */
+export type MoverResult = {
+  reviewed: number;
+  revoked: number;
+  kept: number;
+  /** The review campaign, when any grant went to review. */
+  campaignId?: string;
+};
+
+/** The signature `identity/mover.ts` starts `mover` by. */
+export type MoverWorkflow = (input: MoverInput) => Promise<MoverResult>;

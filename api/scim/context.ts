@@ -3,6 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ScimConnection } from '../../db/schema.js';
 import type { IdentityDeps, ScimActor } from '../../identity/context.js';
 import { leaverHook } from '../../identity/leaver.js';
+import { allHooks } from '../../identity/lifecycle.js';
+import { moverHook } from '../../identity/mover.js';
 import { sourceOf } from '../actor.js';
 import type { ApiDeps } from '../deps.js';
 import { ScimError } from './errors.js';
@@ -28,15 +30,16 @@ export function scimActorOf(request: FastifyRequest): ScimActor {
 }
 
 /** The identity use cases' dependencies, from the API's. */
-export const identityDeps = (deps: ApiDeps): IdentityDeps => ({
-  db: deps.db,
-  onLifecycle: leaverHook({
+export function identityDeps(deps: ApiDeps): IdentityDeps {
+  const starting = { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.TEMPORAL_TASK_QUEUE };
+  return {
     db: deps.db,
-    temporal: deps.temporal,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    slaSeconds: deps.config.GRANTFLOW_LEAVER_SLA_SECONDS,
-  }),
-});
+    onLifecycle: allHooks(
+      leaverHook({ ...starting, slaSeconds: deps.config.GRANTFLOW_LEAVER_SLA_SECONDS }),
+      moverHook({ ...starting, reviewSeconds: deps.config.GRANTFLOW_MOVER_REVIEW_SECONDS }),
+    ),
+  };
+}
 
 /** The request body as a JSON object, or a SCIM 400. */
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -20,6 +20,8 @@ export type PersonPatch = Partial<
     | 'externalId'
     | 'employeeNumber'
     | 'deactivatedAt'
+    | 'movedAt'
+    | 'moveHandledAt'
   >
 >;
 

@@ -16,6 +16,7 @@ export type ResourcePatch = Partial<
     | 'status'
     | 'onOrphan'
     | 'onMissing'
+    | 'onMove'
   >
 >;
 /** A resource as the catalog shows it: its owner's email and its entitlements. */

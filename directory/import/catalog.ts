@@ -35,6 +35,7 @@ export async function applyResources(
     const { kind, ...config } = entry.connector;
     const onOrphan = entry.reconcile?.onOrphan ?? 'alert';
     const onMissing = entry.reconcile?.onMissing ?? 'alert';
+    const onMove = entry.onMove ?? 'review';
     const current = byKey.get(entry.key);
     if (!current) {
       const resource = await insertResource(tx, {
@@ -46,6 +47,7 @@ export async function applyResources(
         connectorConfig: config,
         onOrphan,
         onMissing,
+        onMove,
       });
       ids.set(entry.key, resource.id);
       report.added.push(entry.key);
@@ -63,6 +65,7 @@ export async function applyResources(
       ['status', current.status, 'active'],
       ['onOrphan', current.onOrphan, onOrphan],
       ['onMissing', current.onMissing, onMissing],
+      ['onMove', current.onMove, onMove],
     ]);
     if (fields.length === 0) {
       report.unchanged += 1;

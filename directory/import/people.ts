@@ -61,6 +61,9 @@ export async function applyPeople(
       if (field === 'manager') managerEmail = after as string | null;
       else Object.assign(patch, { [field]: after });
     }
+    // A move (the worker's sweep starts the mover workflow): a new manager or department, active throughout.
+    const moved = fields.some((f) => f.field === 'manager' || f.field === 'department');
+    if (moved && current.status === 'active' && entry.status === 'active') patch.movedAt = new Date();
     updates.push({ person: current, fields, patch, managerEmail });
     report.changed.push({ key: entry.email, fields });
   }

@@ -33,6 +33,8 @@ export async function startTestApi(
     taskQueue?: string;
     slack?: SlackSettings;
     ledgerKeys?: LedgerKeys;
+    /** The mover review window SCIM's hook starts movers with. */
+    moverReviewSeconds?: number;
   } = {},
 ): Promise<TestApi> {
   // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
@@ -56,6 +58,7 @@ export async function startTestApi(
       GRANTFLOW_PROVISION_RETRY_MAX_MS: 1_000,
       GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
       GRANTFLOW_LEAVER_SLA_SECONDS: 3_600,
+      GRANTFLOW_MOVER_REVIEW_SECONDS: options.moverReviewSeconds ?? 3_600,
     },
     db: database.runtime.db,
     sql: database.runtime.sql,

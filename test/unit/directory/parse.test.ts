@@ -247,7 +247,7 @@ describe('shape errors name the line and field', () => {
     expect(onlyProblem(text)).toMatchObject({
       ...positionOf(text, 'ftp'),
       field: 'resources[4].connector.kind',
-      message: 'must be one of "postgres", "mysql", "ldap", "webhook", "manual", found "ftp"',
+      message: 'must be one of "postgres", "mysql", "ldap", "scim", "webhook", "manual", found "ftp"',
     });
   });
 
@@ -300,6 +300,44 @@ describe('shape errors name the line and field', () => {
     expect(onlyProblem(broken)).toMatchObject({
       field: 'resources[5].entitlements[2].target.groupDn',
       message: expect.stringContaining('an ldap entitlement needs target.groupDn'),
+    });
+  });
+
+  it('reads a scim connector and needs its base URL from the file or a variable', () => {
+    const scim = (lines: string[]) =>
+      edit(
+        ACME,
+        '      kind: manual\n    entitlements:\n      - key: invoices_view',
+        ['      kind: scim', ...lines, '    entitlements:', '      - key: invoices_view'].join('\n'),
+      );
+    const valid = scim([
+      '      baseUrl: https://billing.acme.test/scim/v2',
+      '      tokenEnv: BILLING_SCIM_TOKEN',
+    ]);
+    const billing = parseDirectorySource(valid, 'acme.yaml').directory.resources[4];
+    expect(billing?.connector).toEqual({
+      kind: 'scim',
+      baseUrl: 'https://billing.acme.test/scim/v2',
+      tokenEnv: 'BILLING_SCIM_TOKEN',
+    });
+    expect(
+      parseDirectorySource(
+        scim(['      baseUrlEnv: BILLING_SCIM_URL', '      tokenEnv: BILLING_SCIM_TOKEN']),
+        'acme.yaml',
+      ).directory.resources[4]?.connector,
+    ).toEqual({ kind: 'scim', baseUrlEnv: 'BILLING_SCIM_URL', tokenEnv: 'BILLING_SCIM_TOKEN' });
+
+    expect(onlyProblem(scim(['      tokenEnv: BILLING_SCIM_TOKEN']))).toMatchObject({
+      field: 'resources[4].connector.baseUrl',
+      message: 'a scim connector needs baseUrl or baseUrlEnv',
+    });
+    expect(
+      onlyProblem(
+        scim(['      baseUrl: ftp://billing.acme.test/scim', '      tokenEnv: BILLING_SCIM_TOKEN']),
+      ),
+    ).toMatchObject({
+      field: 'resources[4].connector.baseUrl',
+      message: 'must be an http:// or https:// URL, found "ftp://billing.acme.test/scim"',
     });
   });
 

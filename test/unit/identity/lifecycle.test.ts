@@ -15,6 +15,8 @@ const person = (overrides: Partial<Person> = {}): Person => ({
   externalId: null,
   employeeNumber: null,
   deactivatedAt: null,
+  movedAt: null,
+  moveHandledAt: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...overrides,
@@ -30,11 +32,13 @@ describe('lifecycleChanges: the joiner / mover / leaver hook point', () => {
       { kind: 'leaver', personId: 'p1', email: 'ada@acme.test', deactivatedAt: '2025-01-02T03:04:05.000Z' },
     ]);
     expect(lifecycleChanges(left, person()).map((c) => c.kind)).toEqual(['rejoiner']);
-    expect(lifecycleChanges(person(), person({ managerId: 'm2' }))).toEqual([
+    const moved = person({ managerId: 'm2', movedAt: new Date('2025-02-03T04:05:06Z') });
+    expect(lifecycleChanges(person(), moved)).toEqual([
       {
         kind: 'mover',
         personId: 'p1',
         email: 'ada@acme.test',
+        movedAt: '2025-02-03T04:05:06.000Z',
         before: { managerId: 'm1', department: 'Research' },
         after: { managerId: 'm2', department: 'Research' },
       },
