@@ -14,6 +14,7 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   resources: ['SELECT', 'INSERT', 'UPDATE'],
   entitlements: ['SELECT', 'INSERT', 'UPDATE'],
   sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
+  birthright_rules: ['SELECT', 'INSERT', 'UPDATE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
   access_requests: ['SELECT', 'INSERT', 'UPDATE'],
   // A decision, once accepted, is history: it is never changed or removed.

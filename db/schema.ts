@@ -257,6 +257,36 @@ export const sodRules = pgTable(
 export type SodRule = typeof sodRules.$inferSelect;
 
 /**
+ * Birthright rules: standing access everyone in a department or group holds without asking. The
+ * worker's sweep grants each active person what their rules name and revokes what no rule names
+ * any more (identity/birthright.ts). Retired rather than deleted, so grants keep their referent.
+ */
+export const birthrightRules = pgTable(
+  'birthright_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The rule's name in the directory file. */
+    name: text('name').notNull(),
+    /** Applies to active people of this department (compared without regard to case)... */
+    department: text('department'),
+    /** ...or to the active members of the group with this key: exactly one of the two. */
+    groupKey: text('group_key'),
+    /** `resource/entitlement` keys the rule gives. */
+    entitlementKeys: jsonb('entitlement_keys').$type<string[]>().notNull(),
+    status: catalogStatus('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('birthright_rules_name_key').on(table.name),
+    check(
+      'birthright_rules_one_condition',
+      sql`(${table.department} is null) <> (${table.groupKey} is null)`,
+    ),
+  ],
+);
+export type BirthrightRule = typeof birthrightRules.$inferSelect;
+
+/**
  * Where a request stands. The workflow is the source of truth; this column is its projection,
  * written by activities in the same transaction as the audit event that explains each change.
  */
@@ -331,7 +361,7 @@ export type ApprovalDecision = typeof approvalDecisions.$inferSelect;
 /** Whether a grant still gives access, and if not, why it ended. */
 export const grantStatus = pgEnum('grant_status', GRANT_STATUSES);
 
-/** Where a grant came from: an approved request, or access people already held when it was imported. */
+/** Where a grant came from: a request, an import, reconciliation or a birthright rule (GRANT_SOURCES). */
 export const grantSource = pgEnum('grant_source', GRANT_SOURCES);
 
 /** Someone holding an entitlement from a time until a time; run by the `grantLifetime` workflow. */
@@ -349,6 +379,10 @@ export const grants = pgTable(
     requestId: uuid('request_id').references(() => accessRequests.id, { onDelete: 'restrict' }),
     status: grantStatus('status').notNull().default('active'),
     source: grantSource('source').notNull().default('request'),
+    /** The birthright rule that gave it (source `birthright`); null for every other source. */
+    birthrightRuleId: uuid('birthright_rule_id').references(() => birthrightRules.id, {
+      onDelete: 'restrict',
+    }),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
     /** Null for standing access (imported without an end date): it lasts until released or revoked. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
@@ -370,6 +404,16 @@ export const grants = pgTable(
     index('grants_awaiting_lifetime_idx')
       .on(table.id)
       .where(sql`${table.lifetimeStartedAt} is null and ${table.status} = 'active'`),
+    // A person holds an entitlement by birthright once, however many rules give it (and however
+    // many sweeps race): the sweep's insert finds the first and adds nothing.
+    uniqueIndex('grants_birthright_active_key')
+      .on(table.personId, table.entitlementId)
+      .where(sql`${table.birthrightRuleId} is not null and ${table.status} = 'active'`),
+    // Compared as text: a migration may not use an enum value it adds in the same transaction.
+    check(
+      'grants_birthright_rule_iff_source',
+      sql`(${table.source}::text = 'birthright') = (${table.birthrightRuleId} is not null)`,
+    ),
   ],
 );
 export type Grant = typeof grants.$inferSelect;

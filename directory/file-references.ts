@@ -1,5 +1,6 @@
 // The directory file's cross-references: everything that spans entries (duplicates, dangling
-// references, manager cycles, duration limits), checked once every section has a valid shape.
+// references, manager cycles, duration limits, what birthright rules may grant), checked once every
+// section has a valid shape.
 import type { z } from 'zod';
 import { formatDuration } from '../domain/index.js';
 import type { sectionSchema } from './file-sections.js';
@@ -177,6 +178,38 @@ export function checkReferences(file: z.output<typeof sectionSchema>): Reference
     });
     rule.approvers?.forEach((approver, a) => {
       checkRef(['separationOfDuties', index, 'approvers', a], approver, 'an approver');
+    });
+  });
+
+  // Birthright access is given with nobody acting, so it must come from a connector, not by hand.
+  const manualResources = new Set(
+    file.resources.filter((resource) => resource.connector.kind === 'manual').map((resource) => resource.key),
+  );
+  const birthrightNames = new Map<string, number>();
+  file.birthright.forEach((rule, index) => {
+    const first = birthrightNames.get(rule.name);
+    if (first !== undefined) {
+      add(
+        ['birthright', index, 'name'],
+        `duplicate rule name "${rule.name}": also used by birthright[${first}]`,
+      );
+    } else birthrightNames.set(rule.name, index);
+    if (rule.when.group !== undefined && !groups.has(rule.when.group)) {
+      add(['birthright', index, 'when', 'group'], `no group with key "${rule.when.group}" in groups`);
+    }
+    const seen = new Set<string>();
+    rule.grant.forEach((ref, g) => {
+      const path = ['birthright', index, 'grant', g];
+      if (seen.has(ref)) add(path, `"${ref}" is listed twice in this rule`);
+      seen.add(ref);
+      const resourceKey = ref.slice(0, ref.indexOf('/'));
+      if (!entitlementRefs.has(ref)) entitlementExists(path, ref);
+      else if (manualResources.has(resourceKey)) {
+        add(
+          path,
+          `resource "${resourceKey}" is granted by hand (connector kind manual); birthright access is granted by a connector, with nobody acting`,
+        );
+      }
     });
   });
 

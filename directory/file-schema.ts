@@ -1,5 +1,5 @@
-// The directory file: people, groups, approval policies, the catalog and separation-of-duties rules in
-// one YAML document. The file is the whole truth for what it lists, so the schema is strict: an unknown
+// The directory file: people, groups, approval policies, the catalog, separation-of-duties rules,
+// birthright rules and access already held, in one YAML document. The file is the whole truth for what it lists, so the schema is strict: an unknown
 // or misspelt field is an error rather than something silently ignored.
 // The sections' own schemas are in file-sections.ts, the checks across entries in file-references.ts.
 import type { z } from 'zod';
@@ -30,3 +30,5 @@ export type DirectoryResource = DirectoryFile['resources'][number];
 
 /** One line of the `access` section. */
 export type DirectoryAccess = DirectoryFile['access'][number];
+/** One rule of the `birthright` section. */
+export type DirectoryBirthrightRule = DirectoryFile['birthright'][number];

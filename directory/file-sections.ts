@@ -1,6 +1,6 @@
 // The schema of each section of the directory file (people, groups, policies, the catalog, separation of
-// duties, access), each entry checked on its own; `sectionSchema` is the file's shape before its
-// cross-references are checked (file-references.ts).
+// duties, birthright rules, access), each entry checked on its own; `sectionSchema` is the file's shape
+// before its cross-references are checked (file-references.ts).
 import { z } from 'zod';
 import { CONNECTOR_KINDS, MISSING_ACTIONS, MOVE_ACTIONS, ORPHAN_ACTIONS } from '../domain/index.js';
 import {
@@ -179,12 +179,17 @@ const resourceSchema = z
     });
   });
 
+/** An entitlement as other sections name it: `<resource key>/<entitlement key>`. */
+const entitlementRef = z
+  .string()
+  .regex(/^[a-z0-9_-]+\/[a-z0-9_-]+$/, 'must be "<resource key>/<entitlement key>"');
+
 const sodRuleSchema = z
   .strictObject({
     key,
     description: text.optional(),
     entitlements: z
-      .array(z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+$/, 'must be "<resource key>/<entitlement key>"'))
+      .array(entitlementRef)
       .min(2, 'must list at least two entitlements (holding all of them together is the conflict)'),
     action: z.enum(['deny', 'require_approval']),
     approvers: z.array(namedApprover).min(1, 'must list at least one approver').optional(),
@@ -218,7 +223,7 @@ const instant = z
 const accessSchema = z
   .strictObject({
     person: email,
-    entitlement: z.string().regex(/^[a-z0-9_-]+\/[a-z0-9_-]+$/, 'must be "<resource key>/<entitlement key>"'),
+    entitlement: entitlementRef,
     since: instant,
     until: instant.optional(),
     note: text.optional(),
@@ -242,6 +247,35 @@ const accessSchema = z
     }
   });
 
+/**
+ * A birthright rule: standing access everyone in one department, or one group, holds without asking.
+ * The worker grants it to each active person the rule applies to and revokes it when it stops applying.
+ */
+const birthrightSchema = z.strictObject({
+  name: key,
+  when: z
+    .strictObject({
+      /** People whose department is this, compared without regard to case. */
+      department: text.optional(),
+      /** Members of the group with this key. */
+      group: key.optional(),
+    })
+    .superRefine((when, ctx) => {
+      if (when.department === undefined && when.group === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'needs a department or a group, like { department: Engineering }',
+        });
+      } else if (when.department !== undefined && when.group !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'names both a department and a group: a rule has one condition (write a rule for each)',
+        });
+      }
+    }),
+  grant: z.array(entitlementRef).min(1, 'must list at least one entitlement'),
+});
+
 /** Every section's shape, each entry checked on its own but nothing across entries yet. */
 export const sectionSchema = z.strictObject({
   people: z.array(personSchema),
@@ -249,5 +283,6 @@ export const sectionSchema = z.strictObject({
   policies: z.array(policySchema),
   resources: z.array(resourceSchema),
   separationOfDuties: z.array(sodRuleSchema),
+  birthright: z.array(birthrightSchema).default([]),
   access: z.array(accessSchema).default([]),
 });

@@ -10,6 +10,7 @@ import { appendToIntake } from '../audit/intake.js';
 import type { Database, Transaction } from '../db/client.js';
 import { applyAccess } from './import/access.js';
 import { directoryAuditWrites } from './import/audit.js';
+import { applyBirthrightRules } from './import/birthright.js';
 import { applyEntitlements, applyResources } from './import/catalog.js';
 import { applyGroups } from './import/groups.js';
 import { applyPeople } from './import/people.js';
@@ -88,8 +89,9 @@ function emptyKind(): KindReport {
 
 // Each section is applied after the ones it points at, so every reference resolves to a row that
 // already exists: groups, resource owners and access holders name people; entitlements belong to
-// resources and name their policy; separation-of-duties rules name entitlements; imported access
-// needs both the holder and the entitlement. This is also the order of IMPORT_KINDS in the report.
+// resources and name their policy; separation-of-duties and birthright rules name entitlements (and
+// birthright rules groups); imported access needs both the holder and the entitlement. This is
+// also the order of IMPORT_KINDS in the report.
 async function applyDirectory(tx: Transaction, parsed: ParsedDirectory, actor: string, report: ImportReport) {
   const { directory } = parsed;
   const peopleByEmail = await applyPeople(tx, directory.people, report.people, report.managedElsewhere);
@@ -104,5 +106,6 @@ async function applyDirectory(tx: Transaction, parsed: ParsedDirectory, actor: s
   const resourceIds = await applyResources(tx, directory.resources, idOf, emailOf, report.resources);
   await applyEntitlements(tx, directory.resources, resourceIds, policyIds, report.entitlements);
   await applySodRules(tx, directory.separationOfDuties, report.sodRules);
+  await applyBirthrightRules(tx, directory.birthright, report.birthright);
   await applyAccess(tx, directory.access, idOf, report);
 }

@@ -19,10 +19,11 @@ export const GRANT_STATUSES = ['active', 'expired', 'released', 'revoked'] as co
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
 /**
- * How grantflow came to know a grant: through a request, imported from the directory file, or
- * adopted by reconciliation from what a target already held (the next campaign reviews it).
+ * How grantflow came to know a grant: through a request, imported from the directory file,
+ * adopted by reconciliation from what a target already held (the next campaign reviews it), or
+ * given by a birthright rule of the directory file (a department or group's standing access).
  */
-export const GRANT_SOURCES = ['request', 'import', 'reconciliation'] as const;
+export const GRANT_SOURCES = ['request', 'import', 'reconciliation', 'birthright'] as const;
 /** A grant source. @public */
 export type GrantSource = (typeof GRANT_SOURCES)[number];
 

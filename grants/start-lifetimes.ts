@@ -1,6 +1,7 @@
-// Imported grants (access people held before grantflow) arrive without a lifetime workflow: the
-// import is a file and a database transaction, with no Temporal in reach. This hands each one to
-// its `grantLifetime` workflow, so it expires, is released or revoked like a requested grant.
+// Imported grants (access people held before grantflow), grants adopted by reconciliation and
+// birthright grants arrive without a lifetime workflow: they are recorded in a database transaction,
+// with no Temporal in reach. This hands each one to its `grantLifetime` workflow, so it expires, is
+// released or revoked like a requested grant; a birthright grant's lifetime provisions it first.
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { listGrantsAwaitingLifetime, markLifetimeStarted } from '../db/queries/grants.js';
@@ -52,6 +53,8 @@ export async function startImportedGrantLifetimes(deps: StartLifetimesDeps): Pro
       remindBeforeSeconds:
         expiresAt === null ? 0 : Math.min(86_400, Math.max(0, Math.floor((expiresAt - Date.now()) / 5000))),
       provisioningRetry: deps.provisioningRetry,
+      // Imported and adopted grants are held already; a birthright grant is given by its lifetime.
+      ...(grant.source === 'birthright' ? { provision: true } : {}),
     };
     await startOnce(deps.temporal, 'grantLifetime', {
       workflowId: grantWorkflowId(grant.id),

@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { type StartLifetimesDeps, startImportedGrantLifetimes } from '../grants/start-lifetimes.js';
+import { sweepBirthright } from '../identity/birthright.js';
 import { startPendingLeavers } from '../identity/leaver.js';
 import { startPendingMovers } from '../identity/mover.js';
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
@@ -66,12 +67,14 @@ export function deliverySettings(config: Config): DeliverySettings {
   };
 }
 
-/** How often the worker looks for imported grants that have no lifetime workflow yet. */
+/** How often the worker looks for grants that have no lifetime workflow yet, and sweeps birthright access. */
 const LIFETIME_POLL_MS = 5_000;
 
 /**
- * Now and every few seconds, until stopped: hands imported grants to their lifetime workflows, and
- * starts the workflows of leavers and movers not yet handled.
+ * Now and every few seconds, until stopped: grants and revokes birthright access as the rules and
+ * the directory now say, hands grants recorded without a lifetime workflow (imported, adopted,
+ * birthright) to one, and starts the workflows of leavers and movers not yet handled. Each step
+ * finds nothing to do, in a query or two, when nothing changed.
  */
 function startLifetimeLoop(
   deps: StartLifetimesDeps,
@@ -82,22 +85,31 @@ function startLifetimeLoop(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const pass = async () => {
+    // First, so that the grants it records get their lifetime (and provisioning) in this pass; on
+    // its own, so that a failing sweep never holds up leavers.
+    try {
+      const birthright = await sweepBirthright(deps);
+      if (birthright.granted + birthright.revoked > 0)
+        log.info(
+          birthright,
+          `birthright access: ${birthright.granted} granted, ${birthright.revoked} revoked as the rules no longer apply`,
+        );
+    } catch (error) {
+      log.warn({ err: error }, 'sweeping birthright access failed; trying again shortly');
+    }
     try {
       let started = 0;
       for (let batch = -1; batch !== 0 && !stopped; started += batch) {
         batch = await startImportedGrantLifetimes(deps);
       }
-      if (started > 0) log.info({ started }, `started the lifetime of ${started} imported grants`);
+      if (started > 0) log.info({ started }, `started the lifetime of ${started} grants`);
       const leavers = await startPendingLeavers({ ...deps, slaSeconds: settings.leaverSlaSeconds });
       if (leavers > 0) log.info({ leavers }, `started removing the access of ${leavers} people who left`);
       const movers = await startPendingMovers({ ...deps, reviewSeconds: settings.moverReviewSeconds });
       if (movers > 0)
         log.info({ movers }, `started looking again at the access of ${movers} people who moved`);
     } catch (error) {
-      log.warn(
-        { err: error },
-        'starting lifetimes of imported grants, leavers or movers failed; trying again shortly',
-      );
+      log.warn({ err: error }, 'starting grant lifetimes, leavers or movers failed; trying again shortly');
     }
     if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
   };

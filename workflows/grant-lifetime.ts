@@ -1,4 +1,5 @@
-// A grant from provisioning to removal: a durable timer until expiry (moved by extensions), a
+// A grant from provisioning to removal: for a grant the target does not hold yet (birthright),
+// provisioning first (grant-provisioning.ts); a durable timer until expiry (moved by extensions), a
 // reminder before it, early release by the holder or revocation by an admin, then removal at
 // the target exactly once and a read-back to confirm it is gone (grant-removal.ts). Updates and the
 // query live in grant-lifetime-handlers.ts, the shared run state in grant-lifetime-context.ts.
@@ -14,6 +15,7 @@ import {
   newGrantRun,
 } from './grant-lifetime-context.js';
 import { registerGrantHandlers } from './grant-lifetime-handlers.js';
+import { provisionAtTarget } from './grant-provisioning.js';
 import { removeAtTarget } from './grant-removal.js';
 import type { GrantLifetimeInput, GrantState } from './messages.js';
 
@@ -21,6 +23,8 @@ import type { GrantLifetimeInput, GrantState } from './messages.js';
 export async function grantLifetime(input: GrantLifetimeInput): Promise<GrantState> {
   const run = newGrantRun(input);
   registerGrantHandlers(run);
+  // Not held yet: given at the target first. A release or revocation meanwhile waits for it to end.
+  if (input.provision) await provisionAtTarget(run);
   await end(run, await untilEnding(run));
   // An update accepted just before the end (an extend racing a release) finishes before we return.
   await condition(allHandlersFinished);

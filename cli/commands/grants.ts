@@ -11,7 +11,7 @@ export type GrantBody = {
   entitlementName: string;
   status: 'active' | 'expired' | 'released' | 'revoked';
   requestId: string | null;
-  source: 'request' | 'import';
+  source: 'request' | 'import' | 'reconciliation' | 'birthright';
   grantedAt: string;
   expiresAt: string | null;
   endedAt: string | null;

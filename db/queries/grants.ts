@@ -16,7 +16,10 @@ import { accessNames, entitlementRef, joinAccessNames } from './access-names.js'
 export type NewGrant = typeof grants.$inferInsert;
 /** What a lifetime transition may change. */
 export type GrantPatch = Partial<
-  Pick<Grant, 'status' | 'expiresAt' | 'endedAt' | 'endedById' | 'endReason' | 'removalVerified'>
+  Pick<
+    Grant,
+    'status' | 'expiresAt' | 'endedAt' | 'endedById' | 'endReason' | 'provisionVerified' | 'removalVerified'
+  >
 >;
 
 /** A grant with the names a reader needs. */

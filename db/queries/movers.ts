@@ -1,6 +1,6 @@
 // What the mover workflow reads and marks: people whose latest move has not been handled yet, and a
-// mover's active grants with what their resource says a move does to them.
-import { and, eq, sql } from 'drizzle-orm';
+// mover's active grants (but birthright ones) with what their resource says a move does to them.
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { MoveAction } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import { grants, people, resources } from '../schema.js';
@@ -48,7 +48,10 @@ export type MoverGrant = {
   ownerId: string;
 };
 
-/** The person's active grants with what a move does to each, in grant id order. */
+/**
+ * The person's active grants with what a move does to each, in grant id order. Birthright grants
+ * are left out: they follow their rules, and the birthright sweep revokes those the move ends.
+ */
 export async function listMoverGrants(db: Executor, personId: string): Promise<MoverGrant[]> {
   return joinAccessNames(
     db
@@ -63,6 +66,6 @@ export async function listMoverGrants(db: Executor, personId: string): Promise<M
       .$dynamic(),
     { holder: grants.personId, entitlement: grants.entitlementId },
   )
-    .where(and(eq(grants.personId, personId), eq(grants.status, 'active')))
+    .where(and(eq(grants.personId, personId), eq(grants.status, 'active'), ne(grants.source, 'birthright')))
     .orderBy(grants.id);
 }

@@ -10,6 +10,7 @@ export const IMPORT_KINDS = [
   'resources',
   'entitlements',
   'sodRules',
+  'birthright',
   'access',
 ] as const;
 /** One of IMPORT_KINDS. */
@@ -22,8 +23,8 @@ export type ChangedEntry = { key: string; fields: FieldChange[] };
 
 /**
  * What happened to one kind. `deactivated` holds people set inactive and, for policies, resources,
- * entitlements and rules, entries retired; `removed` holds deleted groups and memberships. `unchanged`
- * counts entries of the file that already matched.
+ * entitlements and rules (separation of duties, birthright), entries retired; `removed` holds
+ * deleted groups and memberships. `unchanged` counts entries of the file that already matched.
  */
 export type KindReport = {
   added: string[];
@@ -60,6 +61,7 @@ const KIND_LABELS: Record<ImportKind, { label: string; deactivated: string }> = 
   resources: { label: 'resources', deactivated: 'retired' },
   entitlements: { label: 'entitlements', deactivated: 'retired' },
   sodRules: { label: 'separation of duties', deactivated: 'retired' },
+  birthright: { label: 'birthright rules', deactivated: 'retired' },
   access: { label: 'existing access', deactivated: 'deactivated' },
 };
 

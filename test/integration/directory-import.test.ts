@@ -28,6 +28,7 @@ const TABLES = [
   'resources',
   'entitlements',
   'sod_rules',
+  'birthright_rules',
 ];
 
 /** The file without its `access` section, for edits that remove what access lines refer to. */

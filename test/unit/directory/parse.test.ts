@@ -584,7 +584,7 @@ describe('DirectoryFileError', () => {
         column: 1,
         field: '',
         message:
-          'the file must be a mapping with "people", "groups", "policies", "resources", "separationOfDuties", "access", found a list of 2 item(s)',
+          'the file must be a mapping with "people", "groups", "policies", "resources", "separationOfDuties", "birthright", "access", found a list of 2 item(s)',
       },
     ]);
   });

@@ -82,6 +82,27 @@ describe('formatImportReport', () => {
     ]);
   });
 
+  it('reports birthright rules added, changed and retired, before existing access', () => {
+    const text = formatImportReport(
+      report({
+        birthright: {
+          added: ['sales-crm'],
+          changed: [
+            { key: 'engineering-read', fields: [{ field: 'grant', before: ['db/read'], after: ['db/low'] }] },
+          ],
+          deactivated: ['security-read'],
+        },
+        access: { unchanged: 3 },
+      }),
+    );
+
+    expect(text.split('\n')).toEqual([
+      'Imported acme.yaml:',
+      '  birthright rules: 1 added (sales-crm), 1 changed (engineering-read: grant), 1 retired (security-read)',
+      '  existing access: 3 unchanged',
+    ]);
+  });
+
   it('lists at most five names per part and says how many more', () => {
     const added = Array.from({ length: 30 }, (_, i) => `p${i}@acme.test`);
     const text = formatImportReport(report({ people: { added } }));
