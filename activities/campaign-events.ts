@@ -1,20 +1,11 @@
-// What campaign activities share: a heartbeat that is safe outside an activity, and the audit
-// events they write themselves (the snapshot's attestation, escalations), correlated with the
-// workflow run that asked for them and keyed by business facts so a retry writes nothing twice.
+// What campaign activities share: the audit events they write themselves (the snapshot's
+// attestation, escalations), correlated with the workflow run that asked for them and keyed by
+// business facts so a retry writes nothing twice.
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { AuditEventInput } from '../audit/events.js';
 import type { AuditWrite } from '../audit/intake.js';
 import { campaignWorkflowId } from '../workflows/ids.js';
-
-/** Tells Temporal the activity is alive (a no-op outside an activity, e.g. in a script). */
-export function heartbeat(details?: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Not running as an activity.
-  }
-}
 
 /** The campaign and the workflow run an activity works for. */
 function campaignCorrelation(campaignId: string): NonNullable<AuditEventInput['correlation']> {

@@ -7,7 +7,8 @@ import { escalateItems } from '../db/queries/campaign-decisions.js';
 import { listReviewerProgress, listUndecidedItems } from '../db/queries/campaign-items.js';
 import { getPersonById } from '../db/queries/people.js';
 import type { Notifier } from '../notifications/port.js';
-import { campaignEvent, heartbeat, WORKER_ACTOR } from './campaign-events.js';
+import { campaignEvent, WORKER_ACTOR } from './campaign-events.js';
+import { heartbeat } from './heartbeat.js';
 import { personIdOf } from './person-id.js';
 
 /** What the reviewer notices need. */

@@ -9,10 +9,10 @@ import { listPendingRevocations, recordRevocationOutcome } from '../db/queries/c
 import { getCampaignItem } from '../db/queries/campaign-items.js';
 import { type GrantView, getGrant } from '../db/queries/grants.js';
 import { getPersonById } from '../db/queries/people.js';
+import { isWorkflowNotFound } from '../temporal/updates.js';
 import { campaignWorkflowId, grantWorkflowId } from '../workflows/ids.js';
 import { grantStateQuery, revokeUpdate } from '../workflows/messages.js';
-import { heartbeat } from './campaign-events.js';
-import { isWorkflowNotFound } from './lifetime-revoke.js';
+import { heartbeat } from './heartbeat.js';
 
 /** What revocation needs: the database and a Temporal client to reach the grants' workflows. */
 export type CampaignRevocationDeps = { db: Database; temporal?: Client };

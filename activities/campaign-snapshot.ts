@@ -18,7 +18,8 @@ import {
 } from '../db/queries/campaigns.js';
 import { listAllPeople } from '../db/queries/people.js';
 import type { Campaign } from '../db/schema.js';
-import { campaignEvent, heartbeat, WORKER_ACTOR } from './campaign-events.js';
+import { campaignEvent, WORKER_ACTOR } from './campaign-events.js';
+import { heartbeat } from './heartbeat.js';
 
 /** The byte format of `population_sha256` (campaigns/snapshot.ts), recorded beside the digest. */
 const POPULATION_FORMAT_VERSION = 1;

@@ -1,30 +1,44 @@
-// A leaver's side effects: revoke their tokens, cancel their open requests, hand their open
-// reviews on, revoke each active grant through its own lifetime workflow (which deprovisions and
+// A leaver's side effects: revoke their tokens, cancel their open requests, hand the approvals
+// waiting on them and their open reviews to their manager (or, without one, to the resource's
+// owner), revoke each active grant through its own lifetime workflow (which deprovisions and
 // reads the target back), and record how long it all took. Each step is idempotent (update ids
 // per leaver and grant), so a retried activity or a restarted worker removes every grant once.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AuditEventInput } from '../audit/events.js';
 import { appendToIntake } from '../audit/intake.js';
+import { ConnectorError, type Connectors } from '../connectors/index.js';
 import type { Database } from '../db/client.js';
-import { listAccessRequests, OPEN_REQUEST_STATUSES } from '../db/queries/access-requests.js';
+import {
+  type AccessRequestView,
+  listAccessRequests,
+  listRequestsNamingApprover,
+  OPEN_REQUEST_STATUSES,
+} from '../db/queries/access-requests.js';
 import { revokeTokensOf } from '../db/queries/api-tokens.js';
-import { delegateItems } from '../db/queries/campaign-decisions.js';
-import { listCampaignsWithOpenItemsOf } from '../db/queries/campaign-items.js';
+import { countItemsDelegatedFrom, delegateItems } from '../db/queries/campaign-decisions.js';
+import { listOpenItemsWithOwnersOf } from '../db/queries/campaign-items.js';
 import { listGrants } from '../db/queries/grants.js';
-import { getManagerOf } from '../db/queries/people.js';
+import { getManagerOf, getPersonById } from '../db/queries/people.js';
+import { getResourceByKey, listAllResources } from '../db/queries/resources.js';
+import type { Person } from '../db/schema.js';
+import { isRefusedAsMoot, isWorkflowNotFound } from '../temporal/updates.js';
 import { accessRequestWorkflowId, grantWorkflowId } from '../workflows/ids.js';
 import {
+  type AccountDeactivation,
   type ActorInput,
   cancelUpdate,
   grantStateQuery,
+  handOverApprovalsUpdate,
   type LeaverInput,
   type LeaverResult,
 } from '../workflows/messages.js';
-import { isRefusedAsMoot, isWorkflowNotFound, revokeThroughLifetime } from './lifetime-revoke.js';
+import { asFailure, connectorOf } from './connector-calls.js';
+import { heartbeat } from './heartbeat.js';
+import { revokeThroughLifetime } from './lifetime-revoke.js';
 
 /** What the leaver activities need. */
-export type LeaverActivityDeps = { db: Database; temporal?: Client };
+export type LeaverActivityDeps = { db: Database; temporal?: Client; connectors: Connectors };
 
 /** How the removal of a leaver's grants stands after one pass. */
 export type LeaverPass = {
@@ -36,7 +50,10 @@ export type LeaverPass = {
 };
 
 /** The first steps, before the grants: counts of what was done. */
-export type LeaverStart = Pick<LeaverResult, 'requestsCancelled' | 'reviewsHandedOver' | 'tokensRevoked'>;
+export type LeaverStart = Pick<
+  LeaverResult,
+  'requestsCancelled' | 'approvalsHandedOver' | 'reviewsHandedOver' | 'tokensRevoked'
+>;
 
 /** The name the leaver acts under in grants' and requests' ledgers. */
 const LEAVER_ACTOR = 'identity:leaver';
@@ -82,7 +99,7 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
   return {
     /** Tokens, open requests and open reviews: everything but the grants. */
     async beginLeaver(input: LeaverInput): Promise<LeaverStart> {
-      const tokensRevoked = await revokeTokensOf(deps.db, input.personId);
+      const tokensRevoked = await revokeTokensOf(deps.db, input.personId, new Date(input.deactivatedAt));
       const open = await listAccessRequests(deps.db, {
         requesterId: input.personId,
         status: [...OPEN_REQUEST_STATUSES],
@@ -90,6 +107,7 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
       });
       let requestsCancelled = 0;
       for (const request of open) {
+        heartbeat(request.id);
         try {
           const closed = await temporal()
             .workflow.getHandle(accessRequestWorkflowId(request.id))
@@ -104,20 +122,64 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
           if (!isWorkflowNotFound(error) && !isRefusedAsMoot(error)) throw error;
         }
       }
-      // Reviews go to the manager; without one they stay, and the campaign's escalation takes them.
       const manager = await getManagerOf(deps.db, input.personId);
-      let reviewsHandedOver = 0;
-      if (manager && manager.status === 'active') {
-        for (const campaignId of await listCampaignsWithOpenItemsOf(deps.db, input.personId)) {
-          const moved = await delegateItems(deps.db, {
-            campaignId,
-            fromReviewerId: input.personId,
-            toReviewerId: manager.id,
-          });
-          reviewsHandedOver += moved.length;
+      const successor = manager?.status === 'active' ? manager : undefined;
+      const owners = new Map<string, Person | undefined>();
+      const activeOwner = async (ownerId: string) => {
+        if (!owners.has(ownerId)) {
+          const owner = await getPersonById(deps.db, ownerId);
+          owners.set(ownerId, owner?.status === 'active' && owner.id !== input.personId ? owner : undefined);
+        }
+        return owners.get(ownerId);
+      };
+
+      // Approvals waiting on the leaver: to their manager, or the owner when the manager is the
+      // requester (nobody approves their own request) or there is none.
+      let approvalsHandedOver = 0;
+      const approverFor = async (request: AccessRequestView) => {
+        if (successor && successor.email !== request.requesterEmail) return successor;
+        const resource = await getResourceByKey(deps.db, request.resourceKey);
+        const owner = resource ? await activeOwner(resource.ownerId) : undefined;
+        return owner && owner.email !== request.requesterEmail ? owner : undefined;
+      };
+      for (const request of await listRequestsNamingApprover(deps.db, input.email, 500)) {
+        heartbeat(request.id);
+        const to = await approverFor(request);
+        if (!to) continue; // The request's own escalation and expiry take it from here.
+        try {
+          await temporal()
+            .workflow.getHandle(accessRequestWorkflowId(request.id))
+            .executeUpdate(handOverApprovalsUpdate, {
+              args: [{ ...actor(input), from: input.email, to: to.email }],
+              updateId: `leaver:${input.personId}:${input.deactivatedAt}:handover:${request.id}`,
+            });
+          approvalsHandedOver += 1;
+        } catch (error) {
+          if (!isWorkflowNotFound(error) && !isRefusedAsMoot(error)) throw error;
         }
       }
-      const counts = { tokensRevoked, requestsCancelled, reviewsHandedOver };
+
+      // Reviews: to the manager, else each item to its resource's owner; with neither they stay,
+      // and the campaign's escalation takes them.
+      const moves = new Map<string, { campaignId: string; toReviewerId: string; itemIds: number[] }>();
+      for (const item of await listOpenItemsWithOwnersOf(deps.db, input.personId)) {
+        const to = successor ?? (await activeOwner(item.ownerId));
+        if (!to) continue;
+        const key = `${item.campaignId}:${to.id}`;
+        const move = moves.get(key) ?? { campaignId: item.campaignId, toReviewerId: to.id, itemIds: [] };
+        move.itemIds.push(item.itemId);
+        moves.set(key, move);
+      }
+      for (const move of moves.values()) {
+        await delegateItems(deps.db, { ...move, fromReviewerId: input.personId });
+      }
+      // Counted from the rows, so a retried activity counts what its first attempt moved.
+      const reviewsHandedOver = await countItemsDelegatedFrom(
+        deps.db,
+        input.personId,
+        new Date(input.deactivatedAt),
+      );
+      const counts = { tokensRevoked, requestsCancelled, approvalsHandedOver, reviewsHandedOver };
       await appendToIntake(deps.db, [leaverEvent(input, 'identity.leaver.started', counts)]);
       return counts;
     },
@@ -133,6 +195,7 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
         const byLeaver = grant.status === 'revoked' && grant.endReason?.includes('left (deactivated by');
         if (grant.status !== 'active' && !byLeaver) continue;
         pass.grants += 1;
+        heartbeat(grant.id);
         const handle = temporal().workflow.getHandle(grantWorkflowId(grant.id));
         if (grant.status === 'active') {
           // Without a lifetime workflow yet (an imported grant the worker's loop has not reached)
@@ -158,6 +221,29 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
         }
       }
       return pass;
+    },
+
+    /**
+     * Deactivates the leaver's own account at every active resource whose target keeps accounts
+     * (a SaaS app over SCIM), after their access there is gone. A permanent refusal is reported
+     * and the rest go on; a target that is down fails the activity, which the workflow retries.
+     */
+    async deactivateLeaverAccounts(input: LeaverInput): Promise<AccountDeactivation[]> {
+      const accounts: AccountDeactivation[] = [];
+      for (const resource of await listAllResources(deps.db)) {
+        if (resource.status !== 'active') continue;
+        heartbeat(resource.key);
+        try {
+          const connector = connectorOf(deps.connectors, resource);
+          if (!connector.deactivateAccount) continue;
+          const { outcome, detail } = await connector.deactivateAccount({ email: input.email });
+          accounts.push({ resource: resource.key, outcome, ...(detail ? { detail } : {}) });
+        } catch (error) {
+          if (!(error instanceof ConnectorError) || error.retryable) throw asFailure(error);
+          accounts.push({ resource: resource.key, outcome: 'failed', detail: error.message });
+        }
+      }
+      return accounts;
     },
 
     /** Records the leaver's end, with the time from deactivation to the last removal. */

@@ -1,14 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import {
-  ConnectorError,
-  type ConnectorResource,
-  type Connectors,
-  type ProvisionInput,
-  type ProvisionResult,
-} from '../connectors/index.js';
+import type { Connectors, ProvisionInput, ProvisionResult } from '../connectors/index.js';
 import type { Database } from '../db/client.js';
 import { getEntitlement } from '../db/queries/entitlements.js';
 import type { PersonRef } from '../workflows/messages.js';
+import { asFailure, connectorOf } from './connector-calls.js';
 
 /** What the provisioning activities need. */
 export type ProvisioningActivityDeps = { db: Database; connectors: Connectors };
@@ -21,19 +16,6 @@ export type ProvisionRequest = {
   entitlementKey: string;
 };
 
-// Temporal retries what is retryable with the workflow's backoff; a permanent failure (unknown
-// role, permission denied) stops at once, with the connector's code as the failure type.
-function asFailure(error: unknown): unknown {
-  if (!(error instanceof ConnectorError)) return error;
-  return ApplicationFailure.create({
-    message: error.message,
-    type: error.code,
-    nonRetryable: !error.retryable,
-    details: [error.details ?? {}],
-    ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
-  });
-}
-
 /** Provisioning through connectors; each call is idempotent by the grant id. */
 export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
   async function resolve(request: ProvisionRequest) {
@@ -44,13 +26,6 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
         'unknown_entitlement',
       );
     }
-    const resource: ConnectorResource = {
-      key: found.resource.key,
-      connector: {
-        kind: found.resource.connectorKind,
-        ...(found.resource.connectorConfig as object),
-      } as never,
-    };
     const input: ProvisionInput = {
       grantId: request.grantId,
       person: request.holder,
@@ -58,7 +33,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       entitlementKey: request.entitlementKey,
       target: found.entitlement.connectorTarget as Record<string, unknown>,
     };
-    return { connector: deps.connectors.forResource(resource), input };
+    return { connector: connectorOf(deps.connectors, found.resource), input };
   }
 
   return {

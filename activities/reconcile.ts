@@ -8,7 +8,6 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AuditWrite } from '../audit/intake.js';
 import { appendToIntake } from '../audit/intake.js';
 import type { Connector, ProvisionInput } from '../connectors/connector.js';
-import { ConnectorError } from '../connectors/connector.js';
 import type { Connectors } from '../connectors/index.js';
 import type { Database } from '../db/client.js';
 import { listAllEntitlements } from '../db/queries/entitlements.js';
@@ -28,6 +27,7 @@ import { canListAccess } from '../domain/index.js';
 import { startComparison } from '../reconcile/compare.js';
 import { checkSodOnHoldings, type SodCheck } from '../reconcile/sod.js';
 import type { ReconcileCounts, ReconcileInput, ReconcileOutcome } from '../workflows/messages.js';
+import { asFailure, connectorOf } from './connector-calls.js';
 
 /** What reconciliation needs. */
 export type ReconcileActivityDeps = { db: Database; connectors: Connectors };
@@ -90,15 +90,6 @@ async function readWholeTarget(
     Context.current().heartbeat({ pages });
   } while (cursor);
   return pages;
-}
-
-function asFailure(error: unknown): unknown {
-  if (!(error instanceof ConnectorError)) return error;
-  return ApplicationFailure.create({
-    message: error.message,
-    type: error.code,
-    nonRetryable: !error.retryable,
-  });
 }
 
 /** Activities that compare a target with its grants and act on the findings. */
@@ -194,10 +185,7 @@ export function createReconcileActivities(deps: ReconcileActivityDeps) {
      */
     async reconcileResource(input: ReconcileInput): Promise<ReconcileCounts> {
       const resource = await resourceOf(input.resourceId);
-      const connector = deps.connectors.forResource({
-        key: resource.key,
-        connector: { kind: resource.connectorKind, ...(resource.connectorConfig as object) } as never,
-      });
+      const connector = connectorOf(deps.connectors, resource);
       if (!connector.accountOf)
         throw ApplicationFailure.nonRetryable('this connector cannot list access', 'not_listable');
       const accountOf = connector.accountOf.bind(connector);

@@ -15,6 +15,8 @@ export const auditEventTypes = {
   'access.request.expired': 'A request was left unanswered past its expiry and closed.',
   'access.request.escalated': 'A request step went to the escalation approvers.',
   'access.request.reminded': 'Approvers were reminded of a request awaiting them.',
+  'access.request.handed_over':
+    "A departed approver's place on a waiting request went to their manager or the resource owner.",
   'access.decision.refused': 'A decision was refused: ineligible or self approval, replayed or stale click.',
   'access.action.refused':
     'A change to a request or grant (fulfil, extend, release) was refused: not allowed, or no longer possible.',
@@ -31,6 +33,8 @@ export const auditEventTypes = {
   'access.grant.deprovisioned': 'The target system removed the entitlement.',
   'access.grant.verified': 'Reading the target back confirmed the grant state.',
   'access.grant.imported': 'Access a person already held was recorded as a grant by a directory import.',
+  'access.grant.birthright':
+    "A birthright rule (a department's or group's standing access) gave a person a grant, with no request or approval; details name the rule.",
   'campaign.launched': 'A certification campaign started.',
   'campaign.population.snapshot': 'The grants under review were frozen, with counts and a hash.',
   'campaign.item.kept': 'A reviewer certified that a grant should stay.',

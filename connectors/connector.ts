@@ -58,7 +58,26 @@ export interface Connector {
    * reconciliation matches listed accounts to people. Present wherever `listAccess` is.
    */
   accountOf?(person: { email: string; name: string }): string;
+  /**
+   * Present only where the target keeps accounts of its own (a SaaS app over SCIM): deactivates
+   * the person's account there, keeping it and its history, as a leaver needs. `already` when the
+   * account is inactive or absent.
+   */
+  deactivateAccount?(person: { email: string }): Promise<ProvisionResult>;
 }
+
+/** Node's socket and DNS error codes: whatever the target, it cannot be reached for now. */
+export const SOCKET_ERROR_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+] as const;
 
 // Retryability belongs to the code, not to each throw site, so one code never means both.
 const RETRYABLE = {

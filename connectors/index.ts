@@ -12,7 +12,6 @@ import { createWebhookConnector } from './webhook.js';
 
 export * from './connector.js';
 export { databaseUserFor } from './postgres.js';
-export { deactivateScimUser } from './scim.js';
 export {
   signWebhookBody,
   verifyWebhookSignature,

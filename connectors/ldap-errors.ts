@@ -1,7 +1,7 @@
 // How the ldap connector reads the directory's failures: LDAP result codes (RFC 4511) and socket
 // errors mapped to the connector error codes, whose retryability the activity layer relies on.
 import { ResultCodeError } from 'ldapts';
-import { ConnectorError } from './connector.js';
+import { ConnectorError, SOCKET_ERROR_CODES } from './connector.js';
 
 // LDAP result codes the connector tells apart (RFC 4511 §4.1.9).
 export const RESULT = {
@@ -34,17 +34,7 @@ export function unknownGroup(resourceKey: string, groupDn: string, cause?: unkno
 }
 
 // Node socket errors: the server is unreachable for now.
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-]);
+const CONNECTION_ERRORS = new Set<string>(SOCKET_ERROR_CODES);
 // ldapts reports its own timeouts and dropped connections as plain Errors with these messages.
 const LDAPTS_CONNECTION_MESSAGES =
   /^(Connection timeout|.*Operation timed out|Socket error|Connection closed before message response|Socket connection not established)/;

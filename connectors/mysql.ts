@@ -27,10 +27,12 @@ import {
   type Connector,
   ConnectorError,
   type ConnectorErrorCode,
+  type ListedEntitlement,
   type ProvisionInput,
   type ProvisionResult,
+  SOCKET_ERROR_CODES,
 } from './connector.js';
-import { type KeyedHolding, pageHolders } from './paging.js';
+import { type KeyedHolding, pageRoleHolders } from './paging.js';
 import { createPoolCache, databaseUrlFrom, type PoolCache } from './pool-cache.js';
 import { databaseUserFor } from './postgres.js';
 
@@ -159,17 +161,9 @@ export function createMysqlConnector(config: MysqlConnectorConfig, deps: MysqlCo
       run(input, async (pool, role, account) => ((await holds(pool, role, account)) ? 'present' : 'absent')),
 
     async listAccess(entitlements, page) {
-      // Every role is checked before the first query: a bad catalog entry fails the whole listing
-      // rather than the page it happens to fall on.
-      const roles = new Map(
-        entitlements.map((e) => [
-          e.entitlementKey,
-          targetRole(config.resourceKey, e.entitlementKey, e.target),
-        ]),
-      );
+      const roleOf = (e: ListedEntitlement) => targetRole(config.resourceKey, e.entitlementKey, e.target);
       const pool = connect();
-      return pageHolders(config.resourceKey, entitlements, page, async (entitlement, after, limit) => {
-        const role = roles.get(entitlement.entitlementKey) as string;
+      return pageRoleHolders(config.resourceKey, entitlements, page, roleOf, async (role, after, limit) => {
         try {
           return await readGrantees(pool, role, after, limit);
         } catch (error) {
@@ -206,6 +200,10 @@ async function holds(pool: mysql.Pool, role: string, account: Account): Promise<
 /**
  * Up to `limit` accounts holding `role` directly after `after` (`[user, host]`), in the table's
  * binary order. Rows with an empty host are roles granted to roles, not accounts, and are left out.
+ * So is the connector's own ADMIN OPTION row: that is how it may grant the role (`CREATE ROLE … WITH
+ * ADMIN`), not access anyone was given, and listing it made every reconciliation report the connector
+ * as an unknown account. (MariaDB keeps one row per account and role, so a role granted to the
+ * connector's account as well as administered by it is left out too; postgres can tell them apart.)
  */
 async function readGrantees(
   pool: mysql.Pool,
@@ -215,7 +213,8 @@ async function readGrantees(
 ): Promise<KeyedHolding[]> {
   const [rows] = await pool.query<mysql.RowDataPacket[]>(
     `select User as user, Host as host from mysql.roles_mapping
-     where Role = ? and Host <> ''${after ? ' and (User, Host) > (?, ?)' : ''}
+     where Role = ? and Host <> ''
+       and not (Admin_option = 'Y' and concat(User, '@', Host) = current_user())${after ? ' and (User, Host) > (?, ?)' : ''}
      order by User, Host
      limit ?`,
     [role, ...(after ? [after[0] ?? '', after[1] ?? ''] : []), limit],
@@ -243,16 +242,8 @@ const ER_CANNOT_REVOKE_ROLE = 1962;
 const TRANSIENT = new Set([1040, 1053, 1203, 1205, 1213, 1317, 1927, 1969]);
 
 // Node socket errors and mysql2's own connection errors: the target is unreachable for now.
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
+const CONNECTION_ERRORS = new Set<string>([
+  ...SOCKET_ERROR_CODES,
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
 ]);

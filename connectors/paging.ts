@@ -57,6 +57,24 @@ export async function pageHolders(
   return { holdings };
 }
 
+/**
+ * `pageHolders` for targets that hold each entitlement as a named role (postgres, mysql): every
+ * entitlement's role is resolved by `roleOf` before the first query, so a bad catalog entry fails
+ * the whole listing rather than the page it happens to fall on.
+ */
+export function pageRoleHolders(
+  resourceKey: string,
+  entitlements: ListedEntitlement[],
+  page: { cursor?: ListCursor; limit: number },
+  roleOf: (entitlement: ListedEntitlement) => string,
+  read: (role: string, after: string[] | undefined, limit: number) => Promise<KeyedHolding[]>,
+): Promise<AccessPage> {
+  const roles = new Map(entitlements.map((e) => [e.entitlementKey, roleOf(e)]));
+  return pageHolders(resourceKey, entitlements, page, (entitlement, after, limit) =>
+    read(roles.get(entitlement.entitlementKey) as string, after, limit),
+  );
+}
+
 // Sorted by code unit (not locale) so the order is the same on every worker; a key listed twice is read once.
 function inKeyOrder(entitlements: ListedEntitlement[]): ListedEntitlement[] {
   const byKey = new Map(entitlements.map((entitlement) => [entitlement.entitlementKey, entitlement]));

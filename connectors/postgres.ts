@@ -8,8 +8,15 @@
 // entitlement's role by role name (what `accountOf` derives), except the connector's own ADMIN
 // OPTION membership (how it grants; a plain membership of its account is reported like any other).
 import postgres from 'postgres';
-import { type Connector, ConnectorError, type ProvisionInput, type ProvisionResult } from './connector.js';
-import { type KeyedHolding, pageHolders } from './paging.js';
+import {
+  type Connector,
+  ConnectorError,
+  type ListedEntitlement,
+  type ProvisionInput,
+  type ProvisionResult,
+  SOCKET_ERROR_CODES,
+} from './connector.js';
+import { type KeyedHolding, pageRoleHolders } from './paging.js';
 import { createPoolCache, databaseUrlFrom, type PoolCache } from './pool-cache.js';
 
 /** Settings shared by every PostgreSQL target. */
@@ -169,17 +176,9 @@ export function createPostgresConnector(
       }),
 
     async listAccess(entitlements, page) {
-      // Every role is checked before the first query: a bad catalog entry fails the whole listing
-      // rather than the page it happens to fall on.
-      const roles = new Map(
-        entitlements.map((e) => [
-          e.entitlementKey,
-          targetRole(config.resourceKey, e.entitlementKey, e.target),
-        ]),
-      );
+      const roleOf = (e: ListedEntitlement) => targetRole(config.resourceKey, e.entitlementKey, e.target);
       const sql = connect();
-      return pageHolders(config.resourceKey, entitlements, page, async (entitlement, after, limit) => {
-        const role = roles.get(entitlement.entitlementKey) as string;
+      return pageRoleHolders(config.resourceKey, entitlements, page, roleOf, async (role, after, limit) => {
         try {
           const members = await readMembers(sql, role, after?.[0], limit);
           if (!members) throw unknownRole(config.resourceKey, role, '', 'target');
@@ -273,16 +272,8 @@ function unknownRole(
 }
 
 // Node socket errors and postgres.js's own connection errors: the target is unreachable for now.
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
+const CONNECTION_ERRORS = new Set<string>([
+  ...SOCKET_ERROR_CODES,
   'CONNECT_TIMEOUT',
   'CONNECTION_CLOSED',
   'CONNECTION_DESTROYED',

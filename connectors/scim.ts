@@ -11,7 +11,7 @@
 //
 // The connector's token needs: read of Users (filter by userName and by id), read of Groups
 // (filter by displayName, get by id with `members`), and PATCH of group members. Nothing else;
-// `deactivateScimUser` (for a leaver) also needs PATCH of a user's `active`.
+// `deactivateAccount` (for a leaver) also needs PATCH of a user's `active`.
 //
 // Accounts: `accountOf(person)` is the email, lower-cased, and listAccess reports each member by
 // its user's userName, lower-cased (SCIM userNames are case-insensitive), so reconciliation matches
@@ -148,6 +148,8 @@ export function createScimConnector(config: ScimConnectorConfig, deps: ScimConne
     },
 
     accountOf: (person) => person.email.toLowerCase(),
+
+    deactivateAccount: (person) => deactivateScimUser(client, person),
   };
 }
 
@@ -155,12 +157,10 @@ export function createScimConnector(config: ScimConnectorConfig, deps: ScimConne
  * Deactivates the person's user at the app (`active: false`, what IdPs do for a leaver), keeping
  * the account and its history; `already` when the user is inactive or not there.
  */
-export async function deactivateScimUser(
-  config: ScimConnectorConfig,
-  deps: ScimConnectorDeps,
+async function deactivateScimUser(
+  client: ReturnType<typeof createScimClient>,
   person: { email: string },
 ): Promise<ProvisionResult> {
-  const client = createScimClient(config, deps);
   const user = await findUser(client, person.email);
   if (!user) return { outcome: 'already', detail: `no user has userName ${person.email}` };
   if (user.active === false) return { outcome: 'already', detail: `${user.userName} is already inactive` };

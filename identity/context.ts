@@ -1,10 +1,10 @@
 // What the identity use cases share: their dependencies, the connection acting (as the ledger names
 // it), the source-of-truth rule, and the recording of refused changes.
 
-import type { AuditActor, AuditSource } from '../audit/events.js';
+import type { AuditActor, AuditEventType, AuditSource } from '../audit/events.js';
 import { recordAudit } from '../audit/intake.js';
 import { NotAllowedError } from '../core/errors.js';
-import type { Database } from '../db/client.js';
+import type { Database, Transaction } from '../db/client.js';
 import type { LifecycleHook } from './lifecycle.js';
 
 /** What the identity use cases need. */
@@ -21,13 +21,38 @@ export type ScimActor = { connection: string; source?: Partial<AuditSource> };
 export const sourceOf = (actor: ScimActor) => `scim:${actor.connection}`;
 
 /** The connection as the ledger records it. */
-export const auditActorOf = (actor: ScimActor): AuditActor => ({ type: 'scim', id: actor.connection });
+const auditActorOf = (actor: ScimActor): AuditActor => ({ type: 'scim', id: actor.connection });
 
 /** The event source for a change by `actor`. */
-export const eventSource = (actor: ScimActor): Partial<AuditSource> => ({
+const eventSource = (actor: ScimActor): Partial<AuditSource> => ({
   service: 'grantflow-scim',
   ...actor.source,
 });
+
+/** Records a change `actor` made to a person or group, in the change's own transaction. */
+export async function recordIdentityChange(
+  tx: Transaction,
+  actor: ScimActor,
+  change: {
+    type: AuditEventType;
+    action: string;
+    target: { type: 'person' | 'group'; id: string; name: string };
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  await recordAudit(
+    tx,
+    {
+      event_type: change.type,
+      actor: auditActorOf(actor),
+      target: change.target,
+      action: change.action,
+      result: 'success',
+      details: change.details,
+    },
+    { source: eventSource(actor) },
+  );
+}
 
 /** A change refused because the record belongs to another source; recorded, then answered 403. */
 class OtherSourceError extends NotAllowedError {

@@ -2,7 +2,6 @@
 // members, and the ledger events (`identity.group.*`) with before and after, in the caller's transaction.
 
 import type { AuditEventType } from '../audit/events.js';
-import { recordAudit } from '../audit/intake.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
 import type { Transaction } from '../db/client.js';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../db/queries/groups.js';
 import { getPeopleByIds } from '../db/queries/people.js';
 import type { Group } from '../db/schema.js';
-import { auditActorOf, eventSource, type ScimActor, sourceOf, uniqueViolation } from './context.js';
+import { recordIdentityChange, type ScimActor, sourceOf, uniqueViolation } from './context.js';
 
 /** A group as an identity provider states it: its name, its externalId and every member's id. */
 export type GroupInput = { name: string; externalId: string | null; memberIds: string[] };
@@ -176,7 +175,7 @@ async function recordMembers(
   });
 }
 
-async function record(
+function record(
   tx: Transaction,
   actor: ScimActor,
   type: AuditEventType,
@@ -184,16 +183,6 @@ async function record(
   group: Group,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await recordAudit(
-    tx,
-    {
-      event_type: type,
-      actor: auditActorOf(actor),
-      target: { type: 'group', id: group.id, name: group.key },
-      action,
-      result: 'success',
-      details,
-    },
-    { source: eventSource(actor) },
-  );
+  const target = { type: 'group' as const, id: group.id, name: group.key };
+  return recordIdentityChange(tx, actor, { type, action, target, details });
 }

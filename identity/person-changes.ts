@@ -2,7 +2,6 @@
 // the row, and the ledger event with before and after, all in the caller's transaction.
 
 import type { AuditEventType } from '../audit/events.js';
-import { recordAudit } from '../audit/intake.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
 import type { Transaction } from '../db/client.js';
 import {
@@ -13,7 +12,7 @@ import {
   updatePerson,
 } from '../db/queries/people.js';
 import type { Person } from '../db/schema.js';
-import { auditActorOf, eventSource, type ScimActor, sourceOf, uniqueViolation } from './context.js';
+import { recordIdentityChange, type ScimActor, sourceOf, uniqueViolation } from './context.js';
 import { type IdentityChange, isMove, lifecycleChanges } from './lifecycle.js';
 
 /** A person as an identity provider states them: every field, as a full replacement. */
@@ -169,7 +168,7 @@ export async function updateScimPerson(
   return { person, changes: lifecycleChanges(current, person) };
 }
 
-async function record(
+function record(
   tx: Transaction,
   actor: ScimActor,
   type: AuditEventType,
@@ -177,16 +176,6 @@ async function record(
   person: Person,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await recordAudit(
-    tx,
-    {
-      event_type: type,
-      actor: auditActorOf(actor),
-      target: { type: 'person', id: person.id, name: person.email },
-      action,
-      result: 'success',
-      details,
-    },
-    { source: eventSource(actor) },
-  );
+  const target = { type: 'person' as const, id: person.id, name: person.email };
+  return recordIdentityChange(tx, actor, { type, action, target, details });
 }

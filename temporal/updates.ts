@@ -12,6 +12,16 @@ export function isRefusal(error: unknown): error is UpdateRefused {
   );
 }
 
+/** Not found: the workflow never existed (an imported grant without a lifetime yet) or is long closed. */
+export const isWorkflowNotFound = (error: unknown): boolean =>
+  error instanceof WorkflowNotFoundError || (error as { code?: number }).code === 5;
+
+/** A refusal with `conflict` or `not_allowed`: the workflow is already past this (ending, closed). */
+export function isRefusedAsMoot(error: unknown): boolean {
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  return cause instanceof ApplicationFailure && (cause.type === 'conflict' || cause.type === 'not_allowed');
+}
+
 /** Turns a refusal from a workflow validator into the API error of its code; other errors pass. */
 function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -21,7 +31,7 @@ function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
     if (type === 'invalid') return new ValidationError(message);
   }
   // A finished workflow takes no more updates: the request or grant is closed.
-  if (error instanceof WorkflowNotFoundError || (error as { code?: number }).code === 5) {
+  if (isWorkflowNotFound(error)) {
     return new ConflictError(`the ${what} is closed and takes no more changes`);
   }
   return undefined;

@@ -5,6 +5,7 @@ import { allHandlersFinished, condition, uuid4 } from '@temporalio/workflow';
 import { personActor } from './audit-write.js';
 import type { AccessRequestInput, AccessRequestState } from './messages.js';
 import { approveAllSteps } from './request-approval.js';
+import { registerApprovalHandOver } from './request-approval-hand-over.js';
 import { activities, newRun, notify, type RequestRun, requestAudit, transition } from './request-context.js';
 import { cancelled, finish } from './request-ending.js';
 import { registerRequestHandlers } from './request-handlers.js';
@@ -14,6 +15,7 @@ import { handOver, provision } from './request-provisioning.js';
 export async function accessRequest(input: AccessRequestInput): Promise<AccessRequestState> {
   const run = newRun(input);
   registerRequestHandlers(run);
+  registerApprovalHandOver(run);
   await runToEnd(run);
   // A decision accepted just before the end (one racing the expiry) is answered before we return.
   await condition(allHandlersFinished);

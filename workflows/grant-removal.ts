@@ -1,8 +1,8 @@
 // Taking a grant's access away at the target, exactly once, then reading it back: by the connector
 // (retried until the target answers, without a cap), or by the resource owner for manual resources.
-import { condition, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { condition } from '@temporalio/workflow';
 import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
+import { connectorActivities } from './connector-activities.js';
 import { activities, type GrantRun, grantAudit, grantWhat } from './grant-lifetime-context.js';
 
 /** Removes the access once and reads the target back; true/false when it can tell, else null. */
@@ -25,13 +25,7 @@ export async function removeAtTarget(run: GrantRun): Promise<boolean | null> {
     await condition(() => !!run.removalDoneBy);
   } else {
     // Removal must happen eventually: it retries until the target answers, without a cap.
-    const { removeAccess } = proxyActivities<Activities>({
-      startToCloseTimeout: input.provisioningRetry.attemptTimeoutMs,
-      retry: {
-        initialInterval: input.provisioningRetry.initialIntervalMs,
-        maximumInterval: input.provisioningRetry.maximumIntervalMs,
-      },
-    });
+    const { removeAccess } = connectorActivities(input.provisioningRetry, { capped: false });
     await removeAccess(request);
   }
   const seen = await activities.checkAccess(request);

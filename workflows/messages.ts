@@ -91,6 +91,12 @@ export const retryProvisioningUpdate = defineUpdate<AccessRequestState, [ActorIn
 export const fulfilUpdate = defineUpdate<AccessRequestState, [ActorInput & { outcome: 'done' | 'refused' }]>(
   'fulfil',
 );
+/** A leaver's place as an approver, handed to someone else (their manager, or the resource owner). */
+export type ApprovalHandOverInput = ActorInput & { from: string; to: string };
+/** Hands the steps `from` may still decide (now or later) to `to`; refused when nothing waits on `from`. */
+export const handOverApprovalsUpdate = defineUpdate<AccessRequestState, [ApprovalHandOverInput]>(
+  'handOverApprovals',
+);
 /** The request's current state. */
 export const requestStateQuery = defineQuery<AccessRequestState>('state');
 
@@ -106,6 +112,12 @@ export type GrantLifetimeInput = AccessTarget & {
   /** Seconds before expiry to remind the holder. */
   remindBeforeSeconds: number;
   provisioningRetry: ProvisioningRetry;
+  /**
+   * The target does not hold it yet (a birthright grant): the lifetime grants it there first, once,
+   * and reads it back. Unset for requested grants (provisioned before) and imported or adopted ones
+   * (already held).
+   */
+  provision?: boolean;
 };
 
 /** Where a grant stands. */
@@ -283,11 +295,22 @@ export type LeaverResult = {
   unverified: number;
   failed: number;
   requestsCancelled: number;
+  /** Requests whose approval steps waited on the leaver, handed to their manager or the owner. */
+  approvalsHandedOver: number;
   reviewsHandedOver: number;
   tokensRevoked: number;
+  /** The leaver's own accounts at targets that keep them (SaaS apps over SCIM), per resource. */
+  accounts: AccountDeactivation[];
   /** From deactivation until the last removal finished. */
   secondsToRemoval: number;
   withinSla: boolean;
+};
+
+/** What became of a leaver's account at one resource: deactivated, already so (or absent), or not. */
+export type AccountDeactivation = {
+  resource: string;
+  outcome: 'done' | 'already' | 'failed';
+  detail?: string;
 };
 
 /** The signature `identity/leaver.ts` starts `leaver` by. */

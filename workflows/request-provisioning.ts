@@ -1,16 +1,10 @@
 // Giving the approved access: through the connector with retries (a permanent failure or
 // exhausted retries leaves the request in provisioning_failed until an admin retries), or, for
 // manual resources, through a task the resource's owners complete by hand.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  ParentClosePolicy,
-  proxyActivities,
-  startChild,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { condition, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { failureMessage } from './activity-failure.js';
 import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
+import { connectorActivities } from './connector-activities.js';
 import { grantLifetime } from './grant-lifetime.js';
 import { grantWorkflowId } from './ids.js';
 import {
@@ -26,26 +20,12 @@ import {
 /** How provisioning ended: the target has the access, or the request ended without it. */
 export type ProvisionOutcome = 'provisioned' | 'cancelled' | 'refused';
 
-function failureMessage(error: unknown): string {
-  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
-    return `${error.cause.type ?? 'error'}: ${error.cause.message}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Grants the access at the target exactly once (connectors are idempotent by the grant id). */
 export async function provision(run: RequestRun, grantId: string): Promise<ProvisionOutcome> {
   const { input } = run;
   if (input.resource.connectorKind === 'manual') return fulfilByHand(run);
   const retry = input.provisioningRetry;
-  const { provisionAccess } = proxyActivities<Activities>({
-    startToCloseTimeout: retry.attemptTimeoutMs,
-    retry: {
-      initialInterval: retry.initialIntervalMs,
-      maximumInterval: retry.maximumIntervalMs,
-      maximumAttempts: retry.maximumAttempts,
-    },
-  });
+  const { provisionAccess } = connectorActivities(retry, { capped: true });
   for (let attempt = 1; ; attempt++) {
     await transition(run, 'provisioning', []);
     try {

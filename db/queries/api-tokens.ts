@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type ApiToken, apiTokens, people } from '../schema.js';
 
@@ -90,12 +90,18 @@ export async function personHasRole(db: Executor, personId: string, role: ApiRol
   return row !== undefined;
 }
 
-/** Revokes every live token of a person (a leaver); returns how many. */
-export async function revokeTokensOf(db: Executor, personId: string): Promise<number> {
-  const rows = await db
+/**
+ * Revokes every live token of a person (a leaver), and returns how many were revoked since
+ * `since` (their departure): a retried leaver counts the tokens its first attempt revoked too.
+ */
+export async function revokeTokensOf(db: Executor, personId: string, since: Date): Promise<number> {
+  await db
     .update(apiTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  return rows.length;
+    .where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt)));
+  const [row] = await db
+    .select({ n: count() })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.personId, personId), gte(apiTokens.revokedAt, since)));
+  return row?.n ?? 0;
 }

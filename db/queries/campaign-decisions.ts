@@ -1,6 +1,6 @@
 // Reviewers' verdicts and where items go: decisions one by one or in bulk, delegation and
 // escalation to another reviewer. Each statement re-checks the item's state, so a race is refused.
-import { and, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type CampaignItem, campaignItems } from '../schema.js';
 
@@ -71,6 +71,19 @@ export async function delegateItems(
     delegatedFromId: move.fromReviewerId,
     delegatedAt: sql`now()`,
   });
+}
+
+/** How many items were delegated away from `reviewerId` since `since` (a leaver's, across retries). */
+export async function countItemsDelegatedFrom(
+  db: Executor,
+  reviewerId: string,
+  since: Date,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(campaignItems)
+    .where(and(eq(campaignItems.delegatedFromId, reviewerId), gte(campaignItems.delegatedAt, since)));
+  return row?.n ?? 0;
 }
 
 /**

@@ -307,11 +307,16 @@ export async function listItemPopulationPage(
     .limit(page.limit ?? ITEM_BATCH_SIZE);
 }
 
-/** Campaigns in which this reviewer still has undecided items (a leaver's to hand on). */
-export async function listCampaignsWithOpenItemsOf(db: Executor, reviewerId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ campaignId: campaignItems.campaignId })
+/** A reviewer's undecided items (a leaver's to hand on), each with the owner of its resource. */
+export async function listOpenItemsWithOwnersOf(
+  db: Executor,
+  reviewerId: string,
+): Promise<{ campaignId: string; itemId: number; ownerId: string }[]> {
+  return db
+    .select({ campaignId: campaignItems.campaignId, itemId: campaignItems.id, ownerId: resources.ownerId })
     .from(campaignItems)
-    .where(and(eq(campaignItems.reviewerId, reviewerId), isNull(campaignItems.decision)));
-  return rows.map((row) => row.campaignId);
+    .innerJoin(entitlements, eq(entitlements.id, campaignItems.entitlementId))
+    .innerJoin(resources, eq(resources.id, entitlements.resourceId))
+    .where(and(eq(campaignItems.reviewerId, reviewerId), isNull(campaignItems.decision)))
+    .orderBy(campaignItems.id);
 }

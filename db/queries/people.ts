@@ -196,8 +196,9 @@ export async function getPeopleByIds(db: Executor, ids: string[]): Promise<Perso
 export type PendingLeaver = { id: string; email: string; source: string; deactivatedAt: Date };
 
 /**
- * Inactive people with active grants, oldest deactivation first. People deactivated before
- * `deactivated_at` was kept are dated by their last update.
+ * Inactive people who still hold something to take away or hand on: active grants, undecided
+ * review items, or a place as an approver on a request still waiting. Oldest deactivation first;
+ * people deactivated before `deactivated_at` was kept are dated by their last update.
  */
 export async function listLeaversHoldingAccess(db: Executor, limit: number): Promise<PendingLeaver[]> {
   const rows = await db.execute<{
@@ -209,7 +210,16 @@ export async function listLeaversHoldingAccess(db: Executor, limit: number): Pro
     select p.id, p.email, p.source, coalesce(p.deactivated_at, p.updated_at) as deactivated_at
     from people p
     where p.status = 'inactive'
-      and exists (select 1 from grants g where g.person_id = p.id and g.status = 'active')
+      and (
+        exists (select 1 from grants g where g.person_id = p.id and g.status = 'active')
+        or exists (select 1 from campaign_items i where i.reviewer_id = p.id and i.decision is null)
+        or exists (
+          select 1 from access_requests r
+          where r.status = 'pending_approval'
+            and jsonb_path_exists(r.plan, '$.steps[*] ? (@.eligible[*] == $e || @.escalation.approvers[*] == $e)',
+                                  jsonb_build_object('e', p.email))
+        )
+      )
     order by 4, p.id
     limit ${limit}`);
   return rows.map((row) => ({

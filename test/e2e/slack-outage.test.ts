@@ -14,6 +14,7 @@ import { grantflow } from '../helpers/cli.js';
 import type { FakeSlackOutage, SlackCall } from '../helpers/fake-slack.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
+import { step } from '../helpers/steps.js';
 
 const ALERTS = 'CALERTS';
 const APPROVE_ACTIONS = new Set<string>([ACTION.approve, ACTION.deny]);
@@ -103,170 +104,215 @@ describe.each<FakeSlackOutage>(['refused', 'http_500', 'rate_limited'])('with Sl
     const { stack, fake } = slack;
     const { cast } = stack;
 
-    // Before the outage: a two-step request whose first card reaches the manager.
-    const first = await file(cast.dev, 'read');
-    const managerCard = await fake.waitForCall(
-      'chat.postMessage',
-      (c) =>
-        c.args.channel === SLACK_IDS.manager &&
-        hasApprovalButtons(c) &&
-        JSON.stringify(c.args).includes(first),
-      15_000,
+    const { first, managerCard } = await step(
+      "before the outage: the manager gets the first request's card",
+      async () => {
+        // Before the outage: a two-step request whose first card reaches the manager.
+        const first = await file(cast.dev, 'read');
+        const managerCard = await fake.waitForCall(
+          'chat.postMessage',
+          (c) =>
+            c.args.channel === SLACK_IDS.manager &&
+            hasApprovalButtons(c) &&
+            JSON.stringify(c.args).includes(first),
+          15_000,
+        );
+        return { first, managerCard };
+      },
     );
 
-    await fake.outage(mode);
-    const outageStartedAt = Date.now();
+    const outageStartedAt = await step(
+      'Slack goes down: approvals answer at once through the API and the CLI, and the request is provisioned',
+      async () => {
+        await fake.outage(mode);
+        const outageStartedAt = Date.now();
 
-    // Approvals answer at once, through the API and the CLI, and the request is provisioned.
-    const apiTook = await approveThroughApi(cast.manager, first);
-    await waitFor(
-      () => request(first),
-      (r) => r.currentStep === 1,
+        // Approvals answer at once, through the API and the CLI, and the request is provisioned.
+        const apiTook = await approveThroughApi(cast.manager, first);
+        await waitFor(
+          () => request(first),
+          (r) => r.currentStep === 1,
+        );
+        const cliStartup = performance.now();
+        const shown = await grantflow(['request', 'show', first], cliAs(cast.owner));
+        const cliBaseline = performance.now() - cliStartup;
+        expect(shown.code, shown.stderr).toBe(0);
+        const cliStarted = performance.now();
+        const approved = await grantflow(['request', 'approve', first], cliAs(cast.owner));
+        const cliTook = performance.now() - cliStarted;
+        expect(approved.code, approved.stderr).toBe(0);
+        console.info(
+          `Slack ${mode}: API approval answered in ${Math.round(apiTook)} ms; CLI approval in ${Math.round(cliTook)} ms, of which its own start (request show) ${Math.round(cliBaseline)} ms`,
+        );
+        expect(apiTook).toBeLessThan(2_000);
+        // The CLI's own start (Node, tsx) is measured by `request show` in the same run.
+        expect(cliTook - cliBaseline).toBeLessThan(2_000);
+        await waitFor(
+          () => request(first),
+          (r) => r.status === 'granted',
+        );
+        expect(await isMember(cast.dev, 'read')).toBe(true);
+        return outageStartedAt;
+      },
     );
-    const cliStartup = performance.now();
-    const shown = await grantflow(['request', 'show', first], cliAs(cast.owner));
-    const cliBaseline = performance.now() - cliStartup;
-    expect(shown.code, shown.stderr).toBe(0);
-    const cliStarted = performance.now();
-    const approved = await grantflow(['request', 'approve', first], cliAs(cast.owner));
-    const cliTook = performance.now() - cliStarted;
-    expect(approved.code, approved.stderr).toBe(0);
-    console.info(
-      `Slack ${mode}: API approval answered in ${Math.round(apiTook)} ms; CLI approval in ${Math.round(cliTook)} ms, of which its own start (request show) ${Math.round(cliBaseline)} ms`,
-    );
-    expect(apiTook).toBeLessThan(2_000);
-    // The CLI's own start (Node, tsx) is measured by `request show` in the same run.
-    expect(cliTook - cliBaseline).toBeLessThan(2_000);
-    await waitFor(
-      () => request(first),
-      (r) => r.status === 'granted',
-    );
-    expect(await isMember(cast.dev, 'read')).toBe(true);
 
-    // A short grant expires and is removed at the target, verified.
-    const short = await file(cast.dev2, 'read', 4);
-    await waitFor(
-      () => request(short),
-      (r) => r.status === 'pending_approval',
-    );
-    expect(await approveThroughApi(cast.manager, short)).toBeLessThan(2_000);
-    await waitFor(
-      () => request(short),
-      (r) => r.currentStep === 1,
-    );
-    expect(await approveThroughApi(cast.owner, short)).toBeLessThan(2_000);
-    const { grantId: shortGrant } = await waitFor(
-      () => request(short),
-      (r) => r.status === 'granted',
-    );
-    await waitFor(
-      async () => (await call(cast.admin, 'GET', `/grants/${shortGrant}`)).json(),
-      (g) => g.status === 'expired' && g.removalVerified === true,
-    );
-    expect(await isMember(cast.dev2, 'read')).toBe(false);
-
-    // A campaign reaches its due date and revokes what nobody reviewed.
-    const low = await file(cast.dev2, 'low');
-    await waitFor(
-      () => request(low),
-      (r) => r.status === 'granted',
-    );
-    const launched = await call(cast.admin, 'POST', '/campaigns', {
-      name: `Outage review (${mode})`,
-      scope: { entitlements: ['db/low'] },
-      dueInSeconds: 3,
-      reminderEverySeconds: 3_600,
-      escalateAfterSeconds: 3_600,
-      defaultAction: 'revoke',
+    await step('a short grant expires and is removed at the target, verified', async () => {
+      // A short grant expires and is removed at the target, verified.
+      const short = await file(cast.dev2, 'read', 4);
+      await waitFor(
+        () => request(short),
+        (r) => r.status === 'pending_approval',
+      );
+      expect(await approveThroughApi(cast.manager, short)).toBeLessThan(2_000);
+      await waitFor(
+        () => request(short),
+        (r) => r.currentStep === 1,
+      );
+      expect(await approveThroughApi(cast.owner, short)).toBeLessThan(2_000);
+      const { grantId: shortGrant } = await waitFor(
+        () => request(short),
+        (r) => r.status === 'granted',
+      );
+      await waitFor(
+        async () => (await call(cast.admin, 'GET', `/grants/${shortGrant}`)).json(),
+        (g) => g.status === 'expired' && g.removalVerified === true,
+      );
+      expect(await isMember(cast.dev2, 'read')).toBe(false);
     });
-    expect(launched.statusCode, launched.body).toBe(201);
-    const campaignId = launched.json().campaignId as string;
-    await waitFor(
-      async () => (await call(cast.admin, 'GET', `/campaigns/${campaignId}`)).json(),
-      (c) => c.status === 'awaiting_signoff',
-    );
-    expect(await isMember(cast.dev2, 'low')).toBe(false);
 
-    // Readiness does not depend on Slack, and says what is going on; the outage is announced once.
-    await waitUntil(async () => (await ledgerTypes()).includes('notification.delivery.degraded'), {
-      timeoutMs: 15_000,
-      intervalMs: 200,
+    await step('a campaign reaches its due date and revokes what nobody reviewed', async () => {
+      // A campaign reaches its due date and revokes what nobody reviewed.
+      const low = await file(cast.dev2, 'low');
+      await waitFor(
+        () => request(low),
+        (r) => r.status === 'granted',
+      );
+      const launched = await call(cast.admin, 'POST', '/campaigns', {
+        name: `Outage review (${mode})`,
+        scope: { entitlements: ['db/low'] },
+        dueInSeconds: 3,
+        reminderEverySeconds: 3_600,
+        escalateAfterSeconds: 3_600,
+        defaultAction: 'revoke',
+      });
+      expect(launched.statusCode, launched.body).toBe(201);
+      const campaignId = launched.json().campaignId as string;
+      await waitFor(
+        async () => (await call(cast.admin, 'GET', `/campaigns/${campaignId}`)).json(),
+        (c) => c.status === 'awaiting_signoff',
+      );
+      expect(await isMember(cast.dev2, 'low')).toBe(false);
     });
-    const ready = await stack.api.app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.statusCode).toBe(200);
-    const health = ready.json().notifications;
-    expect(health).toMatchObject({ state: 'failing', waiting: expect.any(Number) });
-    expect(health.waiting).toBeGreaterThan(0);
-    expect(new Date(health.failingSince).getTime()).toBeGreaterThanOrEqual(outageStartedAt - 1_000);
-    expect(health.summary).toMatch(/^Slack delivery failing since \S+, \d+ messages? waiting$/);
 
-    await fake.recover();
-    recoveredAt = Date.now();
-    const callsBeforeRecovery = fake.calls.length;
-    await waitFor(
-      outbox,
-      (rows) => rows.every((r) => r.status !== 'pending' && r.status !== 'sending'),
-      30_000,
-    );
-    const rows = await outbox();
-    expect(rows.filter((r) => r.status === 'refused')).toEqual([]);
+    await step('readiness stays up and says what is going on; the outage is announced once', async () => {
+      // Readiness does not depend on Slack, and says what is going on; the outage is announced once.
+      await waitUntil(async () => (await ledgerTypes()).includes('notification.delivery.degraded'), {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+      });
+      const ready = await stack.api.app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      const health = ready.json().notifications;
+      expect(health).toMatchObject({ state: 'failing', waiting: expect.any(Number) });
+      expect(health.waiting).toBeGreaterThan(0);
+      expect(new Date(health.failingSince).getTime()).toBeGreaterThanOrEqual(outageStartedAt - 1_000);
+      expect(health.summary).toMatch(/^Slack delivery failing since \S+, \d+ messages? waiting$/);
+    });
 
-    // Moot: the owner's card for the first request's second step, and the reviewer's digest of a
-    // campaign past its due date, were never sent.
-    expect(rows).toContainEqual(
-      expect.objectContaining({
-        recipient: cast.owner,
-        kind: 'approval_needed',
-        status: 'moot',
-        subject: first,
-      }),
-    );
-    expect(rows.find((r) => r.kind === 'review_assigned')?.status).toBe('moot');
-    const afterRecovery = fake.calls.slice(callsBeforeRecovery);
-    const posted = afterRecovery.filter(
-      (c) => c.method === 'chat.postMessage' && c.response.body.ok === true,
-    );
-    expect(posted.filter((c) => hasApprovalButtons(c) && JSON.stringify(c.args).includes(first))).toEqual([]);
-
-    // Owed: everything else, once each. The requester hears the first request was provisioned.
-    // Every message delivered after the recovery is one DM (approval_recorded only rewrites cards).
-    const delivered = rows.filter((r) => r.status === 'delivered' && r.late && r.recipient !== '#alerts');
-    const messages = delivered.filter((r) => r.kind !== 'approval_recorded');
-    const dms = posted.filter((c) => c.args.channel !== ALERTS);
-    expect(dms).toHaveLength(messages.length);
-    const keys = dms.map((c) => `${c.args.channel} ${c.args.text}`);
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(
-      dms.filter(
-        (c) => c.args.channel === SLACK_IDS.dev && /provisioned|granted|now have/i.test(c.args.text),
-      ),
-    ).toHaveLength(1);
-    expect(delivered.filter((r) => r.subject === first && r.recipient === cast.dev)).toEqual([
-      expect.objectContaining({ kind: 'access_provisioned' }),
-    ]);
-    expect(delivered).toContainEqual(
-      expect.objectContaining({ recipient: cast.admin, kind: 'campaign_signoff_needed' }),
+    const { rows, afterRecovery, posted } = await step(
+      'Slack returns: every message is settled, none refused',
+      async () => {
+        await fake.recover();
+        recoveredAt = Date.now();
+        const callsBeforeRecovery = fake.calls.length;
+        await waitFor(
+          outbox,
+          (rows) => rows.every((r) => r.status !== 'pending' && r.status !== 'sending'),
+          30_000,
+        );
+        const rows = await outbox();
+        expect(rows.filter((r) => r.status === 'refused')).toEqual([]);
+        const afterRecovery = fake.calls.slice(callsBeforeRecovery);
+        const posted = afterRecovery.filter(
+          (c) => c.method === 'chat.postMessage' && c.response.body.ok === true,
+        );
+        return { rows, afterRecovery, posted };
+      },
     );
 
-    // The manager's card from before the outage now shows the outcome, without buttons.
-    const rewrites = afterRecovery.filter(
-      (c) =>
-        c.method === 'chat.update' &&
-        c.args.ts === managerCard.response.body.ts &&
-        c.response.body.ok === true,
-    );
-    expect(rewrites.length).toBeGreaterThan(0);
-    expect(hasApprovalButtons(rewrites.at(-1) as SlackCall)).toBe(false);
+    await step('moot messages were never sent', async () => {
+      // Moot: the owner's card for the first request's second step, and the reviewer's digest of a
+      // campaign past its due date, were never sent.
+      expect(rows).toContainEqual(
+        expect.objectContaining({
+          recipient: cast.owner,
+          kind: 'approval_needed',
+          status: 'moot',
+          subject: first,
+        }),
+      );
+      expect(rows.find((r) => r.kind === 'review_assigned')?.status).toBe('moot');
+      expect(posted.filter((c) => hasApprovalButtons(c) && JSON.stringify(c.args).includes(first))).toEqual(
+        [],
+      );
+    });
 
-    // One announcement and one recovery per outage, in the ledger and in the alert channel.
-    const types = await ledgerTypes();
-    expect(types.filter((t) => t === 'notification.delivery.degraded')).toHaveLength(1);
-    expect(types.filter((t) => t === 'notification.delivery.recovered')).toHaveLength(1);
-    const alerts = afterRecovery.filter((c) => c.method === 'chat.postMessage' && c.args.channel === ALERTS);
-    expect(alerts.map((c) => c.args.text)).toEqual([expect.stringMatching(/Slack delivery recovered$/)]);
-    const readyAgain = (await stack.api.app.inject({ method: 'GET', url: '/readyz' })).json();
-    expect(readyAgain.notifications).toMatchObject({ state: 'delivering', failingSince: null, waiting: 0 });
-    const report = await verifyLedger(database.runtime.sql, { verifiers: stack.api.ledger.keys.verifiers });
-    expect(report.status).toBe('intact');
+    await step('owed messages arrived once each', async () => {
+      // Owed: everything else, once each. The requester hears the first request was provisioned.
+      // Every message delivered after the recovery is one DM (approval_recorded only rewrites cards).
+      const delivered = rows.filter((r) => r.status === 'delivered' && r.late && r.recipient !== '#alerts');
+      const messages = delivered.filter((r) => r.kind !== 'approval_recorded');
+      const dms = posted.filter((c) => c.args.channel !== ALERTS);
+      expect(dms).toHaveLength(messages.length);
+      const keys = dms.map((c) => `${c.args.channel} ${c.args.text}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(
+        dms.filter(
+          (c) => c.args.channel === SLACK_IDS.dev && /provisioned|granted|now have/i.test(c.args.text),
+        ),
+      ).toHaveLength(1);
+      expect(delivered.filter((r) => r.subject === first && r.recipient === cast.dev)).toEqual([
+        expect.objectContaining({ kind: 'access_provisioned' }),
+      ]);
+      expect(delivered).toContainEqual(
+        expect.objectContaining({ recipient: cast.admin, kind: 'campaign_signoff_needed' }),
+      );
+    });
+
+    await step("the manager's card from before the outage is rewritten without buttons", async () => {
+      // The manager's card from before the outage now shows the outcome, without buttons.
+      const rewrites = afterRecovery.filter(
+        (c) =>
+          c.method === 'chat.update' &&
+          c.args.ts === managerCard.response.body.ts &&
+          c.response.body.ok === true,
+      );
+      expect(rewrites.length).toBeGreaterThan(0);
+      expect(hasApprovalButtons(rewrites.at(-1) as SlackCall)).toBe(false);
+    });
+
+    await step(
+      'one announcement and one recovery, in the ledger and the alert channel; the ledger verifies',
+      async () => {
+        // One announcement and one recovery per outage, in the ledger and in the alert channel.
+        const types = await ledgerTypes();
+        expect(types.filter((t) => t === 'notification.delivery.degraded')).toHaveLength(1);
+        expect(types.filter((t) => t === 'notification.delivery.recovered')).toHaveLength(1);
+        const alerts = afterRecovery.filter(
+          (c) => c.method === 'chat.postMessage' && c.args.channel === ALERTS,
+        );
+        expect(alerts.map((c) => c.args.text)).toEqual([expect.stringMatching(/Slack delivery recovered$/)]);
+        const readyAgain = (await stack.api.app.inject({ method: 'GET', url: '/readyz' })).json();
+        expect(readyAgain.notifications).toMatchObject({
+          state: 'delivering',
+          failingSince: null,
+          waiting: 0,
+        });
+        const report = await verifyLedger(database.runtime.sql, {
+          verifiers: stack.api.ledger.keys.verifiers,
+        });
+        expect(report.status).toBe('intact');
+      },
+    );
   });
 });

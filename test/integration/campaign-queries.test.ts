@@ -252,7 +252,8 @@ describe('campaign queries', () => {
         ['devWrite'],
       ],
       ['a holder (a mover review)', { holders: ['dev@acme.test'] }, ['devRead', 'devWrite']],
-      ['a holder narrowed by resource', { holders: ['dev@acme.test'], resources: ['db'] }, ['devRead']],
+      ['a holder narrowed by risk', { holders: ['dev@acme.test'], riskLevels: ['high'] }, ['devWrite']],
+      ['a holder of nothing in scope', { holders: ['dev@acme.test'], resources: ['pay'] }, []],
       ['an empty list, which matches nothing', { departments: [] }, []],
     ] as [string, CampaignScope, (keyof Grants)[]][])('filters by %s', async (_label, scope, expected) => {
       const population = await wholePopulation(scope);

@@ -3,13 +3,14 @@ import type { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Connector,
-  ConnectorError,
   type Connectors,
   createConnectors,
   type ListedEntitlement,
   type ProvisionInput,
   type TargetHolding,
 } from '../../connectors/index.js';
+import { findFreePort } from '../../core/net.js';
+import { connectorFailure } from '../helpers/connectors.js';
 import {
   LDAP_GROUPS,
   LDAP_GROUPS_DN,
@@ -35,24 +36,6 @@ const inputFor = (person: { mail: string; name: string }, groupDn: string): Prov
   entitlementKey: 'payroll_admin',
   target: { groupDn },
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function listAll(connector: Connector, entitlements: ListedEntitlement[], limit: number) {
   const pages: TargetHolding[][] = [];
@@ -120,7 +103,7 @@ describe('ldap connector', () => {
       LDAP_WRONG_PASSWORD: 'not-the-password',
       LDAP_PERSON_DN: dana.dn,
       LDAP_PERSON_PASSWORD: dana.password,
-      LDAP_DOWN_URL: `ldap://127.0.0.1:${await closedPort()}`,
+      LDAP_DOWN_URL: `ldap://127.0.0.1:${await findFreePort()}`,
     });
   });
 
@@ -227,7 +210,7 @@ describe('ldap connector', () => {
   it('keeps a group non-empty: swaps in the placeholder for the last member, or refuses without one', async () => {
     const group = await createGroup([lee.dn]);
 
-    const refused = await failure(connectorWith({}, null).revoke(inputFor(lee, group)));
+    const refused = await connectorFailure(connectorWith({}, null).revoke(inputFor(lee, group)));
     expect(refused).toMatchObject({ code: 'connector_rejected', retryable: false });
     expect(refused.message).toContain('last member');
     expect(await membersOf(group)).toEqual([lee.dn]);
@@ -241,16 +224,16 @@ describe('ldap connector', () => {
     const connector = connectorWith();
     const missingGroup = `cn=no-such-group,${LDAP_GROUPS_DN}`;
 
-    const group = await failure(connector.grant(inputFor(dana, missingGroup)));
+    const group = await connectorFailure(connector.grant(inputFor(dana, missingGroup)));
     expect(group).toMatchObject({ code: 'connector_unknown_role', retryable: false });
     expect(group.details).toMatchObject({ which: 'target', groupDn: missingGroup });
 
     const nobody = { mail: 'nobody@acme.test', name: 'Nobody' };
-    const person = await failure(connector.grant(inputFor(nobody, LDAP_GROUPS.payrollAdmins)));
+    const person = await connectorFailure(connector.grant(inputFor(nobody, LDAP_GROUPS.payrollAdmins)));
     expect(person).toMatchObject({ code: 'connector_unknown_role', retryable: false });
     expect(person.details).toMatchObject({ which: 'member' });
 
-    const listed = await failure(
+    const listed = await connectorFailure(
       (connector.listAccess as NonNullable<Connector['listAccess']>)(
         [{ entitlementKey: 'payroll_admin', target: { groupDn: missingGroup } }],
         { limit: 10 },
@@ -265,7 +248,7 @@ describe('ldap connector', () => {
   it('matches the email exactly: filter characters in it are not a pattern', async () => {
     const connector = connectorWith();
     for (const email of ['*', `${dana.mail})(mail=*`, '*@acme.test']) {
-      const error = await failure(
+      const error = await connectorFailure(
         connector.grant({ ...inputFor(dana, LDAP_GROUPS.payrollAdmins), person: { email, name: 'x' } }),
       );
       expect(error, email).toMatchObject({ code: 'connector_unknown_role', retryable: false });
@@ -276,18 +259,20 @@ describe('ldap connector', () => {
   it('says permission denied for a wrong bind password and for an account that may not write member', async () => {
     const input = inputFor(dana, LDAP_GROUPS.payrollAdmins);
 
-    const wrong = await failure(connectorWith({ bindPasswordEnv: 'LDAP_WRONG_PASSWORD' }).grant(input));
+    const wrong = await connectorFailure(
+      connectorWith({ bindPasswordEnv: 'LDAP_WRONG_PASSWORD' }).grant(input),
+    );
     expect(wrong).toMatchObject({ code: 'connector_permission_denied', retryable: false });
 
     const person = connectorWith({ bindDnEnv: 'LDAP_PERSON_DN', bindPasswordEnv: 'LDAP_PERSON_PASSWORD' });
-    const denied = await failure(person.grant(input));
+    const denied = await connectorFailure(person.grant(input));
     expect(denied).toMatchObject({ code: 'connector_permission_denied', retryable: false });
     expect(denied.message).toContain('member');
     expect(await membersOf(LDAP_GROUPS.payrollAdmins)).toEqual([LDAP_PLACEHOLDER_MEMBER]);
   });
 
   it('fails as misconfigured, naming the variable, when one is not set', async () => {
-    const error = await failure(
+    const error = await connectorFailure(
       connectorWith({ bindPasswordEnv: 'LDAP_UNSET_PASSWORD' }).grant(
         inputFor(dana, LDAP_GROUPS.payrollAdmins),
       ),
@@ -308,7 +293,7 @@ describe('ldap connector', () => {
     );
     try {
       const connector = impatient.forResource({ key: 'hr-directory', connector: ldapConfig() });
-      const error = await failure(connector.grant(inputFor(dana, LDAP_GROUPS.payrollAdmins)));
+      const error = await connectorFailure(connector.grant(inputFor(dana, LDAP_GROUPS.payrollAdmins)));
       expect(error).toMatchObject({ code: 'connector_unavailable', retryable: true });
       expect(error.message).toContain('timed out');
     } finally {
@@ -321,10 +306,10 @@ describe('ldap connector', () => {
   it('is retryably unavailable when the server does not answer, for grant and for listAccess', async () => {
     const connector = connectorWith({ urlEnv: 'LDAP_DOWN_URL' });
 
-    const grant = await failure(connector.grant(inputFor(dana, LDAP_GROUPS.payrollAdmins)));
+    const grant = await connectorFailure(connector.grant(inputFor(dana, LDAP_GROUPS.payrollAdmins)));
     expect(grant).toMatchObject({ code: 'connector_unavailable', retryable: true });
 
-    const listed = await failure(
+    const listed = await connectorFailure(
       (connector.listAccess as NonNullable<Connector['listAccess']>)(
         [{ entitlementKey: 'payroll_admin', target: { groupDn: LDAP_GROUPS.payrollAdmins } }],
         { limit: 10 },

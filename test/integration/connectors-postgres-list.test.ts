@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   type AccessPage,
   type Connector,
-  ConnectorError,
   type Connectors,
   createConnectors,
   type ListedEntitlement,
 } from '../../connectors/index.js';
+import { findFreePort } from '../../core/net.js';
+import { connectorFailure } from '../helpers/connectors.js';
 import { withRole } from '../helpers/services.js';
 
 // Roles are cluster-wide and the server is shared with parallel test files: every name is unique.
@@ -31,24 +31,6 @@ const entitlements: ListedEntitlement[] = [
   { entitlementKey: 'ledger_write', target: { role: names.write } },
   { entitlementKey: 'ledger_read', target: { role: names.read } },
 ];
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('postgres connector listAccess and accountOf', () => {
   const services = inject('services');
@@ -80,7 +62,7 @@ describe('postgres connector listAccess and accountOf', () => {
     connectors = createConnectors(
       {
         TARGET_DELEGATED_URL: withRole(services.adminUrl, { name: names.delegated, password: PASSWORD }),
-        TARGET_DOWN_URL: `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/nothing`,
+        TARGET_DOWN_URL: `postgres://nobody:nothing@127.0.0.1:${await findFreePort()}/nothing`,
       },
       { postgresConnectTimeoutSeconds: 2 },
     );
@@ -162,7 +144,7 @@ describe('postgres connector listAccess and accountOf', () => {
   it('refuses a role that does not exist rather than listing it as held by nobody', async () => {
     const missing = `no_such_role_${suffix}`;
 
-    const error = await failure(
+    const error = await connectorFailure(
       forEnv('TARGET_DELEGATED_URL').listAccess?.([{ entitlementKey: 'x', target: { role: missing } }], {
         limit: 10,
       }) as Promise<unknown>,
@@ -174,7 +156,7 @@ describe('postgres connector listAccess and accountOf', () => {
   });
 
   it('refuses a cursor it did not make', async () => {
-    const error = await failure(
+    const error = await connectorFailure(
       forEnv('TARGET_DELEGATED_URL').listAccess?.(entitlements, {
         cursor: 'not-a-cursor',
         limit: 1,
@@ -185,7 +167,7 @@ describe('postgres connector listAccess and accountOf', () => {
   });
 
   it('reports an unreachable database as retryable, never as an empty page', async () => {
-    const error = await failure(
+    const error = await connectorFailure(
       forEnv('TARGET_DOWN_URL').listAccess?.(entitlements, { limit: 10 }) as Promise<unknown>,
     );
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -9,6 +8,8 @@ import {
   createConnectors,
   type ProvisionInput,
 } from '../../connectors/index.js';
+import { findFreePort } from '../../core/net.js';
+import { connectorFailure } from '../helpers/connectors.js';
 import { withDatabase, withRole } from '../helpers/services.js';
 
 // Roles are cluster-wide and the server is shared with parallel test files: every name is unique.
@@ -31,24 +32,6 @@ const input: ProvisionInput = {
   entitlementKey: 'payments_read',
   target: { role: names.role },
 };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('postgres connector', () => {
   const services = inject('services');
@@ -84,7 +67,7 @@ describe('postgres connector', () => {
         TARGET_SUPERUSER_URL: targetUrl,
         TARGET_DELEGATED_URL: withRole(targetUrl, { name: names.delegated, password: PASSWORD }),
         TARGET_LIMITED_URL: withRole(targetUrl, { name: names.limited, password: PASSWORD }),
-        TARGET_DOWN_URL: `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/nothing`,
+        TARGET_DOWN_URL: `postgres://nobody:nothing@127.0.0.1:${await findFreePort()}/nothing`,
       },
       { postgresConnectTimeoutSeconds: 2 },
     );
@@ -153,7 +136,7 @@ describe('postgres connector', () => {
       expect((await revoke).outcome).toBe('done');
       return;
     }
-    const error = await failure(revoke);
+    const error = await connectorFailure(revoke);
     expect(error.code).toBe('connector_permission_denied');
     expect(error.retryable).toBe(false);
     expect(error.message).toContain(grantor);
@@ -164,7 +147,7 @@ describe('postgres connector', () => {
   it('refuses an unknown target role, non-retryably, naming it', async () => {
     const missing = `no_such_role_${suffix}`;
 
-    const error = await failure(
+    const error = await connectorFailure(
       forEnv('TARGET_SUPERUSER_URL').grant({ ...input, target: { role: missing } }),
     );
 
@@ -177,7 +160,9 @@ describe('postgres connector', () => {
   it('refuses a person with no database user, non-retryably, naming the user', async () => {
     const stranger = { email: `nobody.${suffix}@acme.test`, name: 'Nobody' };
 
-    const error = await failure(forEnv('TARGET_SUPERUSER_URL').grant({ ...input, person: stranger }));
+    const error = await connectorFailure(
+      forEnv('TARGET_SUPERUSER_URL').grant({ ...input, person: stranger }),
+    );
 
     expect(error.code).toBe('connector_unknown_role');
     expect(error.retryable).toBe(false);
@@ -197,7 +182,7 @@ describe('postgres connector', () => {
   });
 
   it('reports permission denied, non-retryably, for an account without ADMIN OPTION', async () => {
-    const error = await failure(forEnv('TARGET_LIMITED_URL').grant(input));
+    const error = await connectorFailure(forEnv('TARGET_LIMITED_URL').grant(input));
 
     expect(error.code).toBe('connector_permission_denied');
     expect(error.retryable).toBe(false);
@@ -206,7 +191,7 @@ describe('postgres connector', () => {
   });
 
   it('reports an unreachable database as retryable', async () => {
-    const error = await failure(forEnv('TARGET_DOWN_URL').grant(input));
+    const error = await connectorFailure(forEnv('TARGET_DOWN_URL').grant(input));
 
     expect(error.code).toBe('connector_unavailable');
     expect(error.retryable).toBe(true);

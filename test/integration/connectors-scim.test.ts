@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Connector,
-  ConnectorError,
   type Connectors,
   createConnectors,
-  deactivateScimUser,
   type ListedEntitlement,
   type ProvisionInput,
   type TargetHolding,
 } from '../../connectors/index.js';
+import { connectorFailure } from '../helpers/connectors.js';
 import { type ScimTarget, startScimTarget } from '../helpers/scim-target.js';
 
 const dana = { email: 'dana.reyes@acme.test', name: 'Dana Reyes' };
@@ -26,16 +25,6 @@ const inputFor = (
   entitlementKey: 'engineering',
   target,
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function listAll(connector: Connector, entitlements: ListedEntitlement[], limit: number) {
   const pages: TargetHolding[][] = [];
@@ -222,7 +211,7 @@ describe('scim connector', () => {
     const connector = connectorWith();
 
     for (const missing of [{ group: 'No Such Group' }, { groupId: 'no-such-id' }]) {
-      const error = await failure(connector.grant(inputFor(dana, missing)));
+      const error = await connectorFailure(connector.grant(inputFor(dana, missing)));
       expect(error, JSON.stringify(missing)).toMatchObject({
         code: 'connector_unknown_role',
         retryable: false,
@@ -230,7 +219,7 @@ describe('scim connector', () => {
       expect(error.details).toMatchObject({ which: 'target' });
       expect(await connector.revoke(inputFor(dana, missing))).toMatchObject({ outcome: 'already' });
       expect(await connector.check?.(inputFor(dana, missing))).toBe('absent');
-      const listed = await failure(
+      const listed = await connectorFailure(
         (connector.listAccess as NonNullable<Connector['listAccess']>)(
           [{ entitlementKey: 'engineering', target: missing }],
           { limit: 10 },
@@ -241,7 +230,7 @@ describe('scim connector', () => {
 
     const group = createGroup();
     const nobody = { email: 'nobody@acme.test', name: 'Nobody' };
-    const user = await failure(connector.grant(inputFor(nobody, { group: group.name })));
+    const user = await connectorFailure(connector.grant(inputFor(nobody, { group: group.name })));
     expect(user).toMatchObject({ code: 'connector_unknown_role', retryable: false });
     expect(user.details).toMatchObject({ which: 'member', email: nobody.email });
     expect(user.message).toContain('userName nobody@acme.test');
@@ -267,7 +256,7 @@ describe('scim connector', () => {
       { url: /\/Users\?filter=userName/ },
     );
 
-    const error = await failure(connectorWith().grant(inputFor(dana, { group: group.name })));
+    const error = await connectorFailure(connectorWith().grant(inputFor(dana, { group: group.name })));
 
     expect(error).toMatchObject({ code: 'connector_rejected', retryable: false });
     expect(error.message).toContain('does not apply the filter');
@@ -276,7 +265,7 @@ describe('scim connector', () => {
 
   it('refuses a catalog target that names no group, before calling the server', async () => {
     const before = target.requestCount();
-    const error = await failure(connectorWith().grant(inputFor(dana, { role: 'engineering' })));
+    const error = await connectorFailure(connectorWith().grant(inputFor(dana, { role: 'engineering' })));
     expect(error).toMatchObject({ code: 'connector_misconfigured', retryable: false });
     expect(error.message).toContain('groupId');
     expect(target.requestCount()).toBe(before);
@@ -286,12 +275,12 @@ describe('scim connector', () => {
     const group = createGroup();
     const connector = connectorWith({ tokenEnv: 'SCIM_WRONG_TOKEN' });
 
-    const grant = await failure(connector.grant(inputFor(dana, { group: group.name })));
+    const grant = await connectorFailure(connector.grant(inputFor(dana, { group: group.name })));
     expect(grant).toMatchObject({ code: 'connector_permission_denied', retryable: false });
     expect(grant.message).toContain('401');
     expect(grant.message).toContain('SCIM_WRONG_TOKEN');
     expect(grant.message).not.toContain('not-the-token');
-    const listed = await failure(
+    const listed = await connectorFailure(
       (connector.listAccess as NonNullable<Connector['listAccess']>)(
         [{ entitlementKey: 'engineering', target: { group: group.name } }],
         { limit: 10 },
@@ -302,7 +291,7 @@ describe('scim connector', () => {
   });
 
   it('fails as misconfigured, naming the variable, when the token is not set', async () => {
-    const error = await failure(
+    const error = await connectorFailure(
       connectorWith({ tokenEnv: 'SCIM_UNSET_TOKEN' }).grant(inputFor(dana, { group: 'x' })),
     );
     expect(error).toMatchObject({ code: 'connector_misconfigured', retryable: false });
@@ -316,12 +305,12 @@ describe('scim connector', () => {
     const input = inputFor(dana, { group: group.name });
 
     target.failNext({ status: 429, headers: { 'Retry-After': '7' }, body: '{"detail":"slow down"}' });
-    const throttled = await failure(connector.grant(input));
+    const throttled = await connectorFailure(connector.grant(input));
     expect(throttled).toMatchObject({ code: 'connector_unavailable', retryable: true, retryAfterMs: 7_000 });
     expect(throttled.message).toContain('slow down');
 
     target.failNext({ status: 503 }, { url: /\/Groups\/[^?]+$/ });
-    expect(await failure(connector.grant(input))).toMatchObject({
+    expect(await connectorFailure(connector.grant(input))).toMatchObject({
       code: 'connector_unavailable',
       retryable: true,
     });
@@ -345,10 +334,10 @@ describe('scim connector', () => {
         key: 'saas-app',
         connector: { kind: 'scim', baseUrlEnv: 'SCIM_URL', tokenEnv: 'SCIM_TOKEN' },
       });
-      const grant = await failure(connector.grant(inputFor(dana, { group: name })));
+      const grant = await connectorFailure(connector.grant(inputFor(dana, { group: name })));
       expect(grant).toMatchObject({ code: 'connector_unavailable', retryable: true });
       expect(grant.message).toContain('ECONNREFUSED');
-      const listed = await failure(
+      const listed = await connectorFailure(
         (connector.listAccess as NonNullable<Connector['listAccess']>)(
           [{ entitlementKey: 'engineering', target: { group: name } }],
           { limit: 10 },
@@ -370,7 +359,7 @@ describe('scim connector', () => {
         key: 'saas-app',
         connector: { kind: 'scim', baseUrlEnv: 'SCIM_URL', tokenEnv: 'SCIM_TOKEN' },
       });
-      const error = await failure(connector.grant(inputFor(dana, { group: 'x' })));
+      const error = await connectorFailure(connector.grant(inputFor(dana, { group: 'x' })));
       expect(error).toMatchObject({ code: 'connector_unavailable', retryable: true });
       expect(error.message).toContain('no answer within 300 ms');
     } finally {
@@ -383,13 +372,13 @@ describe('scim connector', () => {
   it('deactivates a leaver once, and a user that is not there is already done', async () => {
     const leaver = `leaver.${Date.now()}@acme.test`;
     target.addUser(leaver);
-    const config = { resourceKey: 'saas-app', baseUrl: target.url, tokenEnv: 'SCIM_TOKEN' };
-    const deps = { env: { SCIM_TOKEN: target.token } };
+    const connector = connectorWith();
+    const deactivate = (email: string) => connector.deactivateAccount?.({ email });
 
-    expect(await deactivateScimUser(config, deps, { email: leaver })).toMatchObject({ outcome: 'done' });
+    expect(await deactivate(leaver)).toMatchObject({ outcome: 'done' });
     expect(target.isActive(leaver)).toBe(false);
-    expect(await deactivateScimUser(config, deps, { email: leaver })).toMatchObject({ outcome: 'already' });
-    expect(await deactivateScimUser(config, deps, { email: 'nobody@acme.test' })).toMatchObject({
+    expect(await deactivate(leaver)).toMatchObject({ outcome: 'already' });
+    expect(await deactivate('nobody@acme.test')).toMatchObject({
       outcome: 'already',
     });
     expect(target.isActive(dana.email)).toBe(true);

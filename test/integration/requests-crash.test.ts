@@ -1,14 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify/index.js';
 import { waitUntil } from '../../core/net.js';
 import { bearer } from '../helpers/api.js';
-import { bin, root } from '../helpers/cli.js';
+import { spawnWorker } from '../helpers/cli.js';
 import { useRequestStack } from '../helpers/requests.js';
 
 describe('the worker killed during provisioning', () => {
@@ -24,19 +20,7 @@ describe('the worker killed during provisioning', () => {
   it('grants exactly once when another worker takes over', { timeout: 150_000 }, async () => {
     // Setup: the work runs in a real `grantflow worker` process instead of in-process.
     await fixture.stack.stopWorker();
-    const child: ChildProcess = spawn(process.execPath, [bin, 'worker'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LOG_LEVEL: 'error',
-        LOG_FORMAT: 'json',
-        GRANTFLOW_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'gf-crash-worker-')),
-        ...fixture.stack.workerEnv(),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const { child, exited } = spawnWorker(fixture.stack.workerEnv());
     const filed = await fixture.stack.api.app.inject({
       method: 'POST',
       url: '/api/v1/requests',

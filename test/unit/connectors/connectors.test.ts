@@ -9,6 +9,7 @@ import {
   type ProvisionInput,
 } from '../../../connectors/index.js';
 import { classifyPostgresError } from '../../../connectors/postgres.js';
+import { connectorFailure } from '../../helpers/connectors.js';
 
 const input: ProvisionInput = {
   grantId: 'g-1',
@@ -17,16 +18,6 @@ const input: ProvisionInput = {
   entitlementKey: 'payments_read',
   target: { role: 'payments_read' },
 };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function pgError(code: string, message: string): postgres.PostgresError {
   // postgres.js builds its errors from the server's error fields, as here (its typings say `string`).
@@ -148,7 +139,7 @@ describe('createConnectors', () => {
       connector: { kind: 'postgres', databaseUrlEnv: 'PAYMENTS_DATABASE_URL' },
     });
 
-    const error = await failure(connector.grant(input));
+    const error = await connectorFailure(connector.grant(input));
 
     expect(error.code).toBe('connector_misconfigured');
     expect(error.retryable).toBe(false);
@@ -162,7 +153,9 @@ describe('createConnectors', () => {
       connector: { kind: 'postgres', databaseUrlEnv: 'PAYMENTS_DATABASE_URL' },
     });
 
-    const error = await failure(connector.grant({ ...input, target: { role: 'public.payments"; drop' } }));
+    const error = await connectorFailure(
+      connector.grant({ ...input, target: { role: 'public.payments"; drop' } }),
+    );
 
     expect(error.code).toBe('connector_misconfigured');
     await withUrl.close();
@@ -172,7 +165,7 @@ describe('createConnectors', () => {
     const manual = connectors.forResource({ key: 'badge-system', connector: { kind: 'manual' } });
 
     for (const call of [manual.grant(input), manual.revoke(input)]) {
-      const error = await failure(call);
+      const error = await connectorFailure(call);
       expect(error.code).toBe('connector_manual');
       expect(error.retryable).toBe(false);
       expect(error.message).toContain('badge-system');
