@@ -55,6 +55,9 @@ export type LeaverStart = Pick<
   'requestsCancelled' | 'approvalsHandedOver' | 'reviewsHandedOver' | 'tokensRevoked'
 >;
 
+/** How many grants one leaver pass revokes at once. */
+const REVOKES_AT_ONCE = 16;
+
 /** The name the leaver acts under in grants' and requests' ledgers. */
 const LEAVER_ACTOR = 'identity:leaver';
 
@@ -191,12 +194,10 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
     async revokeLeaverGrants(input: LeaverInput): Promise<LeaverPass> {
       const grants = await listGrants(deps.db, { personId: input.personId, limit: 10_000 });
       const pass: LeaverPass = { grants: 0, pending: 0, verified: 0, unverified: 0, failed: 0 };
-      for (const grant of grants) {
+      /** Where one grant's removal stands, after sending its revoke when it is still active. */
+      const standing = async (grant: (typeof grants)[number]): Promise<keyof LeaverPass | undefined> => {
         const byLeaver = grant.status === 'revoked' && grant.endReason?.includes('left (deactivated by');
-        if (grant.status !== 'active' && !byLeaver) continue;
-        pass.grants += 1;
-        heartbeat(grant.id);
-        const handle = temporal().workflow.getHandle(grantWorkflowId(grant.id));
+        if (grant.status !== 'active' && !byLeaver) return undefined;
         if (grant.status === 'active') {
           // Without a lifetime workflow yet (an imported grant the worker's loop has not reached)
           // it stays pending; the next pass revokes it once the loop has started it.
@@ -206,18 +207,28 @@ export function createLeaverActivities(deps: LeaverActivityDeps) {
             actor(input),
             `leaver:${input.personId}:${input.deactivatedAt}:revoke:${grant.id}`,
           );
-          pass.pending += 1;
-          continue;
+          return 'pending';
         }
-        if (grant.removalVerified === true) pass.verified += 1;
-        else if (grant.removalVerified === false) pass.failed += 1;
-        else {
-          const state = await handle.query(grantStateQuery).catch((error: unknown) => {
+        if (grant.removalVerified === true) return 'verified';
+        if (grant.removalVerified === false) return 'failed';
+        const state = await temporal()
+          .workflow.getHandle(grantWorkflowId(grant.id))
+          .query(grantStateQuery)
+          .catch((error: unknown) => {
             if (isWorkflowNotFound(error)) return undefined;
             throw error;
           });
-          if (state?.status === 'ending') pass.pending += 1;
-          else pass.unverified += 1;
+        return state?.status === 'ending' ? 'pending' : 'unverified';
+      };
+      // A few grants at a time: each revoke waits for its workflow to take it (about 0.1 s), and a
+      // leaver may hold hundreds; the heartbeat per slice keeps the pass alive.
+      for (let from = 0; from < grants.length; from += REVOKES_AT_ONCE) {
+        const slice = grants.slice(from, from + REVOKES_AT_ONCE);
+        heartbeat(slice[0]?.id);
+        for (const outcome of await Promise.all(slice.map(standing))) {
+          if (outcome === undefined) continue;
+          pass.grants += 1;
+          pass[outcome] += 1;
         }
       }
       return pass;

@@ -1,7 +1,7 @@
 // Findings: what reconciliation (and the SoD check on current holdings) saw that the grants do
 // not explain. A finding is opened once per fingerprint, seen again by later runs, and resolved in
 // place; rows are never deleted, so the history of every difference stays as evidence.
-import { and, desc, eq, inArray, isNull, lt, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { FindingKind } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import { entitlements, type Finding, findings, people, resources } from '../schema.js';
@@ -20,6 +20,9 @@ export type FindingSighting = {
   sodRuleId?: string;
 };
 
+/** Sightings per INSERT: about ten parameters each, well under PostgreSQL's cap. */
+const SIGHTINGS_PER_STATEMENT = 1_000;
+
 /**
  * Opens each sighting as a finding, or marks the open one with the same fingerprint as seen by
  * this run. Returns the open findings, each with whether this call opened it.
@@ -29,16 +32,23 @@ export async function recordSightings(
   runId: string,
   sightings: FindingSighting[],
 ): Promise<(Finding & { opened: boolean })[]> {
-  if (sightings.length === 0) return [];
-  const rows = await db
-    .insert(findings)
-    .values(sightings.map((s) => ({ ...s, firstSeenRunId: runId, lastSeenRunId: runId })))
-    .onConflictDoUpdate({
-      target: findings.fingerprint,
-      targetWhere: sql`${findings.status} = 'open'`,
-      set: { lastSeenRunId: runId, lastSeenAt: sql`now()`, detail: sql`excluded.detail` },
-    })
-    .returning();
+  const rows: Finding[] = [];
+  // In slices: one statement's parameters are capped (65,535), and a drifted target may show
+  // tens of thousands of differences at once.
+  for (let from = 0; from < sightings.length; from += SIGHTINGS_PER_STATEMENT) {
+    const slice = sightings.slice(from, from + SIGHTINGS_PER_STATEMENT);
+    rows.push(
+      ...(await db
+        .insert(findings)
+        .values(slice.map((s) => ({ ...s, firstSeenRunId: runId, lastSeenRunId: runId })))
+        .onConflictDoUpdate({
+          target: findings.fingerprint,
+          targetWhere: sql`${findings.status} = 'open'`,
+          set: { lastSeenRunId: runId, lastSeenAt: sql`now()`, detail: sql`excluded.detail` },
+        })
+        .returning()),
+    );
+  }
   return rows.map((row) => ({ ...row, opened: row.firstSeenRunId === runId }));
 }
 
@@ -59,8 +69,9 @@ export async function resolveUnseen(
         input.resourceId === null ? isNull(findings.resourceId) : eq(findings.resourceId, input.resourceId),
         eq(findings.status, 'open'),
         inArray(findings.kind, input.kinds),
+        // One JSON parameter, however many were seen (a list of parameters is capped at 65,535).
         input.seenFingerprints.length > 0
-          ? notInArray(findings.fingerprint, input.seenFingerprints)
+          ? sql`${findings.fingerprint} not in (select jsonb_array_elements_text(${JSON.stringify(input.seenFingerprints)}::jsonb))`
           : undefined,
       ),
     )

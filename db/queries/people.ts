@@ -136,7 +136,8 @@ export type PersonField =
 
 const PERSON_FIELDS: Record<PersonField, FieldSql> = {
   id: { kind: 'exact', expr: sql`${people.id}::text` },
-  email: { kind: 'text', expr: sql`${people.email}` },
+  // Stored lower-cased (people_email_lowercase): `userName eq` uses people_email_key.
+  email: { kind: 'lowercased', expr: sql`${people.email}` },
   name: { kind: 'text', expr: sql`${people.name}` },
   externalId: { kind: 'exact', expr: sql`${people.externalId}` },
   active: { kind: 'bool', expr: sql`(${people.status} = 'active')` },

@@ -23,6 +23,8 @@ export type RecordFilter<F extends string> =
  */
 export type FieldSql =
   | { kind: 'text' | 'exact' | 'bool' | 'time'; expr: SQL }
+  /** Compared without regard to case, of a column stored lower-cased (so its index serves). */
+  | { kind: 'lowercased'; expr: SQL }
   | { kind: 'custom'; build: (op: FilterComparison, value: FilterValue | undefined) => SQL };
 
 /** The SQL condition for `filter` over `fields`. */
@@ -47,7 +49,7 @@ function comparison(field: FieldSql, op: FilterComparison, value: FilterValue | 
   if (field.kind === 'custom') return field.build(op, value);
   const { expr } = field;
   if (op === 'pr')
-    return field.kind === 'text' || field.kind === 'exact'
+    return field.kind === 'text' || field.kind === 'exact' || field.kind === 'lowercased'
       ? sql`coalesce(${expr}, '') <> ''`
       : sql`${expr} is not null`;
   if (value === null || value === undefined)
@@ -57,10 +59,9 @@ function comparison(field: FieldSql, op: FilterComparison, value: FilterValue | 
       field.kind === 'time' ? sql`${(value as Date).toISOString()}::timestamptz` : sql`${value === true}`;
     return ordered(expr, op, v) ?? sql`false`;
   }
-  const lower = field.kind === 'text';
-  const left = lower ? sql`lower(${expr})` : expr;
   const text = String(value);
-  const right = lower ? sql`lower(${text})` : sql`${text}`;
+  const left = field.kind === 'text' ? sql`lower(${expr})` : expr;
+  const right = field.kind === 'exact' ? sql`${text}` : sql`lower(${text})`;
   switch (op) {
     case 'co':
       return sql`strpos(${left}, ${right}) > 0`;

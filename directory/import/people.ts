@@ -103,6 +103,10 @@ export async function applyPeople(
   const idOf = (email: string) => all.get(email)?.id ?? null;
   for (const update of updates) {
     const patch = { ...update.patch };
+    // Dated as SCIM dates it: the leaver SLA counts from here, and the leaver workflow's id is the
+    // person and this moment (without it the sweep would date the departure by the last update).
+    if (patch.status === 'inactive' && update.person.status === 'active') patch.deactivatedAt = new Date();
+    if (patch.status === 'active' && update.person.status === 'inactive') patch.deactivatedAt = null;
     if (update.managerEmail !== undefined)
       patch.managerId = update.managerEmail ? idOf(update.managerEmail) : null;
     await updatePerson(tx, update.person.id, patch);

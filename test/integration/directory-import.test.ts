@@ -250,6 +250,8 @@ describe('importDirectory', () => {
     const db = database.runtime.db;
     const zara = await getPersonByEmail(db, 'zara.ahmed@acme.test');
     expect(zara).toMatchObject({ status: 'inactive', name: 'Zara Ahmed', slackUserId: 'U0ACME029' });
+    // Dated, as SCIM dates a departure: the leaver SLA counts from here.
+    expect(Date.now() - (zara?.deactivatedAt?.getTime() ?? 0)).toBeLessThan(60_000);
     expect((await getPersonByEmail(db, 'liam.nguyen@acme.test'))?.department).toBe('Marketing');
     const standard = await getCurrentPolicy(db, 'standard');
     expect(standard?.policy.currentVersion).toBe(2);
