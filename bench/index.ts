@@ -2,12 +2,14 @@
 // run on the same machine, as a ratio, so results compare across machines.
 import { runAuditBench } from './audit.js';
 import { runCampaignsBench } from './campaigns.js';
+import { runLifecycleBench } from './lifecycle.js';
 import { runRequestsBench } from './requests.js';
 
 const suites: Record<string, () => Promise<void>> = {
   audit: runAuditBench,
   requests: runRequestsBench,
   campaigns: runCampaignsBench,
+  lifecycle: runLifecycleBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
