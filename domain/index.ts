@@ -6,6 +6,7 @@
 export * from './campaign-counts.js';
 export * from './connector-kinds.js';
 export * from './durations.js';
+export * from './evidence.js';
 export * from './findings.js';
 export * from './lifecycle.js';
 export * from './population.js';
