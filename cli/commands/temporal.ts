@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createLogger } from '../../core/logger.js';
 import { resolveTemporalBinary } from '../../temporal/binary.js';
 import { cliContext } from '../context.js';
 
@@ -9,10 +10,11 @@ export function registerTemporalCommands(program: Command): void {
     .command('binary')
     .description('Print the Temporal CLI grantflow dev would run, building it with Go once if needed')
     .action(async () => {
-      const { config, log } = cliContext();
+      const { config } = cliContext();
+      // stdout is the answer (scripts capture it): the build's progress goes to stderr.
       const binary = await resolveTemporalBinary(
         { cliPath: config.TEMPORAL_CLI_PATH, allowDownload: false },
-        log,
+        createLogger(config, 'grantflow', 'stderr'),
       );
       if (binary.kind !== 'path') throw new Error('unreachable: downloads are not allowed here');
       process.stdout.write(`${binary.path}\n`);
