@@ -1,3 +1,4 @@
+import { toOcsf } from './ocsf.js';
 import type { LedgerEntryView } from './read.js';
 
 /** Export formats of `grantflow audit export`. */
@@ -29,13 +30,11 @@ type Event = {
   occurred_at?: string;
   event_type?: string;
   actor?: { type?: string; id?: string; email?: string; slack_id?: string };
-  source?: Record<string, string>;
   target?: { type?: string; id?: string; name?: string };
   action?: string;
   result?: string;
   reason?: string;
   correlation?: Record<string, string>;
-  details?: Record<string, unknown>;
   risk?: string;
 };
 
@@ -48,7 +47,7 @@ export function exportHeader(format: ExportFormat): string | undefined {
 export function formatExportLine(entry: LedgerEntryView, format: ExportFormat): string {
   const event = entry.event as Event;
   if (format === 'jsonl') return `${JSON.stringify(entry)}\n`;
-  if (format === 'ocsf') return `${JSON.stringify(toOcsf(entry, event))}\n`;
+  if (format === 'ocsf') return `${JSON.stringify(toOcsf(entry))}\n`;
   const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
     seq: entry.seq,
     recorded_at: entry.recorded_at,
@@ -77,36 +76,4 @@ export function csvCell(value: unknown): string {
   // Quote what needs it, and defuse spreadsheet formulas an attacker could plant in a reason.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/**
- * OCSF 1.x "Account Change" / "Authorization" style record. The class is API Activity (6003)
- * for everything; the grantflow event type, ids and hashes-relevant fields stay in `unmapped`.
- */
-function toOcsf(entry: LedgerEntryView, event: Event): Record<string, unknown> {
-  const statusId =
-    event.result === 'success' ? 1 : event.result === 'denied' || event.result === 'failure' ? 2 : 0;
-  return {
-    category_uid: 6,
-    class_uid: 6003,
-    class_name: 'API Activity',
-    activity_name: event.action,
-    time: Date.parse(event.occurred_at ?? entry.recorded_at),
-    status: event.result,
-    status_id: statusId,
-    status_detail: event.reason,
-    severity_id: { low: 1, medium: 2, high: 4, critical: 5 }[event.risk ?? ''] ?? 0,
-    actor: { user: { uid: event.actor?.id, email_addr: event.actor?.email, type: event.actor?.type } },
-    api: { operation: event.event_type, service: { name: event.source?.service } },
-    resources: [{ type: event.target?.type, uid: event.target?.id, name: event.target?.name }],
-    metadata: {
-      uid: event.event_id,
-      product: { name: 'grantflow', vendor_name: 'grantflow' },
-      version: '1.1.0',
-      sequence: entry.seq,
-      logged_time: Date.parse(entry.recorded_at),
-      correlation_uid: event.correlation?.request_id ?? event.correlation?.campaign_id,
-    },
-    unmapped: { correlation: event.correlation, details: event.details },
-  };
 }

@@ -51,6 +51,9 @@ export function grantAudit(run: GrantRun, name: string, draft: Omit<WorkflowAudi
     },
     risk: input.entitlement.risk,
     ...draft,
+    // Every grant event names whose access it is: a revocation that says only which grant is of
+    // little use to a SIEM (or an auditor) reading the export without grantflow's database.
+    details: { holder: input.holder.email, ...draft.details },
     correlation: { grant_id: input.grantId, ...(input.requestId ? { request_id: input.requestId } : {}) },
   });
 }

@@ -49,6 +49,7 @@ export async function provision(run: RequestRun, grantId: string): Promise<Provi
             result: 'failure',
             reason,
             correlation: { grant_id: grantId },
+            details: { holder: input.requester.email },
           }),
         ],
         { outcome: `provisioning failed: ${reason}` },

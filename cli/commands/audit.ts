@@ -10,6 +10,7 @@ import {
   formatExportLine,
 } from '../../audit/export-format.js';
 import { loadLedgerKeys } from '../../audit/keys.js';
+import { OCSF_VERSION } from '../../audit/ocsf.js';
 import { checkProofBundle } from '../../audit/proof-verify.js';
 import { proveEvent } from '../../audit/prove.js';
 import {
@@ -161,7 +162,7 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('export')
-    .description('Export ledger entries as evidence (jsonl, csv or OCSF)')
+    .description(`Export ledger entries as evidence (jsonl, csv or OCSF ${OCSF_VERSION} for a SIEM)`)
     .requiredOption('--from <iso>', 'occurred at or after (ISO-8601)')
     .requiredOption('--to <iso>', 'occurred before (ISO-8601)')
     .option('--format <format>', EXPORT_FORMATS.join(' | '), 'jsonl')

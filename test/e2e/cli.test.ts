@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { bin, grantflow, root } from '../helpers/cli.js';
+import { ocsfSchema } from '../helpers/ocsf-schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
 describe('the grantflow command', () => {
@@ -131,6 +132,35 @@ describe('the grantflow command', () => {
       'audit.search.performed',
       'audit.search.performed',
     ]);
+  });
+
+  it('exports the ledger as OCSF 1.2.0 events the schema accepts, one a line', async () => {
+    await sequenceAll(database.runtime.sql);
+    const schema = ocsfSchema();
+
+    const exported = await grantflow(
+      [
+        'audit',
+        'export',
+        '--from',
+        '2000-01-01T00:00:00Z',
+        '--to',
+        '2100-01-01T00:00:00Z',
+        '--format',
+        'ocsf',
+      ],
+      env,
+    );
+
+    expect(exported.code).toBe(0);
+    const records = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.flatMap((record) => schema.validate(record))).toEqual([]);
+    const classes = new Set(records.map((record) => record.class_uid));
+    expect(classes).toEqual(new Set([3004, 3005, 6003]));
   });
 
   it('stops a bad configuration with one line naming the variable', async () => {
