@@ -86,6 +86,8 @@ export const auditEventTypes = {
   'audit.search.performed': 'Someone searched the audit ledger.',
   'audit.export.created': 'Someone exported part of the audit ledger.',
   'audit.verify.performed': 'The ledger was verified, with the outcome.',
+  'audit.proof.created':
+    'Someone took a consistency proof between two checkpoints of the ledger; details give both tree sizes.',
   'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
   'notification.delivery.degraded':
     'Messages to people (Slack) kept failing past the alert threshold: one event per outage, not per message.',

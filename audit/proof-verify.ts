@@ -4,7 +4,7 @@
  * without trusting anything else grantflow ships. It uses only erasable TypeScript syntax, so
  * `node --experimental-strip-types` (Node ≥ 22.6) or `npx tsx` can run it directly.
  *
- * A proof bundle (what `grantflow audit prove <event>` prints) is JSON:
+ * An inclusion proof (`grantflow audit prove <event>`) is JSON:
  *
  *   {
  *     "event": { ... },                 // the object hashed into the leaf, exactly as hashed
@@ -15,10 +15,20 @@
  *     "leafHash": "<64 hex>"            // optional; cross-checked against the event when present
  *   }
  *
- * `event` is whatever the ledger hashes as the leaf: in grantflow that is the ledger entry
- * `{ "seq": ..., "recorded_at": ..., "event": { ...the audit event... } }`, so position and
- * recording time are covered by the proof too. Other bundle fields are ignored. The checkpoint
- * note looks like:
+ * where `event` is the ledger entry `{ "seq", "recorded_at", "event": { ...the audit event } }`,
+ * so position and recording time are proven too. A consistency proof (`grantflow audit
+ * prove-consistency <from> [to]`, GET /api/v1/audit/consistency) shows that a later checkpoint's
+ * tree extends an earlier one's: nothing the earlier one signed was removed or rewritten since.
+ *
+ *   {
+ *     "oldSize": 1000, "oldRoot": "<64 hex>",  // the earlier checkpoint's tree size and root
+ *     "newSize": 1500, "newRoot": "<64 hex>",  // the later one's
+ *     "proof": ["<64 hex>", ...],             // RFC 6962 §2.1.2 PROOF(oldSize, D[newSize])
+ *     "oldCheckpoint": "<signed note>",       // both checkpoints, as signed
+ *     "newCheckpoint": "<signed note>"
+ *   }
+ *
+ * Other fields are ignored. A checkpoint note looks like:
  *
  *   grantflow.example.com/audit        <- origin
  *   1000                               <- tree size, decimal
@@ -27,20 +37,16 @@
  *   — grantflow.example.com/audit <base64(4-byte key id ‖ 64-byte Ed25519 signature)>
  *
  * and the public keys are verifier keys as golang.org/x/mod/sumdb/note prints them:
- * `<name>+<8 hex key id>+<base64(0x01 ‖ 32-byte Ed25519 public key)>`.
+ * `<name>+<8 hex key id>+<base64(0x01 ‖ 32-byte Ed25519 public key)>`. Use:
  *
- * Use:
- *
- *   import { readFileSync } from 'node:fs';
- *   import { checkProofBundle } from './proof-verify.ts';
  *   const bundle = JSON.parse(readFileSync('proof.json', 'utf8'));
  *   const { ok, problems } = checkProofBundle(bundle, [readFileSync('audit-key.pub', 'utf8').trim()]);
- *   console.log(ok ? 'event is in the signed ledger' : problems.join('\n'));
  *
- * What it checks: leaf = SHA-256(0x00 ‖ RFC 8785 canonical JSON of the event); the audit path
- * leads from that leaf to the root in the checkpoint (RFC 9162 §2.1.3.2); the checkpoint is
- * signed by one of the given keys. verifyConsistency (RFC 9162 §2.1.4.2) checks that a later
- * checkpoint extends an earlier one, which is how two checkpoints are shown not to disagree.
+ * checkProofBundle checks: leaf = SHA-256(0x00 ‖ RFC 8785 canonical JSON of the event); the audit
+ * path leads from it to the checkpoint's root (RFC 9162 §2.1.3.2); a given key signed the
+ * checkpoint. checkConsistencyBundle, called the same way, checks: a given key signed both
+ * checkpoints, of one origin; the bundle's sizes and roots are the signed ones; the proof leads
+ * from the old root to the new (RFC 9162 §2.1.4.2).
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 
@@ -66,10 +72,7 @@ export interface ConsistencyInput {
 }
 
 /** A signature line's key: name and 8-hex-digit key id. */
-export interface NoteKeyRef {
-  name: string;
-  keyId: string;
-}
+export type NoteKeyRef = { name: string; keyId: string };
 
 /** Outcome of verifySignedNote; trust `body` only when `ok`. */
 export interface SignedNoteResult {
@@ -81,13 +84,10 @@ export interface SignedNoteResult {
   problems: string[];
 }
 
-/** Outcome of checkProofBundle: ok, or every problem found. */
-export interface ProofBundleResult {
-  ok: boolean;
-  problems: string[];
-}
+/** Outcome of checkProofBundle and checkConsistencyBundle: ok, or every problem found. */
+export type ProofBundleResult = { ok: boolean; problems: string[] };
 
-/** Options of checkProofBundle. */
+/** Options of checkProofBundle and checkConsistencyBundle. */
 export interface ProofBundleOptions {
   /** The checkpoint origin the auditor expects (the log's name); checked when given. */
   origin?: string;
@@ -113,15 +113,11 @@ export function verifyInclusion(input: InclusionInput): boolean {
     if (sn === 0) return false;
     if (isOdd(fn) || fn === sn) {
       r = hashChildren(p, r);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
     } else {
       r = hashChildren(r, p);
     }
-    fn = half(fn);
-    sn = half(sn);
+    [fn, sn] = [half(fn), half(sn)];
   }
   return sn === 0 && r.equals(root);
 }
@@ -144,10 +140,7 @@ export function verifyConsistency(input: ConsistencyInput): boolean {
   if (isPowerOfTwo(oldSize)) path.unshift(oldRoot);
   let fn = oldSize - 1;
   let sn = newSize - 1;
-  while (isOdd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
+  while (isOdd(fn)) [fn, sn] = [half(fn), half(sn)];
   let fr = path[0]!;
   let sr = path[0]!;
   for (const c of path.slice(1)) {
@@ -155,15 +148,11 @@ export function verifyConsistency(input: ConsistencyInput): boolean {
     if (isOdd(fn) || fn === sn) {
       fr = hashChildren(c, fr);
       sr = hashChildren(c, sr);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
     } else {
       sr = hashChildren(sr, c);
     }
-    fn = half(fn);
-    sn = half(sn);
+    [fn, sn] = [half(fn), half(sn)];
   }
   return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
 }
@@ -242,7 +231,6 @@ export function checkProofBundle(
     return { ok: false, problems: ['bundle is not a JSON object'] };
   }
   const b = bundle as Record<string, unknown>;
-
   let leaf: Buffer | undefined;
   if (typeof b.event !== 'object' || b.event === null) problems.push('bundle.event is not an object');
   else {
@@ -271,41 +259,60 @@ export function checkProofBundle(
   const hashes = Array.isArray(b.auditPath) ? b.auditPath.map((p) => toHash(p as HashInput)) : [undefined];
   const path = hashes.every((p) => p !== undefined) ? (hashes as Buffer[]) : undefined;
   if (!path) problems.push('bundle.auditPath is not an array of 64-hex hashes');
-
-  let checkpoint: { origin: string; size: number; rootHash: Buffer } | undefined;
-  if (typeof b.checkpoint !== 'string') problems.push('bundle.checkpoint is not a signed note');
-  else {
-    const note = verifySignedNote(b.checkpoint, publicKeys);
-    for (const problem of note.problems) problems.push(`checkpoint: ${problem}`);
-    if (note.body !== undefined) {
-      const parsed = parseCheckpoint(note.body);
-      if (typeof parsed === 'string') problems.push(`checkpoint: ${parsed}`);
-      else checkpoint = parsed;
-    }
-  }
-  if (checkpoint && options.origin !== undefined && checkpoint.origin !== options.origin) {
-    problems.push(`checkpoint origin "${checkpoint.origin}" is not the expected "${options.origin}"`);
-  }
+  const checkpoint = signedCheckpoint(b, 'checkpoint', publicKeys, options, problems);
   if (checkpoint && isSize(treeSize) && checkpoint.size !== treeSize) {
     problems.push(`bundle.treeSize ${treeSize} differs from the checkpoint's size ${checkpoint.size}`);
   }
 
   if (leaf && checkpoint && path && isSize(leafIndex) && leafIndex < checkpoint.size) {
-    const expected = inclusionPathLength(leafIndex, checkpoint.size);
+    const { size, rootHash } = checkpoint;
+    const expected = inclusionPathLength(leafIndex, size);
     if (path.length !== expected) {
       problems.push(
-        `bundle.auditPath has ${path.length} hashes; leaf ${leafIndex} of ${checkpoint.size} needs ${expected}`,
+        `bundle.auditPath has ${path.length} hashes; leaf ${leafIndex} of ${size} needs ${expected}`,
       );
-    } else if (
-      !verifyInclusion({
-        leafIndex,
-        treeSize: checkpoint.size,
-        leafHash: leaf,
-        auditPath: path,
-        rootHash: checkpoint.rootHash,
-      })
-    ) {
+    } else if (!verifyInclusion({ leafIndex, treeSize: size, leafHash: leaf, auditPath: path, rootHash })) {
       problems.push("the audit path does not lead from the event's leaf hash to the checkpoint root");
+    }
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Verifies a consistency bundle (format above) against verifier key strings. */
+export function checkConsistencyBundle(
+  bundle: unknown,
+  publicKeys: readonly string[],
+  options: ProofBundleOptions = {},
+): ProofBundleResult {
+  if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle)) {
+    return { ok: false, problems: ['bundle is not a JSON object'] };
+  }
+  const b = bundle as Record<string, unknown>;
+  const problems: string[] = [];
+  const [older, newer] = (['old', 'new'] as const).map((side) => {
+    const size = b[`${side}Size`];
+    const root = toHash(b[`${side}Root`] as HashInput);
+    if (!isSize(size)) problems.push(`bundle.${side}Size is not a non-negative integer`);
+    if (!root) problems.push(`bundle.${side}Root is not 64 hex characters`);
+    const checkpoint = signedCheckpoint(b, `${side}Checkpoint`, publicKeys, options, problems);
+    if (checkpoint && isSize(size) && checkpoint.size !== size) {
+      problems.push(`bundle.${side}Size ${size} differs from ${side}Checkpoint's size ${checkpoint.size}`);
+    }
+    if (checkpoint && root && !checkpoint.rootHash.equals(root)) {
+      problems.push(`bundle.${side}Root differs from ${side}Checkpoint's root`);
+    }
+    return checkpoint;
+  });
+  const hashes = Array.isArray(b.proof) ? b.proof.map((p) => toHash(p as HashInput)) : [undefined];
+  const proof = hashes.every((p) => p !== undefined) ? (hashes as Buffer[]) : undefined;
+  if (!proof) problems.push('bundle.proof is not an array of 64-hex hashes');
+  if (older && newer && older.origin !== newer.origin) {
+    problems.push(`the checkpoints are of two logs: "${older.origin}" and "${newer.origin}"`);
+  } else if (older && newer && proof) {
+    // The signed sizes and roots, not the bundle's copies: those were only cross-checked above.
+    const [oldSize, newSize, oldRoot, newRoot] = [older.size, newer.size, older.rootHash, newer.rootHash];
+    if (!verifyConsistency({ oldSize, newSize, oldRoot, newRoot, proof })) {
+      problems.push(`the proof does not show that the tree of ${newSize} extends the tree of ${oldSize}`);
     }
   }
   return { ok: problems.length === 0, problems };
@@ -380,12 +387,8 @@ function parseVerifierKey(
   const pub = raw.subarray(1);
   const expectedId = sha256(Buffer.from(name, 'utf8'), Buffer.from([0x0a, 0x01]), pub).subarray(0, 4);
   if (expectedId.toString('hex') !== keyId) return `key id ${keyId} does not match the key`;
-  const publicKey = createPublicKey({
-    key: Buffer.concat([SPKI_ED25519_PREFIX, pub]),
-    format: 'der',
-    type: 'spki',
-  });
-  return { name, keyId, publicKey };
+  const der = Buffer.concat([SPKI_ED25519_PREFIX, pub]);
+  return { name, keyId, publicKey: createPublicKey({ key: der, format: 'der', type: 'spki' }) };
 }
 
 function parseSignatureLine(line: string): { name: string; keyId: string; signature: Buffer } | string {
@@ -410,17 +413,38 @@ function parseCheckpoint(body: string): { origin: string; size: number; rootHash
   return { origin, size: Number(sizeText), rootHash };
 }
 
+// The checkpoint in bundle[field] once its note verifies and parses (and has the expected
+// origin); every problem on the way is pushed to `problems`, prefixed with the field's name.
+function signedCheckpoint(
+  bundle: Record<string, unknown>,
+  field: string,
+  publicKeys: readonly string[],
+  options: ProofBundleOptions,
+  problems: string[],
+): { origin: string; size: number; rootHash: Buffer } | undefined {
+  const text = bundle[field];
+  if (typeof text !== 'string') {
+    problems.push(`bundle.${field} is not a signed note`);
+    return undefined;
+  }
+  const note = verifySignedNote(text, publicKeys);
+  for (const problem of note.problems) problems.push(`${field}: ${problem}`);
+  const parsed = note.body === undefined ? undefined : parseCheckpoint(note.body);
+  if (typeof parsed === 'string') problems.push(`${field}: ${parsed}`);
+  if (typeof parsed !== 'object') return undefined;
+  if (options.origin !== undefined && parsed.origin !== options.origin) {
+    problems.push(`${field} origin "${parsed.origin}" is not the expected "${options.origin}"`);
+  }
+  return parsed;
+}
+
 // Length of the RFC 6962 PATH for leaf `index` in a tree of `size`: one hash per split.
 function inclusionPathLength(index: number, size: number): number {
-  let lo = 0;
-  let hi = size;
   let length = 0;
-  while (hi - lo > 1) {
+  for (let i = index, n = size; n > 1; length++) {
     let k = 1;
-    while (k * 2 < hi - lo) k *= 2;
-    if (index < lo + k) hi = lo + k;
-    else lo += k;
-    length++;
+    while (k * 2 < n) k *= 2;
+    [i, n] = i < k ? [i, k] : [i - k, n - k];
   }
   return length;
 }
@@ -453,11 +477,7 @@ function isKeyName(name: string): boolean {
 }
 
 function hasControlOrLoneSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 && code !== 0x0a) return true;
-  }
-  return hasLoneSurrogate(text);
+  return Array.from(text).some((c) => c < ' ' && c !== '\n') || hasLoneSurrogate(text);
 }
 
 function hasLoneSurrogate(text: string): boolean {
@@ -468,13 +488,8 @@ function isSize(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-function isOdd(n: number): boolean {
-  return n % 2 === 1;
-}
-
-function half(n: number): number {
-  return Math.floor(n / 2);
-}
+const isOdd = (n: number): boolean => n % 2 === 1;
+const half = (n: number): number => Math.floor(n / 2);
 
 function isPowerOfTwo(n: number): boolean {
   let k = 1;

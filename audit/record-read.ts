@@ -3,11 +3,16 @@ import type { AuditActor, AuditSource } from './events.js';
 import { recordAudit } from './intake.js';
 
 /** The event types a read of the ledger is recorded under. */
-export type LedgerReadEvent = 'audit.search.performed' | 'audit.export.created' | 'audit.verify.performed';
+export type LedgerReadEvent =
+  | 'audit.search.performed'
+  | 'audit.export.created'
+  | 'audit.verify.performed'
+  | 'audit.proof.created';
 
 /**
  * Records that someone read the ledger (ISO 27001 A.8.15: access to logs is itself logged), from
- * the CLI and the HTTP API alike. `action` names the read (`search`, `tail`, `export`, `verify`).
+ * the CLI and the HTTP API alike. `action` names the read (`search`, `tail`, `export`, `verify`,
+ * `prove-consistency`).
  */
 export function recordLedgerRead(
   db: Executor,

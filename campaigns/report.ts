@@ -1,6 +1,18 @@
 // The campaign report an auditor accepts as evidence: every item (who holds what, who reviewed it,
 // the decision, reason and times, whether the revocation was verified at the target) and a summary
 // (population and its hash, completion, revocations, exceptions). Streamed page by page.
+//
+// The population digest recomputes from the report alone (byte format: campaigns/snapshot.ts).
+// Every field the digest hashes is given exactly as hashed: grantId, holderEmail, resourceKey,
+// entitlementKey, and grantedAt in UTC with microseconds (`2026-01-02T03:04:05.678901Z`; the
+// report's other times are in milliseconds, like the ledger's). Take those five fields of every
+// item, sort the items by grantId, write each as RFC 8785 JSON (members in key order, no spaces)
+// followed by "\n", and SHA-256 the whole: the lowercase hex equals `summary.population.sha256` in
+// the JSON report, and `details.sha256` of the campaign's `campaign.population.snapshot` event in
+// the signed ledger (which is what to compare a CSV report with). Two cautions: the CSV prefixes a
+// cell starting with = + - or @ with ' against spreadsheet formulas, so an email starting so is
+// read without that '; and holderEmail is the holder's email now, so one the identity provider
+// changed after launch is hashed as it was then (identity.person.updated holds before and after).
 import { csvCell } from '../audit/export-format.js';
 import type { Executor } from '../db/client.js';
 import { countCampaignItems } from '../db/queries/campaign-items.js';

@@ -1,7 +1,8 @@
-// Ledger routes for auditors and admins: search the audit ledger and verify it; each call is
-// itself recorded in the ledger.
+// Ledger routes for auditors and admins: search the audit ledger, verify it, and prove two of its
+// checkpoints consistent; each call is itself recorded in the ledger.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { proveConsistency } from '../../audit/prove.js';
 import { ledgerFilterSchema, searchLedger } from '../../audit/read.js';
 import { recordLedgerRead } from '../../audit/record-read.js';
 import { findingCodes, verifyLedger } from '../../audit/verify/index.js';
@@ -10,7 +11,7 @@ import { actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { routePlugin } from './shared.js';
+import { errorBody, routePlugin } from './shared.js';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1_000;
@@ -123,7 +124,53 @@ function verifyRoute(app: ApiServer, deps: ApiDeps): void {
   );
 }
 
-/** The ledger for auditors and admins: search it and verify it. Every call is itself recorded. */
+const treeSize = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const consistencyBody = z.object({
+  oldSize: z.number().int(),
+  newSize: z.number().int(),
+  oldRoot: z.string(),
+  newRoot: z.string(),
+  proof: z.array(z.string()),
+  oldCheckpoint: z.string(),
+  newCheckpoint: z.string(),
+});
+
+function consistencyRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/audit/consistency',
+    {
+      preHandler: requireRole(deps.db, 'admin', 'auditor'),
+      schema: {
+        operationId: 'proveAuditConsistency',
+        tags: ['audit'],
+        summary:
+          'A consistency proof between the checkpoints of tree sizes `from` and `to` (default: the newest), as grantflow audit prove-consistency prints it; check it offline with audit/proof-verify.ts',
+        querystring: z.object({ from: treeSize, to: treeSize.optional() }),
+        response: {
+          200: consistencyBody,
+          400: errorBody.describe('A size is not a whole number from 0, or from is larger than to'),
+          401: errorBody.describe('No token, or an unknown, revoked or expired one'),
+          403: errorBody.describe('The token is neither an admin nor an auditor'),
+          404: errorBody.describe('No checkpoint has that tree size'),
+        },
+      },
+    },
+    async (request) => {
+      const bundle = await proveConsistency(deps.sql, request.query.from, request.query.to);
+      await recordLedgerRead(deps.db, {
+        eventType: 'audit.proof.created',
+        actor: actorOf(principalOf(request)),
+        action: 'prove-consistency',
+        details: { oldSize: bundle.oldSize, newSize: bundle.newSize },
+        source: sourceOf(request),
+      });
+      return bundle;
+    },
+  );
+}
+
+/** The ledger for auditors and admins: search it, verify it, prove it consistent. Every call is recorded. */
 export function auditRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
-  return routePlugin(deps, [searchRoute, verifyRoute]);
+  return routePlugin(deps, [searchRoute, verifyRoute, consistencyRoute]);
 }

@@ -19,6 +19,11 @@ export function routePlugin(deps: ApiDeps, routes: readonly Route[]): FastifyPlu
   };
 }
 
+/** The error shape (api/errors.ts), for documenting a route's 4xx answers in the OpenAPI document. */
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
 /** `/…/:id`: the record's UUID. */
 export const idParams = z.object({ id: z.uuid() });
 

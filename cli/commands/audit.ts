@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { sealCheckpoint } from '../../audit/checkpoint.js';
@@ -11,8 +11,8 @@ import {
 } from '../../audit/export-format.js';
 import { loadLedgerKeys } from '../../audit/keys.js';
 import { OCSF_VERSION } from '../../audit/ocsf.js';
-import { checkProofBundle } from '../../audit/proof-verify.js';
-import { proveEvent } from '../../audit/prove.js';
+import { checkConsistencyBundle, checkProofBundle } from '../../audit/proof-verify.js';
+import { proveConsistency, proveEvent } from '../../audit/prove.js';
 import {
   type LedgerEntryView,
   ledgerFilterSchema,
@@ -65,6 +65,16 @@ function parseFilter(options: Record<string, string | undefined>) {
     );
   }
   return parsed.data;
+}
+
+/** A checkpoint's tree size as typed on the command line. */
+function parseTreeSize(text: string, name: string): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(text)) {
+    throw new ValidationError(
+      `<${name}> must be a checkpoint's tree size (a whole number from 0), not "${text}"`,
+    );
+  }
+  return Number(text);
 }
 
 /** `grantflow audit ...`: read, prove, checkpoint and export the ledger. */
@@ -208,9 +218,34 @@ export function registerAuditCommands(program: Command): void {
     });
 
   audit
+    .command('prove-consistency')
+    .description(
+      'Print a consistency proof between two signed checkpoints: nothing the older one signed was removed or rewritten',
+    )
+    .argument('<from>', "the older checkpoint's tree size")
+    .argument('[to]', "the newer checkpoint's tree size (default: the newest checkpoint)")
+    .option('--out <file>', 'write here instead of standard output')
+    .action(async (from: string, to: string | undefined, options: { out?: string }) => {
+      const oldSize = parseTreeSize(from, 'from');
+      const newSize = to === undefined ? undefined : parseTreeSize(to, 'to');
+      const context = cliContext();
+      const bundle = await withRuntimeDatabase(context, async ({ db, sql }) => {
+        const proved = await proveConsistency(sql, oldSize, newSize);
+        await recordCliRead(db, 'audit.proof.created', 'prove-consistency', {
+          oldSize: proved.oldSize,
+          newSize: proved.newSize,
+        });
+        return proved;
+      });
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      if (options.out) writeFileSync(options.out, text);
+      else process.stdout.write(text);
+    });
+
+  audit
     .command('check-proof')
-    .description('Check a proof bundle offline, with only the public key')
-    .argument('<file>', 'a bundle printed by grantflow audit prove')
+    .description('Check an inclusion or consistency proof offline, with only the public key')
+    .argument('<file>', 'a bundle printed by grantflow audit prove or audit prove-consistency')
     .option('--key <verifier-key...>', "verifier key(s); default: this installation's keys")
     .action((file: string, options: { key?: string[] }) => {
       let keys = options.key;
@@ -219,9 +254,16 @@ export function registerAuditCommands(program: Command): void {
         const rotated = (config.GRANTFLOW_AUDIT_VERIFIER_KEYS ?? '').split(',').map((k) => k.trim());
         keys = [loadLedgerKeys(config, log).verifierKey, ...rotated.filter(Boolean)];
       }
-      const result = checkProofBundle(JSON.parse(readFileSync(file, 'utf8')), keys);
+      const bundle = JSON.parse(readFileSync(file, 'utf8'));
+      // A consistency bundle names two checkpoints; an inclusion bundle one.
+      const consistency = typeof bundle === 'object' && bundle !== null && 'newCheckpoint' in bundle;
+      const result = consistency ? checkConsistencyBundle(bundle, keys) : checkProofBundle(bundle, keys);
       if (result.ok) {
-        process.stdout.write('OK: the event is included in the signed ledger checkpoint.\n');
+        process.stdout.write(
+          consistency
+            ? `OK: the signed checkpoint of ${bundle.newSize} entries extends the one of ${bundle.oldSize}; nothing under it was removed or rewritten.\n`
+            : 'OK: the event is included in the signed ledger checkpoint.\n',
+        );
         return;
       }
       process.stdout.write(`NOT VERIFIED:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);

@@ -2,6 +2,7 @@
 // so a 100,000-item report streams instead of sitting in memory.
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { grantedAtUtc } from './campaigns.js';
 
 /** One report row: the item, who holds what, who reviewed it, what was decided and enforced. */
 export type ReportItem = {
@@ -12,6 +13,7 @@ export type ReportItem = {
   resourceKey: string;
   entitlementKey: string;
   risk: string;
+  /** As the population digest hashes it: UTC with microseconds, `2026-01-02T03:04:05.678901Z`. */
   grantedAt: string;
   requestId: string | null;
   reviewerEmail: string;
@@ -28,6 +30,7 @@ export type ReportItem = {
   revokedAt: string | null;
 };
 
+// Times the digest does not hash, in milliseconds like the ledger's occurred_at.
 const iso = (column: string) =>
   sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
@@ -37,11 +40,12 @@ export async function listReportItems(
   campaignId: string,
   page: { afterId?: number; limit: number },
 ): Promise<ReportItem[]> {
+  // `grants` keeps its name: grantedAtUtc, the digest's own formatter, refers to it so.
   return db.execute<ReportItem>(sql`
     select i.id::int as "itemId", i.grant_id as "grantId",
       holder.email as "holderEmail", holder.name as "holderName",
       r.key as "resourceKey", e.key as "entitlementKey", e.risk_level::text as risk,
-      ${iso('g.granted_at')} as "grantedAt", g.request_id as "requestId",
+      ${grantedAtUtc} as "grantedAt", grants.request_id as "requestId",
       reviewer.email as "reviewerEmail", original.email as "originalReviewerEmail",
       i.assignment_reason as "assignmentReason", i.decision::text as decision,
       i.decision_source::text as "decisionSource", decider.email as "decidedByEmail",
@@ -49,7 +53,7 @@ export async function listReportItems(
       ${iso('i.escalated_at')} as "escalatedAt", i.revocation_status::text as "revocationStatus",
       ${iso('i.revoked_at')} as "revokedAt"
     from campaign_items i
-      join grants g on g.id = i.grant_id
+      join grants on grants.id = i.grant_id
       join entitlements e on e.id = i.entitlement_id
       join resources r on r.id = e.resource_id
       join people holder on holder.id = i.holder_id

@@ -1,8 +1,10 @@
 // Campaign data layer on a real PostgreSQL, every query run as the runtime role the worker and API
 // use: population snapshots by scope, idempotent item writes, one campaign per period, decisions
-// that cannot be taken twice, counts, the review page, delegation, escalation and enforcement.
-import { randomUUID } from 'node:crypto';
+// that cannot be taken twice, counts, the review page, delegation, escalation and enforcement, and
+// the report an auditor recomputes the population digest from.
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ReportFormat, renderReport, summarizeCampaign } from '../../campaigns/report.js';
 import { assignReviewer, type ReviewerDirectory } from '../../campaigns/reviewers.js';
 import { createPopulationHasher, populationDigest } from '../../campaigns/snapshot.js';
 import type { Database } from '../../db/client.js';
@@ -698,6 +700,59 @@ describe('campaign queries', () => {
       const escalated = await getCampaignItem(db, campaign.id, moved[0] as number);
       expect(escalated?.escalatedAt).toBeInstanceOf(Date);
       expect(escalated?.reviewerId).toBe(people.ceo);
+    });
+  });
+
+  describe('report', () => {
+    /** The whole report in `format`, as the API streams it. */
+    async function reportText(campaignId: string, format: ReportFormat): Promise<string> {
+      const campaign = await getCampaign(db, campaignId);
+      if (!campaign) throw new Error(`no campaign ${campaignId}`);
+      let text = '';
+      for await (const chunk of renderReport(db, await summarizeCampaign(db, campaign, null), format)) {
+        text += chunk;
+      }
+      return text;
+    }
+
+    /** The digest recomputed as the report's header tells an auditor to, with nothing but node:crypto. */
+    function recomputeDigest(items: Record<string, string>[]): string {
+      const lines = [...items]
+        .sort((a, b) => ((a.grantId ?? '') < (b.grantId ?? '') ? -1 : 1))
+        .map((item) =>
+          JSON.stringify({
+            entitlementKey: item.entitlementKey,
+            grantId: item.grantId,
+            grantedAt: item.grantedAt,
+            holderEmail: item.holderEmail,
+            resourceKey: item.resourceKey,
+          }),
+        );
+      return createHash('sha256')
+        .update(lines.map((line) => `${line}\n`).join(''), 'utf8')
+        .digest('hex');
+    }
+
+    it('gives the hashed fields exactly as hashed: the population digest recomputes from the JSON or CSV alone', async () => {
+      const { campaign } = await launch();
+
+      const json = JSON.parse(await reportText(campaign.id, 'json'));
+      const [header = '', ...lines] = (await reportText(campaign.id, 'csv')).trimEnd().split('\n');
+      const columns = header.split(',');
+      // No cell of this fixture needs quoting, so a split is a faithful CSV reading here.
+      expect(lines.join('')).not.toContain('"');
+      const rows = lines.map((line) =>
+        Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])),
+      );
+
+      const attested = (await getCampaign(db, campaign.id))?.populationSha256;
+      expect(json.summary.population).toEqual({ count: 5, sha256: attested });
+      // devRead was granted at .123456: microseconds a millisecond report would round away.
+      expect(json.items.find((item: { grantId: string }) => item.grantId === grant.devRead)?.grantedAt).toBe(
+        '2026-01-02T03:04:05.123456Z',
+      );
+      expect(recomputeDigest(json.items)).toBe(attested);
+      expect(recomputeDigest(rows)).toBe(attested);
     });
   });
 

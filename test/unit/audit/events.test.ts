@@ -113,6 +113,7 @@ describe('audit event catalogue', () => {
       'audit.search.performed',
       'audit.export.created',
       'audit.verify.performed',
+      'audit.proof.created',
       'audit.checkpoint.sealed',
       'notification.delivery.degraded',
       'notification.delivery.recovered',
