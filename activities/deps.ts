@@ -16,6 +16,8 @@ export type ActivityDeps = {
   ledger: AuditActivityDeps['ledger'];
   connectors: Connectors;
   notifier: Notifier;
+  /** Where built evidence packs are kept; without it, packs cannot be built here. */
+  evidenceDir?: string;
   /** Reaches other workflows (a campaign revokes through each grant's lifetime workflow). */
   temporal?: Client;
 };

@@ -7,6 +7,7 @@ import { createCampaignRevocationActivities } from './campaign-revocations.js';
 import { createCampaignScheduleActivities } from './campaign-schedule.js';
 import { createCampaignActivities } from './campaigns.js';
 import type { ActivityDeps } from './deps.js';
+import { createEvidenceActivities } from './evidence.js';
 import { createGrantActivities } from './grants.js';
 import { createLeaverActivities } from './leaver.js';
 import { createMoverActivities } from './mover.js';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReconcileActivities(deps),
     ...createLeaverActivities(deps),
     ...createMoverActivities(deps),
+    ...createEvidenceActivities(deps),
   };
 }
 

@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
@@ -63,6 +64,7 @@ export async function buildServer(
   await app.register(grantRoutes(deps), { prefix: '/api/v1' });
   await app.register(campaignRoutes(deps), { prefix: '/api/v1' });
   await app.register(findingRoutes(deps), { prefix: '/api/v1' });
+  await app.register(evidenceRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));

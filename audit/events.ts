@@ -89,6 +89,11 @@ export const auditEventTypes = {
   'audit.proof.created':
     'Someone took a consistency proof between two checkpoints of the ledger; details give both tree sizes.',
   'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
+  'audit.evidence.requested':
+    'Someone asked for an evidence pack: framework, period, controls and sampling rule, fixed before the seed exists.',
+  'audit.evidence.generated': 'An evidence pack was built; details hold its SHA-256 and what it covers.',
+  'audit.evidence.annotated':
+    'An admin gave an evidence-test exception its root cause and corrective action.',
   'notification.delivery.degraded':
     'Messages to people (Slack) kept failing past the alert threshold: one event per outage, not per message.',
   'notification.delivery.recovered': 'Delivery of messages to people works again after an announced outage.',

@@ -120,7 +120,10 @@ async function checkpointOfSize(sql: postgres.Sql, treeSize: number): Promise<Ch
 }
 
 /** The leaf hashes of entries 1..treeSize, a page per round trip; refuses a ledger missing any. */
-async function checkpointedLeaves(sql: postgres.Sql, treeSize: number): Promise<Buffer[]> {
+export async function checkpointedLeaves(
+  sql: postgres.Sql | postgres.TransactionSql,
+  treeSize: number,
+): Promise<Buffer[]> {
   const leaves: Buffer[] = [];
   for (let after = 0; after < treeSize; ) {
     const page = await sql<{ seq: string; leaf_hash: Buffer }[]>`

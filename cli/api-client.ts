@@ -28,6 +28,8 @@ export type ApiCall = {
   flags?: FieldFlags;
   /** Answer with the body as text (a CSV report) instead of parsed JSON. */
   raw?: boolean;
+  /** Answer with the body's bytes (an evidence pack's zip). */
+  binary?: boolean;
 };
 
 /** A client bound to one API and token; paths are under `/api/v1`. */
@@ -145,7 +147,9 @@ async function callApi<T>(
   } catch (error) {
     throw unreachable(target, error);
   }
-  const text = await response.text();
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (response.ok && call.binary) return bytes as T;
+  const text = bytes.toString('utf8');
   const parsed = parseJson(text);
   if (response.ok) return (call.raw ? text : parsed) as T;
   throw refusal(target, response, parsed, call.flags ?? {});

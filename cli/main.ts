@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFindingCommands } from './commands/findings.js';
 import { registerGrantsCommands } from './commands/grants.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -33,6 +34,7 @@ registerCampaignCommands(program);
 registerAuditCommands(program);
 registerScimCommands(program);
 registerFindingCommands(program);
+registerEvidenceCommands(program);
 registerTemporalCommands(program);
 
 async function main(): Promise<void> {

@@ -66,6 +66,12 @@ const envSchema = z.object({
     .default('grantflow.local/audit'),
   GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Where evidence packs are built and kept; the API and the worker must both reach it. */
+  GRANTFLOW_EVIDENCE_DIR: optionalString,
+  /** Rubber-stamping, per evidence test: a reviewer deciding more than this many items ... */
+  GRANTFLOW_EVIDENCE_RUBBER_STAMP_ITEMS: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** ... within this many seconds. */
+  GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long a leaver's access may take to be removed before it is recorded as a breach (default 1 h). */
   GRANTFLOW_LEAVER_SLA_SECONDS: z.coerce
     .number()

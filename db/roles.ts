@@ -32,6 +32,10 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   reconciliation_runs: ['SELECT', 'INSERT', 'UPDATE'],
   // Findings are evidence like campaign items: seen again and resolved in place, never deleted.
   findings: ['SELECT', 'INSERT', 'UPDATE'],
+  // A pack's row follows its build (status, progress, file); the pack itself is the record.
+  evidence_packs: ['SELECT', 'INSERT', 'UPDATE'],
+  // An annotation is history: a later one supersedes it, none is changed or removed.
+  evidence_annotations: ['SELECT', 'INSERT'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

@@ -703,6 +703,11 @@ export const auditLedger = pgTable(
     index('audit_ledger_event_id_idx').on(table.eventId),
     index('audit_ledger_event_type_idx').on(table.eventType, table.seq),
     index('audit_ledger_occurred_at_idx').on(table.occurredAt),
+    // An evidence pack follows one request, grant, campaign or target through the whole ledger.
+    index('audit_ledger_request_id_idx').on(sql`(${table.event}->'correlation'->>'request_id')`),
+    index('audit_ledger_grant_id_idx').on(sql`(${table.event}->'correlation'->>'grant_id')`),
+    index('audit_ledger_campaign_id_idx').on(sql`(${table.event}->'correlation'->>'campaign_id')`),
+    index('audit_ledger_target_id_idx').on(sql`(${table.event}->'target'->>'id')`),
   ],
 );
 export type AuditLedgerRow = typeof auditLedger.$inferSelect;
@@ -876,3 +881,57 @@ export const findings = pgTable(
   ],
 );
 export type Finding = typeof findings.$inferSelect;
+
+/** Where an evidence pack is: asked for, being built (with progress), ready to download, or failed. */
+export const evidencePackStatus = pgEnum('evidence_pack_status', [
+  'requested',
+  'building',
+  'ready',
+  'failed',
+]);
+
+/**
+ * Evidence packs asked for: what (framework, period, controls), by whom, the ledger entry of the
+ * request (whose recording time is the pack's "as of"), and the built file's SHA-256.
+ */
+export const evidencePacks = pgTable(
+  'evidence_packs',
+  {
+    id: uuid('id').primaryKey(),
+    framework: text('framework').notNull(),
+    period: text('period').notNull(),
+    /** Control ids; empty for every control of the framework. */
+    controls: jsonb('controls').$type<string[]>().notNull().default([]),
+    requestedBy: text('requested_by').notNull(),
+    requestEventId: uuid('request_event_id').notNull(),
+    status: evidencePackStatus('status').notNull().default('requested'),
+    /** What the build is doing now, for the CLI's progress line. */
+    progress: jsonb('progress').$type<{ step: string; done?: number; total?: number }>(),
+    file: text('file'),
+    sha256: text('sha256'),
+    bytes: bigint('bytes', { mode: 'number' }),
+    error: text('error'),
+    ...timestamps,
+  },
+  (table) => [index('evidence_packs_created_at_idx').on(table.createdAt)],
+);
+export type EvidencePack = typeof evidencePacks.$inferSelect;
+
+/** An admin's root cause and corrective action for one exception of an evidence test. */
+export const evidenceAnnotations = pgTable(
+  'evidence_annotations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    test: text('test').notNull(),
+    /** The exception's key, as the test reports it (a grant id, a campaign item id, ...). */
+    exceptionKey: text('exception_key').notNull(),
+    rootCause: text('root_cause').notNull(),
+    correctiveAction: text('corrective_action').notNull(),
+    annotatedBy: text('annotated_by').notNull(),
+    annotatedAt: timestamp('annotated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('evidence_annotations_test_key_idx').on(table.test, table.exceptionKey, table.annotatedAt),
+  ],
+);
+export type EvidenceAnnotation = typeof evidenceAnnotations.$inferSelect;

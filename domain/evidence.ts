@@ -7,7 +7,14 @@ export type Framework = (typeof FRAMEWORKS)[number];
  * How often a control operates, in the auditor's sampling vocabulary (AICPA's sampling guide:
  * many times a day → 25, daily → 25, weekly → 5, monthly → 2, quarterly → 2, annually → 1).
  */
-export const CONTROL_FREQUENCIES = ['many_per_day', 'daily', 'weekly', 'monthly', 'quarterly', 'annually'] as const;
+export const CONTROL_FREQUENCIES = [
+  'many_per_day',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'annually',
+] as const;
 /** One control frequency. */
 export type ControlFrequency = (typeof CONTROL_FREQUENCIES)[number];
 

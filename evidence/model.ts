@@ -1,12 +1,7 @@
 // The shapes an evidence pack is made of: controls as the customer writes them (evidence/controls/),
 // and the pack model the renderers (OSCAL document, index.html / index.pdf) turn into files. The
 // model holds only what is also in the pack's own files, so each rendering can be re-derived.
-import type {
-  ControlFrequency,
-  EvidenceTestId,
-  Framework,
-  PopulationId,
-} from '../domain/evidence.js';
+import type { ControlFrequency, EvidenceTestId, Framework, PopulationId } from '../domain/evidence.js';
 
 /** One control, as `evidence/controls/<framework>-<id>.yaml` describes it. */
 export type Control = {

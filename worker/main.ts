@@ -30,6 +30,11 @@ export function auditExportDir(config: Config): string {
   return config.GRANTFLOW_AUDIT_EXPORT_DIR ?? path.join(config.dataDir, 'audit-checkpoints');
 }
 
+/** Where evidence packs are kept: GRANTFLOW_EVIDENCE_DIR, else `<data dir>/evidence` (API and worker share it). */
+function evidenceDir(config: Config): string {
+  return config.GRANTFLOW_EVIDENCE_DIR ?? path.join(config.dataDir, 'evidence');
+}
+
 /** Slack DMs when Slack is configured, else the log: what the deliverer hands the outbox to. */
 function createChannel(
   config: Config,
@@ -158,6 +163,7 @@ export async function startWorker(
       sql: database.sql,
       log: workerLog,
       ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
+      evidenceDir: evidenceDir(config),
       // Target URLs and secrets are named by the catalog and read from the environment per call.
       connectors,
       // Workflows only write to the outbox; the deliverer above talks to Slack.

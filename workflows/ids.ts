@@ -34,3 +34,8 @@ export function moverWorkflowId(personId: string, movedAt: number): string {
 export function leaverWorkflowId(personId: string, deactivatedAt: number): string {
   return `leaver:${personId}:${deactivatedAt}`;
 }
+
+/** The workflow that builds one evidence pack. */
+export function evidencePackWorkflowId(packId: string): string {
+  return `evidence-pack:${packId}`;
+}

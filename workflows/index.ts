@@ -3,6 +3,7 @@ export { accessRequest } from './access-request.js';
 export { auditCheckpoint } from './audit-checkpoint.js';
 export { campaign } from './campaign.js';
 export { scheduledCampaignLaunch } from './campaign-schedule.js';
+export { evidencePack } from './evidence-pack.js';
 export { grantLifetime } from './grant-lifetime.js';
 export { leaver } from './leaver.js';
 export { mover } from './mover.js';

@@ -35,6 +35,8 @@ export async function startTestApi(
     ledgerKeys?: LedgerKeys;
     /** The mover review window SCIM's hook starts movers with. */
     moverReviewSeconds?: number;
+    /** Evidence packs' rubber-stamping test: more than `items` decisions within `seconds`. */
+    rubberStamp?: { items: number; seconds: number };
   } = {},
 ): Promise<TestApi> {
   // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
@@ -59,6 +61,8 @@ export async function startTestApi(
       GRANTFLOW_PROVISION_ATTEMPT_TIMEOUT_MS: 3_000,
       GRANTFLOW_LEAVER_SLA_SECONDS: 3_600,
       GRANTFLOW_MOVER_REVIEW_SECONDS: options.moverReviewSeconds ?? 3_600,
+      GRANTFLOW_EVIDENCE_RUBBER_STAMP_ITEMS: options.rubberStamp?.items ?? 50,
+      GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
     },
     db: database.runtime.db,
     sql: database.runtime.sql,

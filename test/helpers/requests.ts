@@ -177,6 +177,8 @@ export async function startRequestStack(
     slack?: { settings: SlackSettings; directoryIds?: (cast: Cast) => Partial<Cast> };
     /** The deliverer's pacing (tests of an outage shorten the alert threshold). */
     delivery?: Partial<DeliverySettings>;
+    /** Evidence packs' rubber-stamping threshold, as the API records it in a pack request. */
+    rubberStamp?: { items: number; seconds: number };
   },
 ): Promise<RequestStack> {
   const services = inject('services');
@@ -267,6 +269,7 @@ export async function startRequestStack(
         sql: database.runtime.sql,
         log: pino({ level: 'silent' }),
         ledger: { keys, origin: 'test.grantflow/audit', exportDir },
+        evidenceDir: path.join(exportDir, 'evidence'),
         connectors,
         notifier: createOutboxNotifier(database.runtime.db, wake),
         temporal: client,
@@ -282,7 +285,12 @@ export async function startRequestStack(
     deliverer = undefined;
   }
   await startWorker();
-  const api = await startTestApi(database, { taskQueue, ledgerKeys: keys, ...(slack ? { slack } : {}) });
+  const api = await startTestApi(database, {
+    taskQueue,
+    ledgerKeys: keys,
+    ...(slack ? { slack } : {}),
+    ...(options.rubberStamp ? { rubberStamp: options.rubberStamp } : {}),
+  });
 
   return {
     api,
