@@ -133,7 +133,9 @@ export async function buildPack(
       const sampling = input.controls
         .filter((control) => control.sample.population === definition.id)
         .map((control) => draws.get(control.id)!);
-      const result = await extractPopulation(tx, dir, definition, params, snapshot, sampling);
+      const result = await extractPopulation(tx, dir, definition, params, snapshot, sampling, (rows) =>
+        progress(`population ${definition.id}: ${rows} rows`, index, definitions.length),
+      );
       populations.set(definition.id, result);
     }
     const checks = CHECKS.filter((check) => wantedTests.has(check.id));

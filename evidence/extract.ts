@@ -25,7 +25,7 @@ export async function extractPopulation(
   params: EvidenceParams,
   snapshot: SnapshotFacts,
   draws: readonly SampleDraw[],
-  onRows?: (rows: number) => void,
+  onRows?: (rows: number) => void | Promise<void>,
 ): Promise<PopulationResult> {
   const bound = bindParams(definition.query, params);
   const csvPath = `populations/${definition.id}.csv`;
@@ -41,7 +41,7 @@ export async function extractPopulation(
     }
     rowCount += rows.length;
     await sink.write(text);
-    onRows?.(rowCount);
+    await onRows?.(rowCount);
   }
   const csv = await sink.close();
   const jsonPath = `populations/${definition.id}.json`;

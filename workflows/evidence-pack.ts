@@ -13,7 +13,8 @@ const { locateEvidenceRequest, sealEvidenceSeed, finishEvidencePack, failEvidenc
 
 const { buildEvidencePack } = proxyActivities<Activities>({
   startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '1 minute',
+  // The build beats at every step and every slice of a population's rows.
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
