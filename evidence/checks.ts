@@ -45,6 +45,14 @@ join people h on h.id = i.holder_id
 join entitlements e on e.id = i.entitlement_id
 join resources r on r.id = e.resource_id`;
 
+/** Every approval of the period's requests (d), with its request (q), approver (a) and entitlement. */
+const approvalsInPeriod = `from approval_decisions d
+join access_requests q on q.id = d.request_id
+join people a on a.id = d.approver_id
+join entitlements e on e.id = q.entitlement_id
+join resources r on r.id = e.resource_id
+where ${requestsInPeriod} and d.decision = 'approve' and d.decided_at <= :as_of`;
+
 /** Who approved a request before the pack's "as of" (an approve decision). */
 const approved = (requestId: string, personId: string) =>
   `exists (select 1 from approval_decisions d where d.request_id = ${requestId} and d.approver_id = ${personId}
@@ -104,12 +112,7 @@ order by g.granted_at, g.id`,
   a.email || ' approved step ' || d.step_index || ' of their own request for ' || r.key || ' / ' || e.key
     || ' at ' || ${ts('d.decided_at')} as summary,
   ${chain(byRequest('q.id'))} as evidence
-from approval_decisions d
-join access_requests q on q.id = d.request_id
-join people a on a.id = d.approver_id
-join entitlements e on e.id = q.entitlement_id
-join resources r on r.id = e.resource_id
-where ${requestsInPeriod} and d.decision = 'approve' and d.decided_at <= :as_of
+${approvalsInPeriod}
   and d.approver_id in (q.requester_id, q.submitted_by_id)
 order by q.created_at, q.id, d.id`,
   },
@@ -121,12 +124,7 @@ order by q.created_at, q.id, d.id`,
     exceptions: `select q.id::text as key,
   a.email || ' approved the request for ' || r.key || ' / ' || e.key || ' and reported its fulfilment done' as summary,
   ${chain(byRequest('q.id'))} as evidence
-from approval_decisions d
-join access_requests q on q.id = d.request_id
-join people a on a.id = d.approver_id
-join entitlements e on e.id = q.entitlement_id
-join resources r on r.id = e.resource_id
-where ${requestsInPeriod} and d.decision = 'approve' and d.decided_at <= :as_of
+${approvalsInPeriod}
   and ${fulfilled('q.id', 'a.email')}
 order by q.created_at, q.id, d.id`,
   },

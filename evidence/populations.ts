@@ -37,6 +37,13 @@ const grantJoins = `
   join entitlements e on e.id = g.entitlement_id
   join resources r on r.id = e.resource_id`;
 
+/** Grants given in the period (and by the "as of"), with `also` as a further condition. */
+function grantsGrantedIn(also: string): string {
+  return `select ${grantColumns}${grantJoins}
+where g.granted_at >= :period_start and g.granted_at < :period_end and g.granted_at <= :as_of${also}
+order by g.granted_at, g.id`;
+}
+
 const GRANT_COLUMNS = [
   'grant_id',
   'holder',
@@ -116,19 +123,14 @@ export const POPULATIONS: readonly PopulationDefinition[] = [
     title: 'Grants provisioned in the period',
     key: 'grant_id',
     columns: GRANT_COLUMNS,
-    query: `select ${grantColumns}${grantJoins}
-where g.granted_at >= :period_start and g.granted_at < :period_end and g.granted_at <= :as_of
-order by g.granted_at, g.id`,
+    query: grantsGrantedIn(''),
   },
   {
     id: 'privileged_grants',
     title: 'Privileged (high and critical risk) grants provisioned in the period',
     key: 'grant_id',
     columns: GRANT_COLUMNS,
-    query: `select ${grantColumns}${grantJoins}
-where g.granted_at >= :period_start and g.granted_at < :period_end and g.granted_at <= :as_of
-  and e.risk_level in ('high', 'critical')
-order by g.granted_at, g.id`,
+    query: grantsGrantedIn(`\n  and e.risk_level in ('high', 'critical')`),
   },
   {
     id: 'requests_decisions',

@@ -298,17 +298,18 @@ export async function verifyPack(file: string, publicKeys: readonly string[]): P
       );
     }
 
+    /** Every entry `what` cites must have an inclusion proof in the pack. */
+    const requireProven = (file: string, check: string, what: string, seqs: readonly number[]) => {
+      for (const seq of seqs) {
+        if (!proven.has(seq)) fail(file, check, `${what} cites entry ${seq}, which has no inclusion proof`);
+      }
+    };
+
     // 6. Tests cite only proven events.
     for (const name of [...listed.keys()].filter((path) => path.startsWith('tests/'))) {
       const test = json<{ exceptions: { key: string; evidence: number[] }[] }>(name, text.get(name));
       for (const exception of test?.exceptions ?? []) {
-        for (const seq of exception.evidence)
-          if (!proven.has(seq))
-            fail(
-              name,
-              'evidence proven',
-              `exception ${exception.key} cites entry ${seq}, which has no inclusion proof`,
-            );
+        requireProven(name, 'evidence proven', `exception ${exception.key}`, exception.evidence);
       }
       count('tests');
     }
@@ -365,15 +366,8 @@ export async function verifyPack(file: string, publicKeys: readonly string[]): P
             're-draw',
             `re-drawn ${redrawn.join(', ') || 'nothing'}, pack has ${picked.join(', ') || 'nothing'}`,
           );
-        for (const pick of sample.picked) {
-          for (const seq of pick.chain)
-            if (!proven.has(seq))
-              fail(
-                sampleName,
-                'chain proven',
-                `sample ${pick.key} cites entry ${seq}, which has no inclusion proof`,
-              );
-        }
+        for (const pick of sample.picked)
+          requireProven(sampleName, 'chain proven', `sample ${pick.key}`, pick.chain);
         count('samples re-drawn');
       }
     }
