@@ -8,8 +8,8 @@ const leaves = (n: number) =>
   Array.from({ length: n }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest());
 
 describe('MerkleLevels', () => {
-  it('gives the RFC 6962 root and the same audit paths as merkle.ts, for every size up to 70', () => {
-    for (let n = 0; n <= 70; n++) {
+  it('gives the RFC 6962 root and the same audit paths as merkle.ts, for every size up to 40', () => {
+    for (let n = 0; n <= 40; n++) {
       const tree = new MerkleLevels(leaves(n));
       expect(tree.root().equals(merkleRoot(leaves(n))), `root of ${n}`).toBe(true);
       for (let i = 0; i < n; i++) {
