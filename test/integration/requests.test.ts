@@ -74,9 +74,18 @@ describe('access requests end to end', () => {
     const planned = await waitForStatus(id, 'pending_approval');
     expect(planned.plan).toBe('needs: your manager (Mia Manager), then the owner of Target DB (Olu Owner)');
 
+    // Each approver decides once their card has arrived, as a person would: a card still in the
+    // outbox when its step is decided is dropped as moot, and would be missing from the list below.
+    const cardsDelivered = (count: number) =>
+      waitUntil(
+        async () => fixture.stack.notifier.about(id).filter((n) => n.kind === 'approval_needed').length >= count,
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+    await cardsDelivered(1);
     const first = await decide(cast.manager, id, 'approve');
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ status: 'pending_approval', currentStep: 1 });
+    await cardsDelivered(2);
     const second = await decide(cast.owner, id, 'approve');
     expect(second.statusCode).toBe(200);
 
