@@ -10,6 +10,7 @@ import type { ActivityDeps } from './deps.js';
 import { createEvidenceActivities } from './evidence.js';
 import { createGrantActivities } from './grants.js';
 import { createLeaverActivities } from './leaver.js';
+import { createLogReviewScheduleActivities } from './log-review-schedule.js';
 import { createMoverActivities } from './mover.js';
 import { createNotifyActivities } from './notify.js';
 import { createProvisioningActivities } from './provisioning.js';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLeaverActivities(deps),
     ...createMoverActivities(deps),
     ...createEvidenceActivities(deps),
+    ...createLogReviewScheduleActivities(deps),
   };
 }
 

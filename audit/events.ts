@@ -94,6 +94,12 @@ export const auditEventTypes = {
   'audit.evidence.generated': 'An evidence pack was built; details hold its SHA-256 and what it covers.',
   'audit.evidence.annotated':
     'An admin gave an evidence-test exception its root cause and corrective action.',
+  'audit.log_review.opened':
+    "A month's log review was opened: the period's security events in the ledger became its items; details give the period, reviewer group, due date and count.",
+  'audit.log_review.item_reviewed':
+    "Items of a log review were marked reviewed, with the reviewer's note and whether action was taken; details list the item ids.",
+  'audit.log_review.signed_off':
+    'A log review was signed off, every item reviewed, by a member of its reviewer group or an admin.',
   'notification.delivery.degraded':
     'Messages to people (Slack) kept failing past the alert threshold: one event per outage, not per message.',
   'notification.delivery.recovered': 'Delivery of messages to people works again after an announced outage.',

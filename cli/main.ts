@@ -8,6 +8,7 @@ import { registerDirectoryCommands } from './commands/directory.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFindingCommands } from './commands/findings.js';
 import { registerGrantsCommands } from './commands/grants.js';
+import { registerLogReviewCommands } from './commands/log-review.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPeopleCommands } from './commands/people.js';
 import { registerRequestCommands } from './commands/request.js';
@@ -35,6 +36,7 @@ registerAuditCommands(program);
 registerScimCommands(program);
 registerFindingCommands(program);
 registerEvidenceCommands(program);
+registerLogReviewCommands(program);
 registerTemporalCommands(program);
 
 async function main(): Promise<void> {

@@ -93,6 +93,22 @@ const envSchema = z.object({
     .min(0)
     .max(31 * 86_400)
     .default(86_400),
+  /**
+   * When the previous month's log review is opened (cron, UTC; default 09:00 on the 1st of every
+   * month); `off` turns the schedule off.
+   */
+  GRANTFLOW_LOG_REVIEW_CRON: z
+    .string()
+    .trim()
+    .regex(
+      /^(off|\S+(\s+\S+){4})$/,
+      'must be a five-field cron expression (minute hour day month weekday) or off',
+    )
+    .default('0 9 1 * *'),
+  /** The directory group whose members review the security events and sign the review off. */
+  GRANTFLOW_LOG_REVIEW_GROUP: z.string().trim().min(1).max(200).default('security'),
+  /** How many days after the month's end its log review is due. */
+  GRANTFLOW_LOG_REVIEW_DUE_DAYS: z.coerce.number().int().min(1).max(90).default(10),
   /** Attempts at a target before a request shows provisioning_failed (an admin can retry it). */
   GRANTFLOW_PROVISION_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(10),
   /** First retry delay; it doubles up to GRANTFLOW_PROVISION_RETRY_MAX_MS. */

@@ -36,6 +36,10 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   evidence_packs: ['SELECT', 'INSERT', 'UPDATE'],
   // An annotation is history: a later one supersedes it, none is changed or removed.
   evidence_annotations: ['SELECT', 'INSERT'],
+  // Log reviews are evidence like campaign items: items are marked reviewed and the review signed
+  // off in place, never deleted.
+  log_reviews: ['SELECT', 'INSERT', 'UPDATE'],
+  log_review_items: ['SELECT', 'INSERT', 'UPDATE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

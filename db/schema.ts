@@ -24,6 +24,7 @@ import {
   FINDING_STATUSES,
   GRANT_SOURCES,
   GRANT_STATUSES,
+  LOG_REVIEW_STATUSES,
   MISSING_ACTIONS,
   MOVE_ACTIONS,
   ORPHAN_ACTIONS,
@@ -935,3 +936,79 @@ export const evidenceAnnotations = pgTable(
   ],
 );
 export type EvidenceAnnotation = typeof evidenceAnnotations.$inferSelect;
+
+/** Where a periodic log review stands: `open` while its items are reviewed, `signed_off` after. */
+export const logReviewStatus = pgEnum('log_review_status', LOG_REVIEW_STATUSES);
+
+/**
+ * One month's review of the security events in the ledger (ISO 27001 A.8.15, SOC 2 CC7.2): the
+ * events are snapshotted into `log_review_items` when it is opened, the reviewer group marks each
+ * reviewed, and a member (or an admin) signs it off. One per period, so a retried or caught-up
+ * scheduled run never opens a second.
+ */
+export const logReviews = pgTable(
+  'log_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The month reviewed, `2026-11`. */
+    period: text('period').notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    /** Exclusive: the first instant of the next month. */
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    status: logReviewStatus('status').notNull().default('open'),
+    /** The directory group whose members review and sign off (admins may too). */
+    reviewerGroup: text('reviewer_group').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    signedOffById: uuid('signed_off_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    signedOffAt: timestamp('signed_off_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('log_reviews_period_key').on(table.period),
+    check('log_reviews_period_ordered', sql`${table.periodStart} < ${table.periodEnd}`),
+    check(
+      'log_reviews_signed_off_complete',
+      sql`(${table.status} = 'signed_off') = (${table.signedOffAt} is not null) and (${table.signedOffAt} is null) = (${table.signedOffById} is null)`,
+    ),
+  ],
+);
+export type LogReview = typeof logReviews.$inferSelect;
+
+/**
+ * One ledger event under review: which entry (`ledger_seq`), what it was, and who reviewed it when,
+ * with a note (required when action was taken). A review is final: an item is reviewed once.
+ */
+export const logReviewItems = pgTable(
+  'log_review_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => logReviews.id, { onDelete: 'restrict' }),
+    ledgerSeq: bigint('ledger_seq', { mode: 'number' }).notNull(),
+    eventType: text('event_type').notNull(),
+    /** Who did what to what, and how it ended, as the reviewer reads it. */
+    summary: text('summary').notNull(),
+    reviewedById: uuid('reviewed_by_id').references(() => people.id, { onDelete: 'restrict' }),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    note: text('note'),
+    actionTaken: boolean('action_taken').notNull().default(false),
+  },
+  (table) => [
+    // A retried snapshot inserts the same rows again: this makes it a no-op.
+    uniqueIndex('log_review_items_review_seq_key').on(table.reviewId, table.ledgerSeq),
+    // What is still to review, paged by id: the reviewer's list and the sign-off check.
+    index('log_review_items_unreviewed_idx')
+      .on(table.reviewId, table.id)
+      .where(sql`${table.reviewedAt} is null`),
+    check(
+      'log_review_items_reviewed_complete',
+      sql`(${table.reviewedAt} is null) = (${table.reviewedById} is null)`,
+    ),
+    check(
+      'log_review_items_note_when_action_taken',
+      sql`not ${table.actionTaken} or (${table.reviewedAt} is not null and coalesce(btrim(${table.note}), '') <> '')`,
+    ),
+  ],
+);
+export type LogReviewItem = typeof logReviewItems.$inferSelect;

@@ -29,6 +29,7 @@ export const POPULATION_IDS = [
   'config_changes',
   'admin_actions',
   'refused_attempts',
+  'log_reviews',
 ] as const;
 /** One population. */
 export type PopulationId = (typeof POPULATION_IDS)[number];
@@ -47,6 +48,7 @@ export const EVIDENCE_TEST_IDS = [
   'reviewer_reviewed_access_they_fulfilled',
   'ledger_read_without_role',
   'rubber_stamping',
+  'log_review_incomplete',
 ] as const;
 /** One automated test. */
 export type EvidenceTestId = (typeof EVIDENCE_TEST_IDS)[number];

@@ -37,3 +37,8 @@ export const CAMPAIGN_STATUSES = [
 ] as const;
 /** A campaign status. @public */
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Where a periodic log review stands: `open` while its items are reviewed, then `signed_off`. */
+export const LOG_REVIEW_STATUSES = ['open', 'signed_off'] as const;
+/** A log review status. @public */
+export type LogReviewStatus = (typeof LOG_REVIEW_STATUSES)[number];

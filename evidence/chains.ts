@@ -32,6 +32,13 @@ where l.seq <= $2 and l.event->'target'->>'type' = 'person' and l.event->'target
   config_changes: `select l.seq from audit_ledger l where l.seq = $1::bigint and l.seq <= $2`,
   admin_actions: `select l.seq from audit_ledger l where l.seq = $1::bigint and l.seq <= $2`,
   refused_attempts: `select l.seq from audit_ledger l where l.seq = $1::bigint and l.seq <= $2`,
+  // The event reviewed, the review's opening and sign-off, and the call that marked this item.
+  log_reviews: `select l.seq from audit_ledger l, log_review_items i
+where i.id::text = $1 and l.seq <= $2 and (
+  l.seq = i.ledger_seq
+  or (l.event->'target'->>'type' = 'log_review' and l.event->'target'->>'id' = i.review_id::text
+      and (l.event_type in ('audit.log_review.opened', 'audit.log_review.signed_off')
+           or l.event->'details'->'items' @> to_jsonb(i.id))))`,
 };
 
 /** The query that finds a row's chain, as the sample file states it. */

@@ -77,6 +77,12 @@ left join lateral (select l.seq from audit_ledger l
 where s.event_type = 'identity.leaver.started'
   and s.recorded_at >= :period_start and s.recorded_at < :period_end and s.seq <= :tree_size`;
 
+const reviewsInPeriod = `r.period_start >= :period_start and r.period_end <= :period_end and r.created_at <= :as_of`;
+const byLogReview = (reviewId: string) =>
+  `(l.event->'target'->>'type' = 'log_review' and l.event->'target'->>'id' = ${reviewId}::text)`;
+/** Not reviewed by the pack's "as of" (a review is final, so reviewed_at never moves). */
+const unreviewed = (item: string) => `(${item}.reviewed_at is null or ${item}.reviewed_at > :as_of)`;
+
 const ledgerReads = `from audit_ledger l
 where l.event_type in ('audit.search.performed', 'audit.export.created', 'audit.verify.performed')
   and l.recorded_at >= :period_start and l.recorded_at < :period_end and l.seq <= :tree_size`;
@@ -281,5 +287,30 @@ from paced x join people d on d.id = x.decided_by_id
 group by x.campaign_id, x.campaign, x.launched_at, x.decided_by_id, d.email
 having max(x.in_window) > :stamp_items
 order by x.launched_at, x.campaign_id, d.email`,
+  },
+  {
+    id: 'log_review_incomplete',
+    title:
+      "Log reviews of the period not signed off, and the security events in them nobody reviewed, by the pack's as-of",
+    population: 'log_reviews',
+    tested: `select (select count(*) from log_reviews r where ${reviewsInPeriod})
+  + (select count(*) from log_review_items i join log_reviews r on r.id = i.review_id where ${reviewsInPeriod}) as tested`,
+    exceptions: `select key, summary, evidence from (
+  select 'review:' || r.id::text as key, r.period_start as at, r.id as review, 0::bigint as item,
+    r.period || ' log review (' || r.reviewer_group || '), due ' || ${ts('r.due_at')} || ', not signed off'
+      || case when r.due_at <= :as_of then ' and overdue' else ', still within its review window' end || ': '
+      || (select count(*) from log_review_items j where j.review_id = r.id and ${unreviewed('j')}) || ' of '
+      || (select count(*) from log_review_items j where j.review_id = r.id) || ' events unreviewed' as summary,
+    ${chain(byLogReview('r.id'))} as evidence
+  from log_reviews r
+  where ${reviewsInPeriod} and (r.signed_off_at is null or r.signed_off_at > :as_of)
+  union all
+  select i.id::text as key, r.period_start as at, r.id as review, i.id as item,
+    r.period || ' log review: ledger entry ' || i.ledger_seq || ' (' || i.event_type || ', ' || i.summary
+      || ') not reviewed' as summary,
+    ${chain(`l.seq = i.ledger_seq or (${byLogReview('r.id')} and l.event_type = 'audit.log_review.opened')`)} as evidence
+  from log_review_items i join log_reviews r on r.id = i.review_id
+  where ${reviewsInPeriod} and ${unreviewed('i')}
+) x order by at, review, item`,
   },
 ];

@@ -90,8 +90,11 @@ where l.recorded_at >= :period_start and l.recorded_at < :period_end and l.seq <
 order by l.seq`;
 }
 
-/** Event types that only an administrator (or an admin acting for someone) can cause. */
-const ADMIN_EVENT_TYPES = [
+/**
+ * Event types that only an administrator (or an admin acting for someone) can cause; the monthly
+ * log review (logreview/) puts them before its reviewers too.
+ */
+export const ADMIN_EVENT_TYPES = [
   'access.grant.revoked',
   'access.grant.provisioning_retried',
   'campaign.launched',
@@ -286,5 +289,45 @@ order by c.launched_at, c.id, i.id`,
     query: ledgerQuery(
       `l.event->>'result' = 'denied' or l.event_type like '%.refused' or l.event_type like 'security.%'`,
     ),
+  },
+  {
+    id: 'log_reviews',
+    title:
+      "Security events under the period's log reviews, one row per event, with who reviewed it and the review's sign-off",
+    key: 'item_id',
+    columns: [
+      'item_id',
+      'review_id',
+      'period',
+      'reviewer_group',
+      'opened_at',
+      'due_at',
+      'review_status',
+      'signed_off_by',
+      'signed_off_at',
+      'seq',
+      'event_type',
+      'summary',
+      'reviewed_by',
+      'reviewed_at',
+      'note',
+      'action_taken',
+    ],
+    query: `select i.id::text as item_id, r.id::text as review_id, r.period, r.reviewer_group,
+  ${ts('r.created_at')} as opened_at, ${ts('r.due_at')} as due_at,
+  case when r.signed_off_at <= :as_of then 'signed_off' else 'open' end as review_status,
+  case when r.signed_off_at <= :as_of then s.email end as signed_off_by,
+  case when r.signed_off_at <= :as_of then ${ts('r.signed_off_at')} end as signed_off_at,
+  i.ledger_seq as seq, i.event_type, i.summary,
+  case when i.reviewed_at <= :as_of then v.email end as reviewed_by,
+  case when i.reviewed_at <= :as_of then ${ts('i.reviewed_at')} end as reviewed_at,
+  case when i.reviewed_at <= :as_of then i.note end as note,
+  case when i.reviewed_at <= :as_of then i.action_taken::text end as action_taken
+from log_review_items i
+join log_reviews r on r.id = i.review_id
+left join people s on s.id = r.signed_off_by_id
+left join people v on v.id = i.reviewed_by_id
+where r.period_start >= :period_start and r.period_end <= :period_end and r.created_at <= :as_of
+order by r.period_start, r.id, i.id`,
   },
 ];

@@ -4,7 +4,7 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
-import type { ScheduledCampaignTemplate } from '../workflows/messages.js';
+import type { ScheduledCampaignTemplate, ScheduledLogReviewTemplate } from '../workflows/messages.js';
 
 /** The schedule that seals audit checkpoints. */
 const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
@@ -113,4 +113,43 @@ export async function ensureReconciliationSchedule(
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     await handle.update((previous) => ({ ...previous, spec, action: { ...previous.action, ...action } }));
   }
+}
+
+/** The monthly log review schedule's id. */
+export const LOG_REVIEW_SCHEDULE_ID = 'grantflow-log-review';
+
+/**
+ * Creates or updates the schedule that opens the previous month's log review at `cron` (UTC), or
+ * deletes it when `cron` is `off`; answers its next runs. A run missed while Temporal was down is
+ * caught up within a week; opening is idempotent per month, so a caught-up run never opens two.
+ */
+export async function ensureLogReviewSchedule(
+  client: Client,
+  options: { taskQueue: string; cron: string; template: ScheduledLogReviewTemplate },
+): Promise<Date[]> {
+  const handle = client.schedule.getHandle(LOG_REVIEW_SCHEDULE_ID);
+  if (options.cron === 'off') {
+    await handle.delete().catch(() => undefined);
+    return [];
+  }
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'scheduledLogReview',
+    taskQueue: options.taskQueue,
+    args: [options.template],
+    workflowExecutionTimeout: '1 hour' as const,
+  };
+  const spec: ScheduleSpec = { cronExpressions: [options.cron] };
+  try {
+    await client.schedule.create({
+      scheduleId: LOG_REVIEW_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+    });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await handle.update((previous) => ({ ...previous, spec, action: { ...previous.action, ...action } }));
+  }
+  return (await handle.describe()).info.nextActionTimes.slice(0, 3);
 }

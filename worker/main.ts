@@ -18,7 +18,11 @@ import { createSlackClient, slackSettings } from '../slack/client.js';
 import { createSlackDirectory } from '../slack/identity.js';
 import { createSlackNotifier } from '../slack/notifier.js';
 import { connectClient, connectWorker } from '../temporal/connection.js';
-import { ensureCheckpointSchedule, ensureReconciliationSchedule } from '../temporal/schedules.js';
+import {
+  ensureCheckpointSchedule,
+  ensureLogReviewSchedule,
+  ensureReconciliationSchedule,
+} from '../temporal/schedules.js';
 import { installTemporalRuntime } from './runtime.js';
 import { createWorker } from './worker.js';
 
@@ -130,7 +134,8 @@ function startLifetimeLoop(
 
 /**
  * Starts the Temporal worker on TEMPORAL_TASK_QUEUE with activities bound to the runtime role,
- * the audit sequencer beside it, and makes sure the checkpoint schedule exists.
+ * the audit sequencer beside it, and makes sure the checkpoint, reconciliation and monthly log
+ * review schedules exist as configured.
  */
 export async function startWorker(
   config: Config,
@@ -178,6 +183,14 @@ export async function startWorker(
   await ensureReconciliationSchedule(client, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
+  });
+  await ensureLogReviewSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    cron: config.GRANTFLOW_LOG_REVIEW_CRON,
+    template: {
+      reviewerGroup: config.GRANTFLOW_LOG_REVIEW_GROUP,
+      dueDays: config.GRANTFLOW_LOG_REVIEW_DUE_DAYS,
+    },
   });
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const lifetimes = startLifetimeLoop(

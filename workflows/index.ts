@@ -6,5 +6,6 @@ export { scheduledCampaignLaunch } from './campaign-schedule.js';
 export { evidencePack } from './evidence-pack.js';
 export { grantLifetime } from './grant-lifetime.js';
 export { leaver } from './leaver.js';
+export { scheduledLogReview } from './log-review-schedule.js';
 export { mover } from './mover.js';
 export { reconcileResource, scheduledReconciliation } from './reconcile.js';

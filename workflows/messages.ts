@@ -231,6 +231,9 @@ export type ScheduledCampaignTemplate = {
   launchedBy: PersonRef & { id: string };
 };
 
+/** What the monthly log review schedule opens each review with: its reviewer group and due date. */
+export type ScheduledLogReviewTemplate = { reviewerGroup: string; dueDays: number };
+
 /**
  * The signatures use cases start workflows by (`workflow.start<CampaignWorkflow>('campaign', …)`),
  * so that starting one type-checks without importing workflow code into the caller.

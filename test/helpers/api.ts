@@ -63,6 +63,8 @@ export async function startTestApi(
       GRANTFLOW_MOVER_REVIEW_SECONDS: options.moverReviewSeconds ?? 3_600,
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_ITEMS: options.rubberStamp?.items ?? 50,
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
+      GRANTFLOW_LOG_REVIEW_GROUP: 'security',
+      GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
     },
     db: database.runtime.db,
     sql: database.runtime.sql,

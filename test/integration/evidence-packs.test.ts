@@ -185,6 +185,21 @@ describe('evidence packs', () => {
           intervalMs: 200,
         },
       );
+      // The month's log review: the security group reviews every security event and signs it off.
+      const opened = await call(as(cast.admin), 'POST', '/log-reviews', {
+        period: new Date().toISOString().slice(0, 7),
+      });
+      expect(opened.statusCode, opened.body).toBe(201);
+      const logReview = opened.json().id as string;
+      const events = (await call(as(cast.sec2), 'GET', `/log-reviews/${logReview}/items?limit=500`)).json()
+        .items as { id: number }[];
+      expect(events.length).toBeGreaterThan(0);
+      const marked = await call(as(cast.sec2), 'POST', `/log-reviews/${logReview}/items/reviewed`, {
+        items: events.map((event) => event.id),
+      });
+      expect(marked.json().reviewed).toHaveLength(events.length);
+      const signedOff = await call(as(cast.sec2), 'POST', `/log-reviews/${logReview}/signoff`);
+      expect(signedOff.statusCode, signedOff.body).toBe(200);
       // A ledger read by someone who holds no admin or auditor token.
       const read2 = await recordAudit(fixture.database.runtime.db, {
         event_type: 'audit.search.performed',
@@ -211,6 +226,7 @@ describe('evidence packs', () => {
         lowItem: String(lowItem?.id),
         leaver: String(leaver?.id),
         readSeq: String(readSeq?.seq),
+        logReviewItems: events.length,
       };
     });
 
@@ -310,6 +326,8 @@ describe('evidence packs', () => {
         // The manager approved Dev's read access, then certified it.
         reviewer_reviewed_access_they_fulfilled: [expect.any(String)],
         rubber_stamping: [rubberStamper],
+        // The month's log review was signed off with every event reviewed.
+        log_review_incomplete: [],
       });
       const fulfilled = JSON.parse(
         soc2.get('tests/reviewer_reviewed_access_they_fulfilled.json')!.toString(),
@@ -325,6 +343,14 @@ describe('evidence packs', () => {
         snapshot: { isolation: 'repeatable read, read only' },
       });
       expect(populations.query.asRun).toContain('$1::timestamptz');
+      const reviewed = JSON.parse(soc2.get('populations/log_reviews.json')!.toString());
+      expect(reviewed.rowCount).toBe(seeded.logReviewItems);
+      const rows = soc2.get('populations/log_reviews.csv')!.toString().trim().split('\n').slice(1);
+      expect(rows).toHaveLength(seeded.logReviewItems);
+      for (const row of rows) expect(row).toContain(`,signed_off,${cast.sec2},`);
+      const incomplete = JSON.parse(soc2.get('tests/log_review_incomplete.json')!.toString());
+      expect(incomplete).toMatchObject({ population: 'log_reviews', tested: 1 + seeded.logReviewItems });
+      expect(iso.log_review_incomplete).toEqual([]);
     });
 
     await step('the OSCAL document validates against the OSCAL 1.0.6 schema', async () => {

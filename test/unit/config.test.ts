@@ -49,6 +49,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
 
+  it('opens the log review monthly for the security group unless told otherwise, and refuses a bad cron', () => {
+    expect(loadConfig({})).toMatchObject({
+      GRANTFLOW_LOG_REVIEW_CRON: '0 9 1 * *',
+      GRANTFLOW_LOG_REVIEW_GROUP: 'security',
+      GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
+    });
+    expect(loadConfig({ GRANTFLOW_LOG_REVIEW_CRON: 'off' }).GRANTFLOW_LOG_REVIEW_CRON).toBe('off');
+    expect(() => loadConfig({ GRANTFLOW_LOG_REVIEW_CRON: 'monthly' })).toThrow(
+      /GRANTFLOW_LOG_REVIEW_CRON: must be a five-field cron expression/,
+    );
+  });
+
   it('requires the owner URL when a runtime URL is given', () => {
     expect(() => loadConfig({ DATABASE_RUNTIME_URL: 'postgres://app@db/grantflow' })).toThrow(/DATABASE_URL/);
   });

@@ -11,6 +11,7 @@ const GRANT = '7d1e2f3a-4b5c-4d6e-9f0a-1b2c3d4e5f60';
 const CAMPAIGN = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const PERSON = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 const GROUP = '9a8b7c6d-5e4f-4a3b-b2c1-d0e9f8a7b6c5';
+const LOG_REVIEW = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 
 const ada = { type: 'person', id: 'ada@acme.test', email: 'ada@acme.test' } as const;
 const hannahInSlack = {
@@ -584,6 +585,36 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
       root_cause: 'bulk keep',
       corrective_action: 'retrained',
     },
+  },
+  'audit.log_review.opened': {
+    actor: { type: 'system', id: 'log-review-schedule' },
+    source: { service: 'grantflow-worker', host: 'worker-1' },
+    target: { type: 'log_review', id: LOG_REVIEW, name: '2026-11 log review' },
+    action: 'open',
+    result: 'success',
+    details: {
+      period: '2026-11',
+      reviewer_group: 'security',
+      due_at: '2026-12-11T00:00:00.000Z',
+      items: 42,
+      through_seq: 1_870,
+    },
+  },
+  'audit.log_review.item_reviewed': {
+    actor: { type: 'person', id: 'sec@acme.test', email: 'sec@acme.test' },
+    source: fromApi,
+    target: { type: 'log_review', id: LOG_REVIEW, name: '2026-11 log review' },
+    action: 'review',
+    result: 'success',
+    details: { items: [3, 4], action_taken: true, note: 'token revoked, owner told' },
+  },
+  'audit.log_review.signed_off': {
+    actor: { type: 'person', id: 'sec@acme.test', email: 'sec@acme.test' },
+    source: fromApi,
+    target: { type: 'log_review', id: LOG_REVIEW, name: '2026-11 log review' },
+    action: 'sign_off',
+    result: 'success',
+    details: { period: '2026-11', items: 42, action_taken: 1 },
   },
   'audit.checkpoint.sealed': {
     actor: worker,
