@@ -78,7 +78,8 @@ describe('access requests end to end', () => {
     // outbox when its step is decided is dropped as moot, and would be missing from the list below.
     const cardsDelivered = (count: number) =>
       waitUntil(
-        async () => fixture.stack.notifier.about(id).filter((n) => n.kind === 'approval_needed').length >= count,
+        async () =>
+          fixture.stack.notifier.about(id).filter((n) => n.kind === 'approval_needed').length >= count,
         { timeoutMs: 10_000, intervalMs: 50 },
       );
     await cardsDelivered(1);
