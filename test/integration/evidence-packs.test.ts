@@ -454,5 +454,50 @@ describe('evidence packs', () => {
         expect([bad.code, bad.stdout]).toEqual([1, expect.stringContaining('pack.json: SHA-256')]);
       },
     );
+
+    await step('an admin annotates an exception; the next pack carries it, an employee may not', async () => {
+      const annotation = {
+        test: 'rubber_stamping',
+        key: `${seeded.campaignId}:${cast.manager}`,
+        rootCause: 'Bulk keep in the review UI without opening the items',
+        correctiveAction: 'Reviewer retrained; bulk keep now asks to confirm each risk level',
+      };
+      expect((await call(as(cast.dev), 'POST', '/evidence/annotations', annotation)).statusCode).toBe(403);
+      const unknown = await call(as(cast.admin), 'POST', '/evidence/annotations', {
+        ...annotation,
+        test: 'nope',
+      });
+      expect(unknown.statusCode).toBe(400);
+      const made = await call(as(cast.admin), 'POST', '/evidence/annotations', annotation);
+      expect(made.statusCode, made.body).toBe(201);
+      const asked = await call(auditor.token, 'POST', '/evidence/packs', {
+        framework: 'soc2',
+        period: '2026-Q4',
+        control: 'CC6.3',
+      });
+      expect(asked.statusCode).toBe(202);
+      const id = asked.json().id as string;
+      await waitUntil(
+        async () => (await call(auditor.token, 'GET', `/evidence/packs/${id}`)).json().status === 'ready',
+        {
+          timeoutMs: 60_000,
+          intervalMs: 250,
+        },
+      );
+      const file = path.join(work, 'annotated.zip');
+      writeFileSync(file, (await call(auditor.token, 'GET', `/evidence/packs/${id}/download`)).rawPayload);
+      const entries = await readZip(file);
+      const [exception] = JSON.parse(entries.get('tests/rubber_stamping.json')!.toString()).exceptions;
+      expect(exception.annotation).toMatchObject({
+        rootCause: annotation.rootCause,
+        correctiveAction: annotation.correctiveAction,
+        by: cast.admin,
+      });
+      expect(entries.get('index.html')!.toString()).toContain('Reviewer retrained');
+      expect((await verifyPack(file, [key])).problems).toEqual([]);
+      const recorded =
+        await sql()`select 1 from audit_intake where event->>'event_type' = 'audit.evidence.annotated'`;
+      expect(recorded).toHaveLength(1);
+    });
   });
 });
