@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { desc, eq } from 'drizzle-orm';
 import type { AuditSource } from '../audit/events.js';
 import { recordAudit } from '../audit/intake.js';
+import { recordAuthRefusal } from '../audit/record-refusal.js';
 import { ConflictError, NotAllowedError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { Database } from '../db/client.js';
 import { type EvidencePack, evidenceAnnotations, evidencePacks } from '../db/schema.js';
@@ -42,18 +43,13 @@ async function requireEvidenceRole(
   roles: EvidenceActor['role'][],
 ) {
   if (roles.includes(actor.role)) return;
-  await recordAudit(
-    db,
-    {
-      event_type: 'security.auth.denied',
-      actor: actorOf(actor),
-      target: { type: 'evidence_pack', id: action },
-      action,
-      result: 'denied',
-      reason: `needs the ${roles.join(' or ')} role; the caller has ${actor.role}`,
-    },
-    { source: actor.source ?? {} },
-  );
+  await recordAuthRefusal(db, {
+    actor: actorOf(actor),
+    target: { type: 'evidence_pack', id: action },
+    action,
+    reason: `needs the ${roles.join(' or ')} role; the caller has ${actor.role}`,
+    ...(actor.source ? { source: actor.source } : {}),
+  });
   throw new NotAllowedError(
     `Evidence packs need the ${roles.join(' or ')} role; your token has ${actor.role}.`,
     {

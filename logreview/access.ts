@@ -2,7 +2,7 @@
 // monthly schedule); the reviewer group's members and admins review and sign off; auditors read.
 // A refusal is a security event like any other, so it goes to the ledger before the error.
 import type { AuditActor, AuditSource } from '../audit/events.js';
-import { recordAudit } from '../audit/intake.js';
+import { recordAuthRefusal } from '../audit/record-refusal.js';
 import { NotAllowedError } from '../core/errors.js';
 import type { Executor } from '../db/client.js';
 import type { ApiRole } from '../db/queries/api-tokens.js';
@@ -35,18 +35,13 @@ export async function requireLogReviewAccess(
   if (access.roles.includes(actor.role)) return;
   if (access.group && (await listGroupKeysOfPerson(db, actor.personId)).includes(access.group)) return;
   const needs = `the ${access.roles.join(' or ')} role${access.group ? ` or membership of the ${access.group} group` : ''}`;
-  await recordAudit(
-    db,
-    {
-      event_type: 'security.auth.denied',
-      actor: auditActorOf(actor),
-      target: { type: 'log_review', id: access.target },
-      action: access.action,
-      result: 'denied',
-      reason: `needs ${needs}; the caller has the ${actor.role} role${access.group ? ' and is not a member' : ''}`,
-    },
-    { source: actor.source ?? {} },
-  );
+  await recordAuthRefusal(db, {
+    actor: auditActorOf(actor),
+    target: { type: 'log_review', id: access.target },
+    action: access.action,
+    reason: `needs ${needs}; the caller has the ${actor.role} role${access.group ? ' and is not a member' : ''}`,
+    ...(actor.source ? { source: actor.source } : {}),
+  });
   throw new NotAllowedError(`Log reviews: ${access.action} needs ${needs}.`, {
     required: { roles: access.roles, ...(access.group ? { group: access.group } : {}) },
     actual: actor.role,

@@ -1,7 +1,7 @@
 // What admins do with campaigns from Slack: who counts as an admin (a person holding an active
 // admin token, the same role the API checks), refusing everyone else on the record, and signing a
 // campaign off through the sign-off use case, whose workflow decides whether it may be signed off now.
-import { recordAudit } from '../../audit/intake.js';
+import { recordAuthRefusal } from '../../audit/record-refusal.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
 import { personHasRole } from '../../db/queries/api-tokens.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
@@ -22,19 +22,14 @@ export async function refuseNonAdmin(
   target: { type: 'campaign'; id: string },
 ): Promise<string> {
   const reason = 'only admins may launch or sign off certification campaigns';
-  await recordAudit(
-    ctx.db,
-    {
-      event_type: 'security.auth.denied',
-      actor: slackAuditActor(who.person, who.slackId),
-      target,
-      action,
-      result: 'denied',
-      reason,
-      ...(target.id !== 'new' ? { correlation: { campaign_id: target.id } } : {}),
-    },
-    { source: SLACK_SOURCE },
-  );
+  await recordAuthRefusal(ctx.db, {
+    actor: slackAuditActor(who.person, who.slackId),
+    target,
+    action,
+    reason,
+    ...(target.id !== 'new' ? { correlation: { campaign_id: target.id } } : {}),
+    source: SLACK_SOURCE,
+  });
   return `Sorry: ${reason}. Ask an admin.`;
 }
 
