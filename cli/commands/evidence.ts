@@ -24,6 +24,7 @@ const POLL_MS = 500;
 
 function progressLine(pack: PackBody): string {
   if (pack.status === 'requested') return 'requested: waiting for a worker to start it';
+  if (pack.status === 'ready' || pack.status === 'failed') return pack.status;
   const step = pack.progress?.step ?? pack.status;
   const count = pack.progress?.total ? ` (${(pack.progress.done ?? 0) + 1}/${pack.progress.total})` : '';
   return `${pack.status}: ${step}${count}`;
