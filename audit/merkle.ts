@@ -148,16 +148,18 @@ export function consistencyProof(oldSize: number, leaves: readonly Uint8Array[])
 
 // MTH(D[lo:hi]) bottom-up: pairing neighbours and promoting an odd last node level by level
 // yields exactly the RFC's split at the largest power of two, with n - 1 hashes and no recursion.
+// Each level is one buffer of 32-byte nodes: a Buffer per node costs ten times its hash, half a
+// gigabyte for a consistency proof over a million entries.
 function rangeRoot(leaves: readonly Uint8Array[], lo: number, hi: number): Buffer {
   if (hi <= lo) return emptyRootHash();
-  let level: Uint8Array[] = leaves.slice(lo, hi);
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
+  let node = (i: number): Uint8Array => leaves[lo + i]!;
+  for (let count = hi - lo; count > 1; count = Math.ceil(count / 2)) {
+    const up = Buffer.allocUnsafe(Math.ceil(count / 2) * HASH_SIZE);
+    for (let i = 0; i + 1 < count; i += 2) up.set(nodeHash(node(i), node(i + 1)), (i / 2) * HASH_SIZE);
+    if (count % 2 === 1) up.set(node(count - 1), up.length - HASH_SIZE);
+    node = (i) => up.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
   }
-  return Buffer.from(level[0]!);
+  return Buffer.from(node(0));
 }
 
 function largestPowerOfTwoBelow(n: number): number {

@@ -2,6 +2,7 @@
 // run on the same machine, as a ratio, so results compare across machines.
 import { runAuditBench } from './audit.js';
 import { runCampaignsBench } from './campaigns.js';
+import { runEvidenceBench } from './evidence.js';
 import { runLifecycleBench } from './lifecycle.js';
 import { runRequestsBench } from './requests.js';
 
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   requests: runRequestsBench,
   campaigns: runCampaignsBench,
   lifecycle: runLifecycleBench,
+  evidence: runEvidenceBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
