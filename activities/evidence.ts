@@ -7,6 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import type postgres from 'postgres';
 import { sealCheckpoint } from '../audit/checkpoint.js';
+import { isoTimestamp } from '../audit/entry.js';
 import { appendToIntake } from '../audit/intake.js';
 import type { LedgerKeys } from '../audit/keys.js';
 import type { Database } from '../db/client.js';
@@ -62,7 +63,7 @@ export function createEvidenceActivities(deps: EvidenceActivityDeps) {
     async locateEvidenceRequest(input: { packId: string }): Promise<EvidenceRequest> {
       const pack = await packRow(input.packId);
       const [row] = await deps.sql<RequestRow[]>`
-        select seq, to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at, event
+        select seq, ${isoTimestamp(deps.sql)} as recorded_at, event
         from audit_ledger where event_id = ${pack.requestEventId}::uuid order by seq limit 1`;
       if (!row)
         throw ApplicationFailure.retryable('the pack request is not in the ledger yet', 'not_sequenced');

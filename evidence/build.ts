@@ -39,7 +39,7 @@ import type {
 import { buildAssessmentResults } from './oscal.js';
 import { parsePeriod } from './period.js';
 import { POPULATIONS } from './populations.js';
-import type { EvidenceParams } from './query-params.js';
+import { type EvidenceParams, isoText } from './query-params.js';
 import { SAMPLE_RULE, SampleDraw } from './sample.js';
 
 /** What a build needs to know about its request. */
@@ -72,7 +72,7 @@ const annotationsAsOf = async (sql: postgres.TransactionSql, asOf: string) => {
     }[]
   >`
     select distinct on (test, exception_key) test, exception_key, root_cause, corrective_action, annotated_by,
-      to_char(annotated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
+      ${sql.unsafe(isoText('annotated_at'))} as at
     from evidence_annotations where annotated_at <= ${asOf}::timestamptz
     order by test, exception_key, annotated_at desc, id desc`;
   return new Map<string, ExceptionAnnotation>(
@@ -222,12 +222,19 @@ export async function buildPack(
   await writeWholeFile(dir, 'pack.json', packJson(model));
 
   await progress('index and OSCAL');
+  // The folder is read and hashed once; the renderings are hashed as they are written.
   const listed = await listFiles(dir);
-  await writeWholeFile(dir, 'oscal/assessment-results.json', packJson(buildAssessmentResults(model, listed)));
-  await writeWholeFile(dir, 'index.html', renderIndexHtml(model));
-  await writeWholeFile(dir, 'index.pdf', await renderIndexPdf(model));
+  const rendered = [
+    await writeWholeFile(
+      dir,
+      'oscal/assessment-results.json',
+      packJson(buildAssessmentResults(model, listed)),
+    ),
+    await writeWholeFile(dir, 'index.html', renderIndexHtml(model)),
+    await writeWholeFile(dir, 'index.pdf', await renderIndexPdf(model)),
+  ];
 
-  const all = await listFiles(dir);
+  const all = [...listed, ...rendered].sort(byPath);
   const manifest = packJson({
     format: PACK_FORMAT,
     framework: input.framework,
@@ -245,6 +252,8 @@ export async function buildPack(
   );
   return { dir, files: [...all, manifestFile, signature], model };
 }
+
+const byPath = (a: WrittenFile, b: WrittenFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /** Every file under the folder, sorted by path, with size and SHA-256 (each read as a stream). */
 async function listFiles(dir: string): Promise<WrittenFile[]> {
@@ -265,5 +274,5 @@ async function listFiles(dir: string): Promise<WrittenFile[]> {
       sha256: hash.digest('hex'),
     });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort(byPath);
 }

@@ -3,6 +3,8 @@
 // show it. Queries name their parameters as populations.ts does; an exception row is
 // (key, summary, evidence bigint[]).
 import type { EvidenceTestId, PopulationId } from '../domain/evidence.js';
+import { leaverEvent } from './populations.js';
+import { isoText } from './query-params.js';
 
 /** One automated test. */
 export type CheckDefinition = {
@@ -16,8 +18,7 @@ export type CheckDefinition = {
   exceptions: string;
 };
 
-const ts = (expression: string) =>
-  `to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const ts = (expression: string) => isoText(expression);
 
 /** The ledger positions (up to the checkpoint) of the events matching `where`, oldest first. */
 const chain = (where: string) =>
@@ -64,16 +65,8 @@ const fulfilled = (requestId: string, email: string) =>
     and ${byRequest(requestId)} and l.event->'actor'->>'email' = ${email})`;
 
 const leavers = `from audit_ledger s
-left join lateral (select l.seq, l.event from audit_ledger l
-  where l.event_type = 'identity.leaver.completed' and l.seq > s.seq and l.seq <= :tree_size
-    and l.event->'target'->>'id' = s.event->'target'->>'id'
-    and l.event->'details'->>'deactivated_at' = s.event->'details'->>'deactivated_at'
-  order by l.seq limit 1) c on true
-left join lateral (select l.seq from audit_ledger l
-  where l.event_type = 'identity.leaver.sla_breached' and l.seq > s.seq and l.seq <= :tree_size
-    and l.event->'target'->>'id' = s.event->'target'->>'id'
-    and l.event->'details'->>'deactivated_at' = s.event->'details'->>'deactivated_at'
-  order by l.seq limit 1) b on true
+left join lateral (${leaverEvent('identity.leaver.completed')}) c on true
+left join lateral (${leaverEvent('identity.leaver.sla_breached')}) b on true
 where s.event_type = 'identity.leaver.started'
   and s.recorded_at >= :period_start and s.recorded_at < :period_end and s.seq <= :tree_size`;
 
@@ -256,7 +249,7 @@ order by c.launched_at, c.id, i.id`,
     tested: `select count(*) as tested ${ledgerReads}`,
     exceptions: `select l.seq::text as key,
   coalesce(l.event->'actor'->>'email', l.event->'actor'->>'id') || ' ' || (l.event->>'action') || ' at '
-    || to_char(l.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as summary,
+    || ${isoText('l.recorded_at', 'MS')} as summary,
   array[l.seq] as evidence
 ${ledgerReads}
   and l.event->'actor'->>'type' = 'person'

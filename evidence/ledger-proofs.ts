@@ -116,7 +116,7 @@ export async function writeInclusionProofs(
   for (let i = 0; i < ordered.length; i += 1000) {
     const slice = ordered.slice(i, i + 1000);
     const rows = await sql<{ seq: string; recorded_at: string; event: unknown }[]>`
-      select seq, ${isoTimestamp(sql as postgres.Sql)} as recorded_at, event from audit_ledger
+      select seq, ${isoTimestamp(sql)} as recorded_at, event from audit_ledger
       where seq = any(${slice}::bigint[]) order by seq`;
     let text = '';
     for (const row of rows) {
@@ -146,7 +146,7 @@ export async function writeOcsfEvents(
   const sink = openFileSink(root, 'ledger/events.ocsf.jsonl');
   let count = 0;
   const rows = tx<{ seq: string; recorded_at: string; event: Record<string, unknown> }[]>`
-    select seq, ${isoTimestamp(tx as unknown as postgres.Sql)} as recorded_at, event from audit_ledger
+    select seq, ${isoTimestamp(tx)} as recorded_at, event from audit_ledger
     where recorded_at >= ${period.start}::timestamptz and recorded_at < ${period.end}::timestamptz and seq <= ${treeSize}
     order by seq`.cursor(1000);
   for await (const page of rows) {

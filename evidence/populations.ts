@@ -7,6 +7,7 @@
 // Timestamps are ISO-8601 UTC with microseconds, as PostgreSQL keeps them; ledger times keep the
 // milliseconds they were hashed with.
 import type { PopulationId } from '../domain/evidence.js';
+import { isoText } from './query-params.js';
 
 /** One population: its query, its columns (the CSV header) and which column identifies a row. */
 export type PopulationDefinition = {
@@ -18,8 +19,7 @@ export type PopulationDefinition = {
   query: string;
 };
 
-const ts = (expression: string) =>
-  `to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const ts = (expression: string) => isoText(expression);
 
 /** A grant's state at the pack's "as of": ended only if it ended by then. */
 const grantColumns = `
@@ -78,7 +78,7 @@ const LEDGER_COLUMNS = [
 /** Ledger events of the period (by recording time, up to the checkpoint) matching `where`. */
 function ledgerQuery(where: string): string {
   return `select l.seq, l.event_id::text as event_id, l.event_type,
-  to_char(l.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at,
+  ${isoText('l.recorded_at', 'MS')} as recorded_at,
   l.event->'actor'->>'type' as actor_type,
   coalesce(l.event->'actor'->>'email', l.event->'actor'->>'id') as actor,
   l.event->'actor'->>'on_behalf_of' as on_behalf_of,
@@ -109,7 +109,7 @@ export const ADMIN_EVENT_TYPES = [
 ];
 
 /** The first later event of one leaver's offboarding (same person, same deactivation). */
-function leaverEvent(type: string): string {
+export function leaverEvent(type: string): string {
   return `select l.seq, l.event from audit_ledger l
   where l.event_type = '${type}' and l.seq > s.seq and l.seq <= :tree_size
     and l.event->'target'->>'id' = s.event->'target'->>'id'

@@ -25,6 +25,14 @@ const TYPES: Record<keyof EvidenceParams, string> = {
 
 const NAMED = new RegExp(`(?<!:):(${Object.keys(TYPES).join('|')})\\b`, 'g');
 
+/**
+ * ISO-8601 UTC text of a timestamp expression, as the pack gives it: table times with the
+ * microseconds PostgreSQL keeps, ledger times with the milliseconds they were hashed with.
+ */
+export function isoText(expression: string, precision: 'US' | 'MS' = 'US'): string {
+  return `to_char((${expression}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.${precision}"Z"')`;
+}
+
 /** A query ready for `sql.unsafe(text, values)`, with the names and values it was bound with. */
 export type BoundQuery = {
   text: string;
