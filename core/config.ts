@@ -120,6 +120,24 @@ const envSchema = z.object({
   GRANTFLOW_NOTIFY_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** How long Slack delivery may keep failing before the outage is announced (log, alert channel, ledger). */
   GRANTFLOW_NOTIFY_ALERT_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /**
+   * Where people reach the console (and the API behind it), as their browser sees it: the OIDC
+   * redirect URI, the WebAuthn origin and relying-party id, and links in Slack derive from it.
+   * Default: http://localhost:<PORT>.
+   */
+  GRANTFLOW_PUBLIC_URL: httpUrl,
+  /** The company's OpenID Connect issuer for console sign-in (`grantflow dev` runs its own). */
+  GRANTFLOW_OIDC_ISSUER: httpUrl,
+  GRANTFLOW_OIDC_CLIENT_ID: optionalString,
+  GRANTFLOW_OIDC_CLIENT_SECRET: optionalString,
+  /** Directory groups (comma-separated keys) whose members sign in to the console as admins. */
+  GRANTFLOW_CONSOLE_ADMIN_GROUPS: z.string().trim().default('grantflow-admins'),
+  /** Directory groups whose members sign in as auditors (admin wins when both match). */
+  GRANTFLOW_CONSOLE_AUDITOR_GROUPS: z.string().trim().default('auditors'),
+  /** A console session ends after this long without a request. */
+  GRANTFLOW_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
+  /** And after this long in any case: sign in again. */
+  GRANTFLOW_SESSION_MAX_SECONDS: z.coerce.number().int().min(300).max(604_800).default(43_200),
   /** The API the `grantflow request` and `grants` commands call (else the running dev stack's). */
   GRANTFLOW_API_URL: httpUrl,
   /** The bearer token those commands send (else the dev admin token, for a local stack). */
@@ -132,6 +150,8 @@ type Env = z.infer<typeof envSchema>;
 export type Config = Env & {
   /** Absolute data directory (embedded PostgreSQL, Temporal's database, generated secrets). */
   dataDir: string;
+  /** GRANTFLOW_PUBLIC_URL without a trailing slash, or http://localhost:<PORT>. */
+  publicUrl: string;
 };
 
 /**
@@ -171,8 +191,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if ((config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET) && !config.SLACK_BOT_TOKEN) {
     problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'required to turn Slack on' });
   }
+  if (config.GRANTFLOW_OIDC_ISSUER && !config.GRANTFLOW_OIDC_CLIENT_ID) {
+    problems.push({ variable: 'GRANTFLOW_OIDC_CLIENT_ID', message: 'required with GRANTFLOW_OIDC_ISSUER' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, dataDir: path.resolve(cwd, config.GRANTFLOW_DATA_DIR) };
+  return {
+    ...config,
+    dataDir: path.resolve(cwd, config.GRANTFLOW_DATA_DIR),
+    publicUrl: (config.GRANTFLOW_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
+  };
 }
 
 function describeValue(env: NodeJS.ProcessEnv, key: PropertyKey | undefined): string {
