@@ -66,12 +66,21 @@ module.exports = {
       from: { path: '^slack/' },
       to: { path: '^workflows/', dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'console-stays-in-the-browser',
+      severity: 'error',
+      comment:
+        'The console (web/src) is a browser app: it reaches grantflow only through the REST API, typed ' +
+        'by the generated web/src/api/schema.d.ts, never by importing server code.',
+      from: { path: '^web/src/' },
+      to: { dependencyTypes: ['local', 'unknown', 'undetermined'], pathNot: '^web/src/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^node_modules', '^dist', '^\\.grantflow'] },
+    exclude: { path: ['^node_modules', '^dist', '^\\.grantflow', '^web/dist'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.d.ts', '.js'] },
   },
 };

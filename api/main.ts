@@ -6,6 +6,7 @@ import { connectDatabase } from '../db/client.js';
 import { slackSettings } from '../slack/client.js';
 import { connectClient } from '../temporal/connection.js';
 import { auditExportDir } from '../worker/main.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { buildServer } from './server.js';
 import { createSlackApp } from './slack/app.js';
 
@@ -18,6 +19,7 @@ export async function startApi(
   log: Logger,
   endpoints: { runtimeUrl: string; temporalAddress: string },
 ): Promise<RunningApi> {
+  await ensureConsoleBuilt(log);
   const database = connectDatabase(endpoints.runtimeUrl, { applicationName: 'grantflow-api' });
   const temporal = await connectClient({ ...config, address: endpoints.temporalAddress });
   const deps = {

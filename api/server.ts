@@ -8,6 +8,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
+import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
@@ -71,5 +72,6 @@ export async function buildServer(
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerConsole(app);
   return app;
 }
