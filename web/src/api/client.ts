@@ -43,8 +43,16 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the server added, e.g. `{ fields: [{ field, message }] }` for a validation error. */
+    readonly details?: unknown,
   ) {
     super(message);
+  }
+
+  /** The fields a validation error names, each with what is wrong with it. */
+  get fields(): { field: string; message: string }[] {
+    const fields = (this.details as { fields?: unknown } | undefined)?.fields;
+    return Array.isArray(fields) ? (fields as { field: string; message: string }[]) : [];
   }
 }
 
@@ -54,11 +62,14 @@ export class ApiError extends Error {
  */
 export function must<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.error !== undefined || result.data === undefined) {
-    const body = result.error as { error?: { code?: string; message?: string } } | undefined;
+    const body = result.error as
+      | { error?: { code?: string; message?: string; details?: unknown } }
+      | undefined;
     throw new ApiError(
       result.response.status,
       body?.error?.code ?? 'http_error',
       body?.error?.message ?? `The server answered ${result.response.status}.`,
+      body?.error?.details,
     );
   }
   return result.data;
