@@ -6,12 +6,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List people, ordered by email */
+    /** List people, ordered by email (page with cursor = nextCursor; offset still works) */
     get: {
       parameters: {
         query?: {
           limit?: number;
           offset?: number;
+          cursor?: string;
           status?: 'active' | 'inactive';
         };
         header?: never;
@@ -43,6 +44,7 @@ export interface paths {
               total: number;
               limit: number;
               offset: number;
+              nextCursor: string | null;
             };
           };
         };
@@ -182,10 +184,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Active resources with their entitlements */
+    /** Active resources with their entitlements, ordered by key */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -219,6 +224,7 @@ export interface paths {
                   maxDurationSeconds: number;
                 }[];
               }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -514,6 +520,7 @@ export interface paths {
             | 'cancelled'
             | 'expired';
           requester?: string;
+          cursor?: string;
           limit?: number;
         };
         header?: never;
@@ -550,12 +557,15 @@ export interface paths {
                 durationSeconds: number;
                 reason: string | null;
                 plan: string | null;
+                /** @enum {string|null} */
+                stepUp: 'webauthn' | null;
                 currentStep: number | null;
                 outcome: string | null;
                 grantId: string | null;
                 createdAt: string;
                 closedAt: string | null;
               }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -610,6 +620,8 @@ export interface paths {
               durationSeconds: number;
               reason: string | null;
               plan: string | null;
+              /** @enum {string|null} */
+              stepUp: 'webauthn' | null;
               currentStep: number | null;
               outcome: string | null;
               grantId: string | null;
@@ -672,6 +684,8 @@ export interface paths {
               durationSeconds: number;
               reason: string | null;
               plan: string | null;
+              /** @enum {string|null} */
+              stepUp: 'webauthn' | null;
               currentStep: number | null;
               outcome: string | null;
               grantId: string | null;
@@ -720,6 +734,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/requests/{id}/decisions/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Whether your decision needs a passkey and, if so, the WebAuthn request options over the canonical decision {requestId, step, decision, approver, decidedAt} */
+    post: operations['createDecisionChallenge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/requests/{id}/decisions': {
     parameters: {
       query?: never;
@@ -729,7 +760,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Approve or deny the step waiting on you (admins: onBehalfOf an approver, recorded) */
+    /** Approve or deny the step waiting on you (admins: onBehalfOf an approver, recorded); approving a request whose stepUp is webauthn needs the passkey assertion over the challenge */
     post: {
       parameters: {
         query?: never;
@@ -747,6 +778,27 @@ export interface paths {
             comment?: string;
             /** Format: email */
             onBehalfOf?: string;
+            stepUp?: {
+              decidedAt: string;
+              assertion: {
+                id: string;
+                rawId: string;
+                /** @enum {string} */
+                type: 'public-key';
+                response: {
+                  clientDataJSON: string;
+                  authenticatorData: string;
+                  signature: string;
+                  userHandle?: string;
+                };
+                /** @enum {string} */
+                authenticatorAttachment?: 'platform' | 'cross-platform';
+                /** @default {} */
+                clientExtensionResults?: {
+                  [key: string]: unknown;
+                };
+              };
+            };
           };
         };
       };
@@ -780,6 +832,51 @@ export interface paths {
               }[];
               grantId?: string;
               outcome?: string;
+            };
+          };
+        };
+        /** @description Not an approver of the waiting step, or own request; step_up_required: approving needs a passkey assertion; step_up_failed: the assertion does not verify, is stale or is not your passkey's */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description No such request */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            };
+          };
+        };
+        /** @description The request is not waiting for this decision (decided, closed, moved on) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              error: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
             };
           };
         };
@@ -994,6 +1091,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your approvals: `waiting` (steps you may decide now, newest first; a page may hold fewer than `limit` and still have a next one) or `decided` (your decisions, newest first) */
+    get: operations['listApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/grants': {
     parameters: {
       query?: never;
@@ -1006,6 +1120,7 @@ export interface paths {
       parameters: {
         query?: {
           status?: 'active' | 'expired' | 'released' | 'revoked';
+          cursor?: string;
           limit?: number;
         };
         header?: never;
@@ -1039,6 +1154,7 @@ export interface paths {
                 provisionVerified: boolean | null;
                 removalVerified: boolean | null;
               }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -1455,6 +1571,7 @@ export interface paths {
           reviewer?: string;
           undecided?: 'true' | 'false';
           afterId?: number;
+          cursor?: string;
           limit?: number;
         };
         header?: never;
@@ -2137,6 +2254,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/passkeys/registration-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Options for registering a new passkey of yours (valid for five minutes, once) */
+    post: operations['createPasskeyRegistrationOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your registered passkeys, oldest first */
+    get: operations['listPasskeys'];
+    put?: never;
+    /** Register the passkey your browser created for the options; recorded in the ledger */
+    post: operations['registerPasskey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2225,6 +2377,216 @@ export interface operations {
       };
       /** @description No checkpoint has that tree size */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  createDecisionChallenge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'approve' | 'deny';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string|null} */
+            stepUp: 'webauthn' | null;
+            decidedAt: string;
+            options: {
+              challenge: string;
+              rpId?: string;
+              timeout?: number;
+              allowCredentials?: {
+                id: string;
+                /** @enum {string} */
+                type: 'public-key';
+                transports?: ('ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb')[];
+              }[];
+              /** @enum {string} */
+              userVerification?: 'discouraged' | 'preferred' | 'required';
+              extensions?: {
+                credProps?: boolean;
+              };
+              hints?: string[];
+            } | null;
+          };
+        };
+      };
+      /** @description No token or session, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description passkey_not_registered: approving needs a passkey and you have none */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No such request, or not one you may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The request is not waiting for approval */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listApprovals: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        state?: 'waiting' | 'decided';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              requestId: string;
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'pending_approval'
+                | 'provisioning'
+                | 'awaiting_fulfilment'
+                | 'provisioning_failed'
+                | 'granted'
+                | 'denied'
+                | 'cancelled'
+                | 'expired';
+              requester: {
+                email: string;
+                name: string;
+              };
+              resource: {
+                key: string;
+                name: string;
+              };
+              entitlement: {
+                key: string;
+                name: string;
+                /** @enum {string} */
+                risk: 'low' | 'medium' | 'high' | 'critical';
+              };
+              reason: string | null;
+              durationSeconds: number;
+              step: {
+                index: number;
+                count: number;
+                name: string | null;
+              };
+              required?: number;
+              approvedBy?: string[];
+              createdAt: string;
+              decision?: {
+                /** @enum {string} */
+                decision: 'approve' | 'deny';
+                comment: string | null;
+                decidedAt: string;
+              };
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description A bad state, limit or cursor */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -3033,6 +3395,218 @@ export interface operations {
               createdAt: string;
               revokedAt: string | null;
               lastUsedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  createPasskeyRegistrationOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            challenge: string;
+            rp: {
+              name: string;
+              id?: string;
+            };
+            user: {
+              id: string;
+              name: string;
+              displayName: string;
+            };
+            pubKeyCredParams: {
+              /** @enum {string} */
+              type: 'public-key';
+              alg: number;
+            }[];
+            timeout?: number;
+            excludeCredentials?: {
+              id: string;
+              /** @enum {string} */
+              type: 'public-key';
+              transports?: ('ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb')[];
+            }[];
+            authenticatorSelection?: {
+              /** @enum {string} */
+              authenticatorAttachment?: 'platform' | 'cross-platform';
+              /** @enum {string} */
+              residentKey?: 'discouraged' | 'preferred' | 'required';
+              requireResidentKey?: boolean;
+              /** @enum {string} */
+              userVerification?: 'discouraged' | 'preferred' | 'required';
+            };
+            attestation?: string;
+            extensions?: {
+              credProps?: boolean;
+            };
+            hints?: string[];
+          };
+        };
+      };
+      /** @description No token or session, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              createdAt: string;
+              lastUsedAt: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description No token or session, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  registerPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          response: {
+            id: string;
+            rawId: string;
+            /** @enum {string} */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              attestationObject: string;
+              authenticatorData?: string;
+              transports?: ('ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb')[];
+              publicKeyAlgorithm?: number;
+              publicKey?: string;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+            /** @default {} */
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+          };
+        };
+      };
+      /** @description The response does not verify, or answers no challenge handed to you (expired, used) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token or session, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description This passkey is already registered */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
             };
           };
         };
