@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import { type GrantView, listGrants } from '../../db/queries/grants.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
 import { grantSource, grantStatus } from '../../db/schema.js';
 import {
   extendGrant,
@@ -18,7 +19,7 @@ import { actorInput } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { actorUpdateRoute, idParams, iso, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, email, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
   id: z.string(),
@@ -80,9 +81,11 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
-        summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
+        summary:
+          "Grants, newest first: employees see their own, admins and auditors everyone's (or one holder's)",
         querystring: z.object({
           status: z.enum(grantStatus.enumValues).optional(),
+          holder: email.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
         response: { 200: z.object({ items: z.array(grantBody) }) },
@@ -90,8 +93,15 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
+      // An employee's list is theirs whatever they ask; `holder` narrows everyone's to one person.
+      let personId: string | undefined = principal.role === 'employee' ? principal.personId : undefined;
+      if (request.query.holder && principal.role !== 'employee') {
+        const person = await getPersonByEmail(deps.db, request.query.holder);
+        if (!person) return { items: [] };
+        personId = person.id;
+      }
       const rows = await listGrants(deps.db, {
-        ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
+        ...(personId ? { personId } : {}),
         ...(request.query.status ? { status: [request.query.status] } : {}),
         limit: request.query.limit,
       });
