@@ -4,6 +4,7 @@ import { rootRoute } from '../../routes/root';
 import { Approvals } from './approvals';
 import { ConfirmDecision, confirmSearch } from './confirm';
 import { Passkeys } from './passkeys';
+import { Reviews } from './reviews';
 
 const approvals = createRoute({ getParentRoute: () => rootRoute, path: '/approvals', component: Approvals });
 const confirm = createRoute({
@@ -13,6 +14,7 @@ const confirm = createRoute({
   component: ConfirmDecision,
 });
 const passkeys = createRoute({ getParentRoute: () => rootRoute, path: '/passkeys', component: Passkeys });
+const reviews = createRoute({ getParentRoute: () => rootRoute, path: '/reviews', component: Reviews });
 
 /** Every approver and reviewer page, as children of the root route. */
-export const approverRoutes = [approvals, confirm, passkeys];
+export const approverRoutes = [approvals, confirm, passkeys, reviews];
