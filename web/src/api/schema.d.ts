@@ -1,4 +1,55 @@
 export interface paths {
+  '/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Start console sign-in: redirects to the identity provider (code + PKCE) */
+    get: operations['signIn'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign out of the console: the session is deleted (needs x-csrf-token) */
+    post: operations['signOut'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in console session: who, which role, the CSRF token and when it ends */
+    get: operations['getSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/people': {
     parameters: {
       query?: never;
@@ -1085,23 +1136,6 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/approvals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Your approvals: `waiting` (steps you may decide now, newest first; a page may hold fewer than `limit` and still have a next one) or `decided` (your decisions, newest first) */
-    get: operations['listApprovals'];
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2254,6 +2288,125 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your approvals: `waiting` (steps you may decide now, newest first; a page may hold fewer than `limit` and still have a next one) or `decided` (your decisions, newest first) */
+    get: operations['listApprovals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your campaign items across campaigns: `open` (undecided, oldest first) or `decided` (newest first), with your progress in each campaign not yet closed */
+    get: operations['listMyReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/dashboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open requests and their age, SLA breaches (an approval step waiting past its policy's escalateAfter; leavers past the leaver SLA), active grants by risk, campaigns in progress, the ledger, and request volume and time to approve over the last 30 days (admins) */
+    get: operations['getDashboard'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Signed checkpoints, newest first, with who signed each (recorded as a ledger read) */
+    get: operations['listAuditCheckpoints'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/checkpoints/{id}/note': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One checkpoint's signed note (C2SP signed-note text), as a file */
+    get: operations['downloadAuditCheckpointNote'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/events/{eventId}/proof': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An inclusion proof of one event under the newest signed checkpoint, as grantflow audit prove prints it; grantflow audit check-proof checks the file offline */
+    get: operations['proveAuditEvent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/policies/{key}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a policy, newest first, with its definition and who created it when */
+    get: operations['listPolicyVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/passkeys/registration-options': {
     parameters: {
       query?: never;
@@ -2301,6 +2454,155 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  signIn: {
+    parameters: {
+      query?: {
+        returnTo?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect to the identity provider */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description Too many sign-in attempts from this address */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description Console sign-in is not configured */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': null;
+        };
+      };
+      /** @description Not signed in */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description CSRF check failed (csrf_failed) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  getSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            person: {
+              /** Format: uuid */
+              id: string;
+              email: string;
+              name: string;
+            };
+            /** @enum {string} */
+            role: 'employee' | 'admin' | 'auditor';
+            csrfToken: string;
+            expiresAt: string;
+            idleExpiresAt: string;
+          };
+        };
+      };
+      /** @description Not signed in */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
   proveAuditConsistency: {
     parameters: {
       query: {
@@ -2487,106 +2789,6 @@ export interface operations {
       };
       /** @description The request is not waiting for approval */
       409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: {
-              code: string;
-              message: string;
-              details?: unknown;
-            };
-          };
-        };
-      };
-    };
-  };
-  listApprovals: {
-    parameters: {
-      query?: {
-        cursor?: string;
-        limit?: number;
-        state?: 'waiting' | 'decided';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            items: {
-              requestId: string;
-              /** @enum {string} */
-              status:
-                | 'pending'
-                | 'pending_approval'
-                | 'provisioning'
-                | 'awaiting_fulfilment'
-                | 'provisioning_failed'
-                | 'granted'
-                | 'denied'
-                | 'cancelled'
-                | 'expired';
-              requester: {
-                email: string;
-                name: string;
-              };
-              resource: {
-                key: string;
-                name: string;
-              };
-              entitlement: {
-                key: string;
-                name: string;
-                /** @enum {string} */
-                risk: 'low' | 'medium' | 'high' | 'critical';
-              };
-              reason: string | null;
-              durationSeconds: number;
-              step: {
-                index: number;
-                count: number;
-                name: string | null;
-              };
-              required?: number;
-              approvedBy?: string[];
-              createdAt: string;
-              decision?: {
-                /** @enum {string} */
-                decision: 'approve' | 'deny';
-                comment: string | null;
-                decidedAt: string;
-              };
-            }[];
-            nextCursor: string | null;
-          };
-        };
-      };
-      /** @description A bad state, limit or cursor */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            error: {
-              code: string;
-              message: string;
-              details?: unknown;
-            };
-          };
-        };
-      };
-      /** @description No token, or an unknown, revoked or expired one */
-      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -3395,6 +3597,656 @@ export interface operations {
               createdAt: string;
               revokedAt: string | null;
               lastUsedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  listApprovals: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        state?: 'waiting' | 'decided';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              requestId: string;
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'pending_approval'
+                | 'provisioning'
+                | 'awaiting_fulfilment'
+                | 'provisioning_failed'
+                | 'granted'
+                | 'denied'
+                | 'cancelled'
+                | 'expired';
+              requester: {
+                email: string;
+                name: string;
+              };
+              resource: {
+                key: string;
+                name: string;
+              };
+              entitlement: {
+                key: string;
+                name: string;
+                /** @enum {string} */
+                risk: 'low' | 'medium' | 'high' | 'critical';
+              };
+              reason: string | null;
+              durationSeconds: number;
+              step: {
+                index: number;
+                count: number;
+                name: string | null;
+              };
+              required?: number;
+              approvedBy?: string[];
+              createdAt: string;
+              decision?: {
+                /** @enum {string} */
+                decision: 'approve' | 'deny';
+                comment: string | null;
+                decidedAt: string;
+              };
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description A bad state, limit or cursor */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listMyReviews: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        state?: 'open' | 'decided';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: number;
+              campaign: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+                dueAt: string;
+              };
+              holder: {
+                email: string;
+                name: string;
+              };
+              resource: {
+                key: string;
+                name: string;
+              };
+              entitlement: {
+                key: string;
+                name: string;
+                /** @enum {string} */
+                risk: 'low' | 'medium' | 'high' | 'critical';
+              };
+              grantId: string;
+              grantedAt: string;
+              requestId: string | null;
+              /** @enum {string|null} */
+              decision: 'keep' | 'revoke' | null;
+              decidedAt: string | null;
+              reason: string | null;
+              delegated: boolean;
+              escalated: boolean;
+            }[];
+            nextCursor: string | null;
+            progress: {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+              dueAt: string;
+              total: number;
+              decided: number;
+            }[];
+          };
+        };
+      };
+      /** @description A bad state, limit or cursor */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  getDashboard: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            generatedAt: string;
+            openRequests: {
+              total: number;
+              byStatus: {
+                [key: string]: number;
+              };
+              oldestCreatedAt: string | null;
+              age: {
+                bucket: string;
+                count: number;
+              }[];
+            };
+            slaBreaches: {
+              approvals: {
+                count: number;
+                oldest: {
+                  requestId: string;
+                  requester: string;
+                  entitlement: string;
+                  waitingSince: string;
+                  escalateAfterSeconds: number;
+                }[];
+              };
+              leavers: {
+                slaSeconds: number;
+                breachedLast30Days: number;
+                overdueNow: number;
+              };
+            };
+            grantsByRisk: {
+              /** @enum {string} */
+              risk: 'low' | 'medium' | 'high' | 'critical';
+              count: number;
+            }[];
+            campaigns: {
+              id: string;
+              name: string;
+              status: string;
+              dueAt: string;
+              total: number;
+              decided: number;
+            }[];
+            ledger: {
+              entries: number;
+              pendingIntake: number;
+              latestCheckpoint: {
+                id: number;
+                treeSize: number;
+                createdAt: string;
+              } | null;
+              unsealedEntries: number;
+            };
+            requestVolume: {
+              day: string;
+              count: number;
+            }[];
+            timeToApprove: {
+              approved: number;
+              autoApproved: number;
+              medianSeconds: number | null;
+              p90Seconds: number | null;
+              buckets: {
+                bucket: string;
+                count: number;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The caller is not an admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listAuditCheckpoints: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: number;
+              treeSize: number;
+              rootHash: string;
+              time: string | null;
+              createdAt: string;
+              keyId: string;
+              signedBy: string[];
+              otherSignatures: string[];
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description A bad limit or cursor */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The caller is neither an admin nor an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  downloadAuditCheckpointNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The signed note, byte for byte as signed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
+        };
+      };
+      /** @description The id is not a positive whole number */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The caller is neither an admin nor an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No checkpoint has that id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  proveAuditEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            event: {
+              seq: number;
+              recorded_at: string;
+              event: unknown;
+            };
+            leafIndex: number;
+            treeSize: number;
+            leafHash: string;
+            auditPath: string[];
+            checkpoint: string;
+          };
+        };
+      };
+      /** @description The event id is not a UUID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The caller is neither an admin nor an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No event has that id (not_found), or it is not under a signed checkpoint yet (not_yet_checkpointed) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  listPolicyVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            key: string;
+            description: string | null;
+            /** @enum {string} */
+            status: 'active' | 'retired';
+            currentVersion: number;
+            items: {
+              version: number;
+              definition: unknown;
+              definitionHash: string;
+              createdBy: string;
+              createdAt: string;
+            }[];
+          };
+        };
+      };
+      /** @description No token, or an unknown, revoked or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description The caller is neither an admin nor an auditor */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
+            };
+          };
+        };
+      };
+      /** @description No policy has that key */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: unknown;
             };
           };
         };
