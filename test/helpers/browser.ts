@@ -152,7 +152,13 @@ export async function startBrowserStack(): Promise<BrowserStack> {
     async newPage() {
       const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
       contexts.push(context);
-      return context.newPage();
+      const page = await context.newPage();
+      // A script error or a CSP refusal in the console fails quietly in the page: say it in the test log.
+      page.on('pageerror', (error) => console.error(`[browser] ${page.url()}: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error') console.error(`[browser console] ${page.url()}: ${message.text()}`);
+      });
+      return page;
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
