@@ -24,7 +24,15 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
-import { actorUpdateRoute, email, idParams, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, email, errorBody, idParams, reason, routePlugin } from './shared.js';
+
+// These answers are documented without their shape (z.unknown() passes the body through as
+// before): declaring the summary's schema would also start stripping what it leaves out.
+const summary = (description: string) => z.unknown().describe(description);
+const campaignNotFound = errorBody.describe('No campaign has that id');
+const notTakingDecisions = errorBody.describe(
+  'The campaign is no longer taking decisions (closed or past due)',
+);
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
   const campaign = await getCampaign(deps.db, id);
@@ -56,9 +64,14 @@ function launchRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'launchCampaign',
         summary: 'Launch a campaign (once per period when `period` is given: a repeat returns the first)',
         // Validated by the launch service, which names every bad field (shared with CLI and Slack).
         body: z.record(z.string(), z.unknown()),
+        response: {
+          200: summary("The period's campaign, launched before: created false, workflowId and its summary"),
+          201: summary('The campaign, launched now: created true, workflowId and its summary'),
+        },
       },
     },
     async (request, reply) => {
@@ -84,10 +97,12 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'scheduleCampaign',
         summary:
           'Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter',
         // The launch input without dueAt and period: each run is due dueInSeconds after it starts.
         body: z.record(z.string(), z.unknown()),
+        response: { 201: summary('The schedule: scheduleId and its nextRuns (ISO times)') },
       },
     },
     async (request, reply) => {
@@ -122,8 +137,10 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaigns',
         summary: 'Campaigns, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: summary("items: each campaign's summary") },
       },
     },
     async (request) => {
@@ -140,8 +157,13 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'getCampaign',
         summary: 'One campaign: summary, counts, and the live state',
         params: idParams,
+        response: {
+          200: summary("The campaign's summary and counts, with live (null once closed)"),
+          404: campaignNotFound,
+        },
       },
     },
     async (request) => {
@@ -159,6 +181,7 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaignItems',
         summary: 'Items to review: your own; admins and auditors may name a reviewer',
         params: idParams,
         querystring: z.object({
@@ -167,6 +190,10 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
           afterId: z.coerce.number().int().min(0).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
+        response: {
+          200: summary("items: the reviewer's items, by id (page with afterId)"),
+          404: errorBody.describe('No campaign has that id, or no person has the reviewer email'),
+        },
       },
     },
     async (request) => {
@@ -197,6 +224,7 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'decideCampaignItems',
         summary: 'Keep or revoke items you review (revoke needs a reason); refused items are listed',
         params: idParams,
         body: z.object({
@@ -204,6 +232,11 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
           decision: z.enum(['keep', 'revoke']),
           reason,
         }),
+        response: {
+          200: summary('What was decided, and the items refused with why'),
+          404: campaignNotFound,
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -227,9 +260,15 @@ function delegateRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'delegateCampaignItems',
         summary: 'Hand your undecided items (the listed ones, or all) to another active person',
         params: idParams,
         body: z.object({ to: email, items: z.array(z.number().int().positive()).min(1).optional() }),
+        response: {
+          200: summary('The items handed on, and those refused with why'),
+          404: errorBody.describe('No campaign has that id, or no person has the email in to'),
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -249,7 +288,13 @@ const signOffRoute = actorUpdateRoute({
   url: '/campaigns/:id/signoff',
   roles: ['admin'],
   tags: ['campaigns'],
+  operationId: 'signOffCampaign',
   summary: 'Sign off the results once every item is settled; the campaign closes',
+  response: summary("The campaign's state and summary, closed"),
+  errors: {
+    404: campaignNotFound,
+    409: errorBody.describe('An item is not settled yet, or the campaign is not waiting for sign-off'),
+  },
   actor: actorInput,
   update: async (deps, campaignId, actor) => {
     const state = await signOffCampaign(deps, { campaignId }, actor);
@@ -264,9 +309,17 @@ function reportRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'getCampaignReport',
         summary: 'Every item with reviewer, decision, reason, times and revocation status, plus a summary',
         params: idParams,
         querystring: z.object({ format: z.enum(REPORT_FORMATS).default('json') }),
+        response: {
+          200: {
+            description: 'The report as an attachment, in the format asked for',
+            content: { 'application/json': { schema: z.unknown() }, 'text/csv': { schema: z.string() } },
+          },
+          404: campaignNotFound,
+        },
       },
     },
     async (request, reply) => {
