@@ -38,7 +38,8 @@ export async function buildServer(
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  // Before any route: routes take the error handler in force when they are added.
+  registerErrorHandling(app, await registerConsole(app));
 
   await registerOpenApi(app);
 
@@ -55,6 +56,5 @@ export async function buildServer(
   await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
-  await registerConsole(app);
   return app;
 }
