@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { liveCampaignState } from '../../campaigns/live-state.js';
+import { campaignBurnDown } from '../../campaigns/progress.js';
 import { REPORT_FORMATS, renderReport, summarizeCampaign } from '../../campaigns/report.js';
 import {
   decideItems,
@@ -13,7 +14,7 @@ import {
   MAX_ITEMS_PER_DECISION,
   type ReviewActor,
 } from '../../campaigns/review.js';
-import { scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
+import { listCampaignSchedules, scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
@@ -24,6 +25,7 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
+import { campaignBody, scheduleBody, summaryBody, toScheduleBody } from './campaign-views.js';
 import { actorUpdateRoute, email, idParams, reason, routePlugin } from './shared.js';
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
@@ -49,6 +51,8 @@ async function reviewerOf(deps: ApiDeps, request: FastifyRequest): Promise<Revie
   };
 }
 
+const launchedBody = summaryBody.extend({ created: z.boolean(), workflowId: z.string() });
+
 function launchRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/campaigns',
@@ -59,6 +63,7 @@ function launchRoute(app: ApiServer, deps: ApiDeps): void {
         summary: 'Launch a campaign (once per period when `period` is given: a repeat returns the first)',
         // Validated by the launch service, which names every bad field (shared with CLI and Slack).
         body: z.record(z.string(), z.unknown()),
+        response: { 200: launchedBody, 201: launchedBody },
       },
     },
     async (request, reply) => {
@@ -115,6 +120,21 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
   );
 }
 
+function schedulesRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/campaigns/schedules',
+    {
+      preHandler: requireRole(deps.db, 'admin'),
+      schema: {
+        tags: ['campaigns'],
+        summary: 'The campaign schedules in force: template, next runs, last run',
+        response: { 200: z.object({ items: z.array(scheduleBody) }) },
+      },
+    },
+    async () => ({ items: (await listCampaignSchedules(deps)).map(toScheduleBody) }),
+  );
+}
+
 function listRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/campaigns',
@@ -124,6 +144,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
         tags: ['campaigns'],
         summary: 'Campaigns, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(summaryBody) }) },
       },
     },
     async (request) => {
@@ -140,14 +161,18 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
-        summary: 'One campaign: summary, counts, and the live state',
+        summary:
+          'One campaign: summary, counts, the live state, and the burn-down (decided and open over time)',
         params: idParams,
+        response: { 200: campaignBody },
       },
     },
     async (request) => {
       const campaign = await found(deps, request.params.id);
       const live = campaign.status === 'closed' ? null : await liveCampaignState(deps, campaign.id);
-      return { ...(await summaryOf(deps, campaign)), live };
+      const summary = await summaryOf(deps, campaign);
+      const burnDown = await campaignBurnDown(deps.db, campaign, summary.items.total, new Date());
+      return { ...summary, live, burnDown };
     },
   );
 }
@@ -286,6 +311,7 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return routePlugin(deps, [
     launchRoute,
     scheduleRoute,
+    schedulesRoute,
     listRoute,
     readRoute,
     itemsRoute,

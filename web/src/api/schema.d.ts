@@ -175,6 +175,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Groups, ordered by key, with how many people belong to each (admins and auditors) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                name: string;
+                description: string | null;
+                source: string;
+                memberCount: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/resources': {
     parameters: {
       query?: never;
@@ -1329,7 +1373,47 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              items: {
+                campaignId: string;
+                name: string;
+                /** @enum {string} */
+                status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+                launchedAt: string | null;
+                dueAt: string;
+                population: {
+                  count: number | null;
+                  sha256: string | null;
+                };
+                items: {
+                  total: number;
+                  decided: number;
+                  undecided: number;
+                  kept: number;
+                  revoked: number;
+                  revocationPending: number;
+                  revocationVerified: number;
+                  revocationUnverified: number;
+                  revocationFailed: number;
+                  revocationNotNeeded: number;
+                };
+                completionPercent: number;
+                exceptions: {
+                  decidedByDefault: number;
+                  escalated: number;
+                  delegated: number;
+                  noEligibleReviewer: number;
+                  revocationFailed: number;
+                  revocationUnverified: number;
+                };
+                signedOff: {
+                  by: string | null;
+                  at: string | null;
+                };
+              }[];
+            };
+          };
         };
       };
     };
@@ -1355,7 +1439,94 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              campaignId: string;
+              name: string;
+              /** @enum {string} */
+              status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+              launchedAt: string | null;
+              dueAt: string;
+              population: {
+                count: number | null;
+                sha256: string | null;
+              };
+              items: {
+                total: number;
+                decided: number;
+                undecided: number;
+                kept: number;
+                revoked: number;
+                revocationPending: number;
+                revocationVerified: number;
+                revocationUnverified: number;
+                revocationFailed: number;
+                revocationNotNeeded: number;
+              };
+              completionPercent: number;
+              exceptions: {
+                decidedByDefault: number;
+                escalated: number;
+                delegated: number;
+                noEligibleReviewer: number;
+                revocationFailed: number;
+                revocationUnverified: number;
+              };
+              signedOff: {
+                by: string | null;
+                at: string | null;
+              };
+              created: boolean;
+              workflowId: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              campaignId: string;
+              name: string;
+              /** @enum {string} */
+              status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+              launchedAt: string | null;
+              dueAt: string;
+              population: {
+                count: number | null;
+                sha256: string | null;
+              };
+              items: {
+                total: number;
+                decided: number;
+                undecided: number;
+                kept: number;
+                revoked: number;
+                revocationPending: number;
+                revocationVerified: number;
+                revocationUnverified: number;
+                revocationFailed: number;
+                revocationNotNeeded: number;
+              };
+              completionPercent: number;
+              exceptions: {
+                decidedByDefault: number;
+                escalated: number;
+                delegated: number;
+                noEligibleReviewer: number;
+                revocationFailed: number;
+                revocationUnverified: number;
+              };
+              signedOff: {
+                by: string | null;
+                at: string | null;
+              };
+              created: boolean;
+              workflowId: string;
+            };
+          };
         };
       };
     };
@@ -1372,7 +1543,38 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The campaign schedules in force: template, next runs, last run */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                scheduleId: string;
+                name: string | null;
+                defaultAction: string | null;
+                dueInSeconds: number | null;
+                launchedBy: string | null;
+                paused: boolean;
+                nextRuns: string[];
+                lastRunAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
     put?: never;
     /** Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter */
     post: {
@@ -1412,7 +1614,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One campaign: summary, counts, and the live state */
+    /** One campaign: summary, counts, the live state, and the burn-down (decided and open over time) */
     get: {
       parameters: {
         query?: never;
@@ -1429,7 +1631,87 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              campaignId: string;
+              name: string;
+              /** @enum {string} */
+              status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+              launchedAt: string | null;
+              dueAt: string;
+              population: {
+                count: number | null;
+                sha256: string | null;
+              };
+              items: {
+                total: number;
+                decided: number;
+                undecided: number;
+                kept: number;
+                revoked: number;
+                revocationPending: number;
+                revocationVerified: number;
+                revocationUnverified: number;
+                revocationFailed: number;
+                revocationNotNeeded: number;
+              };
+              completionPercent: number;
+              exceptions: {
+                decidedByDefault: number;
+                escalated: number;
+                delegated: number;
+                noEligibleReviewer: number;
+                revocationFailed: number;
+                revocationUnverified: number;
+              };
+              signedOff: {
+                by: string | null;
+                at: string | null;
+              };
+              live: {
+                campaignId: string;
+                name: string;
+                /** @enum {string} */
+                status: 'launching' | 'reviewing' | 'enforcing' | 'awaiting_signoff' | 'closed';
+                launchedAt: number;
+                dueAt: number;
+                population?: {
+                  count: number;
+                  sha256: string;
+                };
+                counts: {
+                  total: number;
+                  decided: number;
+                  undecided: number;
+                  kept: number;
+                  revoked: number;
+                  revocationPending: number;
+                  revocationVerified: number;
+                  revocationUnverified: number;
+                  revocationFailed: number;
+                  revocationNotNeeded: number;
+                };
+                countedAt?: number;
+                reminderRounds: number;
+                escalatedItems: number;
+                graceUntil?: number;
+                defaultApplied?: {
+                  /** @enum {string} */
+                  decision: 'keep' | 'revoke';
+                  items: number;
+                };
+                signedOffBy?: string;
+              } | null;
+              burnDown: {
+                bucketSeconds: number;
+                points: {
+                  at: string;
+                  decided: number;
+                  open: number;
+                }[];
+              };
+            };
+          };
         };
       };
     };
