@@ -93,6 +93,7 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
           'Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter',
         // The launch input without dueAt and period: each run is due dueInSeconds after it starts.
         body: z.record(z.string(), z.unknown()),
+        response: { 201: z.object({ scheduleId: z.string(), nextRuns: z.array(z.string()) }) },
       },
     },
     async (request, reply) => {

@@ -1593,11 +1593,16 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              scheduleId: string;
+              nextRuns: string[];
+            };
+          };
         };
       };
     };
