@@ -19,7 +19,9 @@ export async function countDecisionsPerBucket(
     .select({ bucketStart: bucket, decided: sql<number>`count(*)`.mapWith(Number) })
     .from(campaignItems)
     .where(and(eq(campaignItems.campaignId, campaignId), isNotNull(campaignItems.decidedAt)))
-    .groupBy(bucket)
-    .orderBy(bucket);
+    // By position: the bucket expression carries bound parameters, and PostgreSQL would not see a
+    // second copy of it (with new placeholders) as the same expression.
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
   return rows.map((row) => ({ bucketStart: new Date(row.bucketStart), decided: row.decided }));
 }
