@@ -1,16 +1,11 @@
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { registerOpenApi } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -46,18 +41,7 @@ export async function buildServer(
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'grantflow API',
-        description: 'Access requests, grants, certification campaigns and the audit ledger.',
-        version: '1',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await registerOpenApi(app);
 
   await app.register(healthRoutes(deps));
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
@@ -73,7 +57,6 @@ export async function buildServer(
   await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerConsole(app);
   return app;
 }

@@ -26,7 +26,14 @@ import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
 import { campaignBody, scheduleBody, summaryBody, toScheduleBody } from './campaign-views.js';
-import { actorUpdateRoute, email, idParams, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, email, errorBody, idParams, reason, routePlugin } from './shared.js';
+
+// Answers documented without their shape (z.unknown() passes the body through as before).
+const summary = (description: string) => z.unknown().describe(description);
+const campaignNotFound = errorBody.describe('No campaign has that id');
+const notTakingDecisions = errorBody.describe(
+  'The campaign is no longer taking decisions (closed or past due)',
+);
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
   const campaign = await getCampaign(deps.db, id);
@@ -60,6 +67,7 @@ function launchRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'launchCampaign',
         summary: 'Launch a campaign (once per period when `period` is given: a repeat returns the first)',
         // Validated by the launch service, which names every bad field (shared with CLI and Slack).
         body: z.record(z.string(), z.unknown()),
@@ -89,6 +97,7 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'scheduleCampaign',
         summary:
           'Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter',
         // The launch input without dueAt and period: each run is due dueInSeconds after it starts.
@@ -128,6 +137,7 @@ function schedulesRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaignSchedules',
         summary: 'The campaign schedules in force: template, next runs, last run',
         response: { 200: z.object({ items: z.array(scheduleBody) }) },
       },
@@ -143,6 +153,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaigns',
         summary: 'Campaigns, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
         response: { 200: z.object({ items: z.array(summaryBody) }) },
@@ -162,10 +173,11 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'getCampaign',
         summary:
           'One campaign: summary, counts, the live state, and the burn-down (decided and open over time)',
         params: idParams,
-        response: { 200: campaignBody },
+        response: { 200: campaignBody, 404: campaignNotFound },
       },
     },
     async (request) => {
@@ -185,6 +197,7 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaignItems',
         summary: 'Items to review: your own; admins and auditors may name a reviewer',
         params: idParams,
         querystring: z.object({
@@ -193,6 +206,10 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
           afterId: z.coerce.number().int().min(0).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
+        response: {
+          200: summary("items: the reviewer's items, by id (page with afterId)"),
+          404: errorBody.describe('No campaign has that id, or no person has the reviewer email'),
+        },
       },
     },
     async (request) => {
@@ -223,6 +240,7 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'decideCampaignItems',
         summary: 'Keep or revoke items you review (revoke needs a reason); refused items are listed',
         params: idParams,
         body: z.object({
@@ -230,6 +248,11 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
           decision: z.enum(['keep', 'revoke']),
           reason,
         }),
+        response: {
+          200: summary('What was decided, and the items refused with why'),
+          404: campaignNotFound,
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -253,9 +276,15 @@ function delegateRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'delegateCampaignItems',
         summary: 'Hand your undecided items (the listed ones, or all) to another active person',
         params: idParams,
         body: z.object({ to: email, items: z.array(z.number().int().positive()).min(1).optional() }),
+        response: {
+          200: summary('The items handed on, and those refused with why'),
+          404: errorBody.describe('No campaign has that id, or no person has the email in to'),
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -275,7 +304,13 @@ const signOffRoute = actorUpdateRoute({
   url: '/campaigns/:id/signoff',
   roles: ['admin'],
   tags: ['campaigns'],
+  operationId: 'signOffCampaign',
   summary: 'Sign off the results once every item is settled; the campaign closes',
+  response: summary("The campaign's state and summary, closed"),
+  errors: {
+    404: campaignNotFound,
+    409: errorBody.describe('An item is not settled yet, or the campaign is not waiting for sign-off'),
+  },
   actor: actorInput,
   update: async (deps, campaignId, actor) => {
     const state = await signOffCampaign(deps, { campaignId }, actor);
@@ -290,9 +325,17 @@ function reportRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'getCampaignReport',
         summary: 'Every item with reviewer, decision, reason, times and revocation status, plus a summary',
         params: idParams,
         querystring: z.object({ format: z.enum(REPORT_FORMATS).default('json') }),
+        response: {
+          200: {
+            description: 'The report as an attachment, in the format asked for',
+            content: { 'application/json': { schema: z.unknown() }, 'text/csv': { schema: z.string() } },
+          },
+          404: campaignNotFound,
+        },
       },
     },
     async (request, reply) => {

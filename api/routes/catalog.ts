@@ -9,7 +9,7 @@ import { RISK_LEVELS } from '../../domain/index.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { routePlugin } from './shared.js';
+import { errorBody, routePlugin } from './shared.js';
 
 const risk = z.enum(RISK_LEVELS);
 
@@ -61,6 +61,7 @@ function resourcesRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['catalog'],
+        operationId: 'listResources',
         summary: 'Active resources with their entitlements',
         response: { 200: z.object({ items: z.array(resourceBody) }) },
       },
@@ -80,9 +81,10 @@ function resourceRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['catalog'],
+        operationId: 'getResource',
         summary: 'One resource with its entitlements',
         params: z.object({ key: z.string().min(1).max(200) }),
-        response: { 200: resourceBody },
+        response: { 200: resourceBody, 404: errorBody.describe('No active resource has that key') },
       },
     },
     async (request) => {
@@ -102,6 +104,7 @@ function policiesRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['catalog'],
+        operationId: 'listPolicies',
         summary: 'Approval policies with their current definition (admins and auditors)',
         response: {
           200: z.object({

@@ -18,7 +18,7 @@ import { actorInput } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { actorUpdateRoute, idParams, iso, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
   id: z.string(),
@@ -73,6 +73,9 @@ const grantActor = (principal: TokenPrincipal, reason?: string): GrantActor => (
   seesEveryGrant: principal.role !== 'employee',
 });
 
+const grantNotFound = errorBody.describe('No grant has that id, or not one the caller may see');
+const grantClosed = errorBody.describe('The grant is closed, or not in a state that takes this change');
+
 function listRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/grants',
@@ -80,6 +83,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'listGrants',
         summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
         querystring: z.object({
           status: z.enum(grantStatus.enumValues).optional(),
@@ -105,7 +109,13 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
     '/grants/:id',
     {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
-      schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
+      schema: {
+        tags: ['grants'],
+        operationId: 'getGrant',
+        summary: 'One grant',
+        params: idParams,
+        response: { 200: grantBody, 404: grantNotFound },
+      },
     },
     async (request) =>
       toBody(await grantSeenBy(deps.db, request.params.id, grantActor(principalOf(request)))),
@@ -119,11 +129,16 @@ function extendRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'extendGrant',
         summary:
           'Push the expiry later: admins always; the holder where the policy would auto-approve, else file a new request',
         params: idParams,
         body: z.object({ seconds: z.number().int().positive().max(2_147_483_647), reason }),
-        response: { 200: stateBody },
+        response: {
+          200: stateBody,
+          404: grantNotFound,
+          409: errorBody.describe('The grant has no end date to push, or is closed'),
+        },
       },
     },
     async (request) => {
@@ -141,10 +156,11 @@ function removalRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'reportGrantRemoval',
         summary: "Report a manual resource's access removed by hand (its owner or an admin)",
         params: idParams,
         body: z.object({ outcome: z.literal('done') }),
-        response: { 200: stateBody },
+        response: { 200: stateBody, 404: grantNotFound, 409: grantClosed },
       },
     },
     async (request) => {
@@ -158,7 +174,9 @@ const releaseRoute = actorUpdateRoute({
   url: '/grants/:id/release',
   roles: ANY_ROLE,
   tags: ['grants'],
+  operationId: 'releaseGrant',
   summary: 'Give the access back now (the holder)',
+  errors: { 404: grantNotFound, 409: grantClosed },
   response: stateBody,
   actor: grantActor,
   update: async (deps, grantId, actor) => toState(await releaseGrant(deps, { grantId }, actor)),
@@ -168,7 +186,9 @@ const revokeRoute = actorUpdateRoute({
   url: '/grants/:id/revoke',
   roles: ['admin'],
   tags: ['grants'],
+  operationId: 'revokeGrant',
   summary: 'Take the access away now (admins)',
+  errors: { 404: grantNotFound, 409: grantClosed },
   response: stateBody,
   actor: grantActor,
   update: async (deps, grantId, actor) => toState(await revokeGrant(deps, { grantId }, actor)),

@@ -23,6 +23,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['directory'],
+        operationId: 'listGroups',
         summary: 'Groups, ordered by key, with how many people belong to each (admins and auditors)',
         response: { 200: z.object({ items: z.array(groupBody) }) },
       },

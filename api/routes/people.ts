@@ -8,7 +8,7 @@ import { personOverview } from '../../identity/overview.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { idParams, iso, routePlugin } from './shared.js';
+import { errorBody, idParams, iso, routePlugin } from './shared.js';
 
 const personBody = z.object({
   id: z.uuid(),
@@ -33,6 +33,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['directory'],
+        operationId: 'listPeople',
         summary: 'List people, ordered by email',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -67,9 +68,10 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['directory'],
+        operationId: 'getPerson',
         summary: 'One person',
         params: idParams,
-        response: { 200: personBody },
+        response: { 200: personBody, 404: errorBody.describe('No person has that id') },
       },
     },
     async (request) => {
@@ -110,9 +112,10 @@ function overviewRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['directory'],
+        operationId: 'getPersonOverview',
         summary: 'One person: identity source, status, what they hold now and their open findings',
         querystring: z.object({ email: z.string().trim().min(3).max(320) }),
-        response: { 200: overviewBody },
+        response: { 200: overviewBody, 404: errorBody.describe('No person has that email') },
       },
     },
     async (request) => {
