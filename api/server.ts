@@ -12,6 +12,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
+import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { logReviewRoutes } from './routes/log-reviews.js';
 import { peopleRoutes } from './routes/people.js';
@@ -45,6 +46,7 @@ export async function buildServer(
 
   await app.register(healthRoutes(deps));
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
+  await app.register(groupRoutes(deps), { prefix: '/api/v1' });
   await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(requestRoutes(deps), { prefix: '/api/v1' });

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { liveCampaignState } from '../../campaigns/live-state.js';
+import { campaignBurnDown } from '../../campaigns/progress.js';
 import { REPORT_FORMATS, renderReport, summarizeCampaign } from '../../campaigns/report.js';
 import {
   decideItems,
@@ -13,7 +14,7 @@ import {
   MAX_ITEMS_PER_DECISION,
   type ReviewActor,
 } from '../../campaigns/review.js';
-import { scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
+import { listCampaignSchedules, scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
@@ -24,10 +25,10 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
+import { campaignBody, scheduleBody, summaryBody, toScheduleBody } from './campaign-views.js';
 import { actorUpdateRoute, email, errorBody, idParams, reason, routePlugin } from './shared.js';
 
-// These answers are documented without their shape (z.unknown() passes the body through as
-// before): declaring the summary's schema would also start stripping what it leaves out.
+// Answers documented without their shape (z.unknown() passes the body through as before).
 const summary = (description: string) => z.unknown().describe(description);
 const campaignNotFound = errorBody.describe('No campaign has that id');
 const notTakingDecisions = errorBody.describe(
@@ -57,6 +58,8 @@ async function reviewerOf(deps: ApiDeps, request: FastifyRequest): Promise<Revie
   };
 }
 
+const launchedBody = summaryBody.extend({ created: z.boolean(), workflowId: z.string() });
+
 function launchRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/campaigns',
@@ -68,10 +71,7 @@ function launchRoute(app: ApiServer, deps: ApiDeps): void {
         summary: 'Launch a campaign (once per period when `period` is given: a repeat returns the first)',
         // Validated by the launch service, which names every bad field (shared with CLI and Slack).
         body: z.record(z.string(), z.unknown()),
-        response: {
-          200: summary("The period's campaign, launched before: created false, workflowId and its summary"),
-          201: summary('The campaign, launched now: created true, workflowId and its summary'),
-        },
+        response: { 200: launchedBody, 201: launchedBody },
       },
     },
     async (request, reply) => {
@@ -102,7 +102,7 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
           'Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter',
         // The launch input without dueAt and period: each run is due dueInSeconds after it starts.
         body: z.record(z.string(), z.unknown()),
-        response: { 201: summary('The schedule: scheduleId and its nextRuns (ISO times)') },
+        response: { 201: z.object({ scheduleId: z.string(), nextRuns: z.array(z.string()) }) },
       },
     },
     async (request, reply) => {
@@ -130,6 +130,22 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
   );
 }
 
+function schedulesRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/campaigns/schedules',
+    {
+      preHandler: requireRole(deps.db, 'admin'),
+      schema: {
+        tags: ['campaigns'],
+        operationId: 'listCampaignSchedules',
+        summary: 'The campaign schedules in force: template, next runs, last run',
+        response: { 200: z.object({ items: z.array(scheduleBody) }) },
+      },
+    },
+    async () => ({ items: (await listCampaignSchedules(deps)).map(toScheduleBody) }),
+  );
+}
+
 function listRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/campaigns',
@@ -140,7 +156,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
         operationId: 'listCampaigns',
         summary: 'Campaigns, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-        response: { 200: summary("items: each campaign's summary") },
+        response: { 200: z.object({ items: z.array(summaryBody) }) },
       },
     },
     async (request) => {
@@ -158,18 +174,18 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       schema: {
         tags: ['campaigns'],
         operationId: 'getCampaign',
-        summary: 'One campaign: summary, counts, and the live state',
+        summary:
+          'One campaign: summary, counts, the live state, and the burn-down (decided and open over time)',
         params: idParams,
-        response: {
-          200: summary("The campaign's summary and counts, with live (null once closed)"),
-          404: campaignNotFound,
-        },
+        response: { 200: campaignBody, 404: campaignNotFound },
       },
     },
     async (request) => {
       const campaign = await found(deps, request.params.id);
       const live = campaign.status === 'closed' ? null : await liveCampaignState(deps, campaign.id);
-      return { ...(await summaryOf(deps, campaign)), live };
+      const summary = await summaryOf(deps, campaign);
+      const burnDown = await campaignBurnDown(deps.db, campaign, summary.items.total, new Date());
+      return { ...summary, live, burnDown };
     },
   );
 }
@@ -339,6 +355,7 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return routePlugin(deps, [
     launchRoute,
     scheduleRoute,
+    schedulesRoute,
     listRoute,
     readRoute,
     itemsRoute,

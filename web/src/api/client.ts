@@ -43,8 +43,24 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` (a validation error's `fields`: `[{ field, message }]`). */
+    readonly details?: unknown,
   ) {
     super(message);
+  }
+
+  /** A validation error's problems by field path (`name`, `scope.resources[0]`), else empty. */
+  fieldErrors(): Record<string, string> {
+    const fields = (this.details as { fields?: { field?: unknown; message?: unknown }[] } | undefined)
+      ?.fields;
+    const byField: Record<string, string> = {};
+    for (const problem of Array.isArray(fields) ? fields : []) {
+      if (typeof problem.field !== 'string' || typeof problem.message !== 'string') continue;
+      byField[problem.field] = byField[problem.field]
+        ? `${byField[problem.field]}; ${problem.message}`
+        : problem.message;
+    }
+    return byField;
   }
 }
 
@@ -54,11 +70,14 @@ export class ApiError extends Error {
  */
 export function must<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.error !== undefined || result.data === undefined) {
-    const body = result.error as { error?: { code?: string; message?: string } } | undefined;
+    const body = result.error as
+      | { error?: { code?: string; message?: string; details?: unknown } }
+      | undefined;
     throw new ApiError(
       result.response.status,
       body?.error?.code ?? 'http_error',
       body?.error?.message ?? `The server answered ${result.response.status}.`,
+      body?.error?.details,
     );
   }
   return result.data;

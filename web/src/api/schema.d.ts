@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Groups, ordered by key, with how many people belong to each (admins and auditors) */
+        get: operations["listGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources": {
         parameters: {
             query?: never;
@@ -384,7 +401,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The campaign schedules in force: template, next runs, last run */
+        get: operations["listCampaignSchedules"];
         put?: never;
         /** Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter */
         post: operations["scheduleCampaign"];
@@ -401,7 +419,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One campaign: summary, counts, and the live state */
+        /** One campaign: summary, counts, the live state, and the burn-down (decided and open over time) */
         get: operations["getCampaign"];
         put?: never;
         post?: never;
@@ -968,6 +986,36 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    listGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            key: string;
+                            name: string;
+                            description: string | null;
+                            source: string;
+                            memberCount: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listResources: {
@@ -2195,13 +2243,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description items: each campaign's summary */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        items: {
+                            campaignId: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                            launchedAt: string | null;
+                            dueAt: string;
+                            population: {
+                                count: number | null;
+                                sha256: string | null;
+                            };
+                            items: {
+                                total: number;
+                                decided: number;
+                                undecided: number;
+                                kept: number;
+                                revoked: number;
+                                revocationPending: number;
+                                revocationVerified: number;
+                                revocationUnverified: number;
+                                revocationFailed: number;
+                                revocationNotNeeded: number;
+                            };
+                            completionPercent: number;
+                            exceptions: {
+                                decidedByDefault: number;
+                                escalated: number;
+                                delegated: number;
+                                noEligibleReviewer: number;
+                                revocationFailed: number;
+                                revocationUnverified: number;
+                            };
+                            signedOff: {
+                                by: string | null;
+                                at: string | null;
+                            };
+                        }[];
+                    };
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -2224,25 +2310,134 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The period's campaign, launched before: created false, workflowId and its summary */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        campaignId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                        launchedAt: string | null;
+                        dueAt: string;
+                        population: {
+                            count: number | null;
+                            sha256: string | null;
+                        };
+                        items: {
+                            total: number;
+                            decided: number;
+                            undecided: number;
+                            kept: number;
+                            revoked: number;
+                            revocationPending: number;
+                            revocationVerified: number;
+                            revocationUnverified: number;
+                            revocationFailed: number;
+                            revocationNotNeeded: number;
+                        };
+                        completionPercent: number;
+                        exceptions: {
+                            decidedByDefault: number;
+                            escalated: number;
+                            delegated: number;
+                            noEligibleReviewer: number;
+                            revocationFailed: number;
+                            revocationUnverified: number;
+                        };
+                        signedOff: {
+                            by: string | null;
+                            at: string | null;
+                        };
+                        created: boolean;
+                        workflowId: string;
+                    };
                 };
             };
-            /** @description The campaign, launched now: created true, workflowId and its summary */
+            /** @description Default Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        campaignId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                        launchedAt: string | null;
+                        dueAt: string;
+                        population: {
+                            count: number | null;
+                            sha256: string | null;
+                        };
+                        items: {
+                            total: number;
+                            decided: number;
+                            undecided: number;
+                            kept: number;
+                            revoked: number;
+                            revocationPending: number;
+                            revocationVerified: number;
+                            revocationUnverified: number;
+                            revocationFailed: number;
+                            revocationNotNeeded: number;
+                        };
+                        completionPercent: number;
+                        exceptions: {
+                            decidedByDefault: number;
+                            escalated: number;
+                            delegated: number;
+                            noEligibleReviewer: number;
+                            revocationFailed: number;
+                            revocationUnverified: number;
+                        };
+                        signedOff: {
+                            by: string | null;
+                            at: string | null;
+                        };
+                        created: boolean;
+                        workflowId: string;
+                    };
                 };
             };
             400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listCampaignSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            scheduleId: string;
+                            name: string | null;
+                            defaultAction: string | null;
+                            dueInSeconds: number | null;
+                            launchedBy: string | null;
+                            paused: boolean;
+                            nextRuns: string[];
+                            lastRunAt: string | null;
+                        }[];
+                    };
+                };
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
         };
@@ -2262,13 +2457,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The schedule: scheduleId and its nextRuns (ISO times) */
+            /** @description Default Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        scheduleId: string;
+                        nextRuns: string[];
+                    };
                 };
             };
             400: components["responses"]["ValidationFailed"];
@@ -2287,13 +2485,91 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The campaign's summary and counts, with live (null once closed) */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        campaignId: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                        launchedAt: string | null;
+                        dueAt: string;
+                        population: {
+                            count: number | null;
+                            sha256: string | null;
+                        };
+                        items: {
+                            total: number;
+                            decided: number;
+                            undecided: number;
+                            kept: number;
+                            revoked: number;
+                            revocationPending: number;
+                            revocationVerified: number;
+                            revocationUnverified: number;
+                            revocationFailed: number;
+                            revocationNotNeeded: number;
+                        };
+                        completionPercent: number;
+                        exceptions: {
+                            decidedByDefault: number;
+                            escalated: number;
+                            delegated: number;
+                            noEligibleReviewer: number;
+                            revocationFailed: number;
+                            revocationUnverified: number;
+                        };
+                        signedOff: {
+                            by: string | null;
+                            at: string | null;
+                        };
+                        live: {
+                            campaignId: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                            launchedAt: number;
+                            dueAt: number;
+                            population?: {
+                                count: number;
+                                sha256: string;
+                            };
+                            counts: {
+                                total: number;
+                                decided: number;
+                                undecided: number;
+                                kept: number;
+                                revoked: number;
+                                revocationPending: number;
+                                revocationVerified: number;
+                                revocationUnverified: number;
+                                revocationFailed: number;
+                                revocationNotNeeded: number;
+                            };
+                            countedAt?: number;
+                            reminderRounds: number;
+                            escalatedItems: number;
+                            graceUntil?: number;
+                            defaultApplied?: {
+                                /** @enum {string} */
+                                decision: "keep" | "revoke";
+                                items: number;
+                            };
+                            signedOffBy?: string;
+                        } | null;
+                        burnDown: {
+                            bucketSeconds: number;
+                            points: {
+                                at: string;
+                                decided: number;
+                                open: number;
+                            }[];
+                        };
+                    };
                 };
             };
             400: components["responses"]["ValidationFailed"];
