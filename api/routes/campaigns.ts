@@ -15,6 +15,7 @@ import {
 } from '../../campaigns/review.js';
 import { scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
@@ -24,7 +25,12 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
+import { pageQuery } from './paging.js';
 import { actorUpdateRoute, email, idParams, reason, routePlugin } from './shared.js';
+
+/** A review item's place in its list: decided or not (undecided come first), then its id. */
+const itemKey = z.tuple([z.boolean(), z.number().int().positive()]);
+const itemAfter = ([decided, id]: z.infer<typeof itemKey>) => ({ decided, id });
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
   const campaign = await getCampaign(deps.db, id);
@@ -165,7 +171,7 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
           reviewer: email.optional(),
           undecided: z.enum(['true', 'false']).optional(),
           afterId: z.coerce.number().int().min(0).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
       },
     },
@@ -183,9 +189,11 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
         reviewerId,
         undecidedOnly: request.query.undecided === 'true',
         ...(request.query.afterId !== undefined ? { afterId: request.query.afterId } : {}),
-        limit: request.query.limit,
+        ...(request.query.cursor ? { after: itemAfter(decodeCursor(request.query.cursor, itemKey)) } : {}),
+        limit: request.query.limit + 1,
       });
-      return { items };
+      const page = pageOf(items, request.query.limit, (item) => [item.decision !== null, item.id]);
+      return { items: page.items, nextCursor: page.nextCursor };
     },
   );
 }

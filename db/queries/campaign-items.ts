@@ -195,6 +195,8 @@ export async function listReviewerItems(
     reviewerId: string;
     undecidedOnly?: boolean;
     afterId?: number;
+    /** Keyset paging: after the last item shown, in this order (undecided first, then id). */
+    after?: { decided: boolean; id: number };
     limit: number;
     offset?: number;
   },
@@ -206,6 +208,9 @@ export async function listReviewerItems(
         eq(campaignItems.reviewerId, page.reviewerId),
         page.undecidedOnly ? isNull(campaignItems.decision) : undefined,
         page.afterId !== undefined ? gt(campaignItems.id, page.afterId) : undefined,
+        page.after
+          ? sql`(${decidedLast}, ${campaignItems.id}) > (${page.after.decided}, ${page.after.id})`
+          : undefined,
       ),
     )
     .orderBy(decidedLast, asc(campaignItems.id))
