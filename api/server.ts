@@ -10,16 +10,21 @@ import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditCheckpointRoutes } from './routes/audit-checkpoints.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { logReviewRoutes } from './routes/log-reviews.js';
 import { peopleRoutes } from './routes/people.js';
+import { policyVersionRoutes } from './routes/policy-versions.js';
 import { requestRoutes } from './routes/requests.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { scimConnectionRoutes } from './routes/scim-connections.js';
 import { scimPlugin } from './scim/plugin.js';
 import type { SlackApp } from './slack/app.js';
@@ -68,6 +73,16 @@ export async function buildServer(
   await app.register(evidenceRoutes(deps), { prefix: '/api/v1' });
   await app.register(logReviewRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
+  // The console's reads (issue 14): inboxes, the dashboard, checkpoints and proofs, policy history.
+  for (const routes of [
+    approvalRoutes,
+    reviewRoutes,
+    dashboardRoutes,
+    auditCheckpointRoutes,
+    policyVersionRoutes,
+  ]) {
+    await app.register(routes(deps), { prefix: '/api/v1' });
+  }
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
