@@ -47,6 +47,10 @@ const tags = [
   },
   { name: 'reconciliation', description: 'What the targets hold against the grants, and the findings' },
   { name: 'audit', description: 'The tamper-evident ledger: search, verify, prove consistency' },
+  {
+    name: 'dashboard',
+    description: "The admin's overview: open requests, SLA breaches, campaigns, the ledger",
+  },
   { name: 'evidence', description: 'Evidence packs per framework, control and period' },
   { name: 'log reviews', description: "Monthly reviews of the ledger's security events" },
   {

@@ -16,6 +16,7 @@ import {
 } from '../../campaigns/review.js';
 import { listCampaignSchedules, scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
@@ -26,6 +27,7 @@ import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
 import { campaignBody, scheduleBody, summaryBody, toScheduleBody } from './campaign-views.js';
+import { pageQuery } from './paging.js';
 import { actorUpdateRoute, email, errorBody, idParams, reason, routePlugin } from './shared.js';
 
 // Answers documented without their shape (z.unknown() passes the body through as before).
@@ -34,6 +36,10 @@ const campaignNotFound = errorBody.describe('No campaign has that id');
 const notTakingDecisions = errorBody.describe(
   'The campaign is no longer taking decisions (closed or past due)',
 );
+
+/** A review item's place in its list: decided or not (undecided come first), then its id. */
+const itemKey = z.tuple([z.boolean(), z.number().int().positive()]);
+const itemAfter = ([decided, id]: z.infer<typeof itemKey>) => ({ decided, id });
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
   const campaign = await getCampaign(deps.db, id);
@@ -204,7 +210,7 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
           reviewer: email.optional(),
           undecided: z.enum(['true', 'false']).optional(),
           afterId: z.coerce.number().int().min(0).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
         response: {
           200: summary("items: the reviewer's items, by id (page with afterId)"),
@@ -226,9 +232,11 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
         reviewerId,
         undecidedOnly: request.query.undecided === 'true',
         ...(request.query.afterId !== undefined ? { afterId: request.query.afterId } : {}),
-        limit: request.query.limit,
+        ...(request.query.cursor ? { after: itemAfter(decodeCursor(request.query.cursor, itemKey)) } : {}),
+        limit: request.query.limit + 1,
       });
-      return { items };
+      const page = pageOf(items, request.query.limit, (item) => [item.decision !== null, item.id]);
+      return { items: page.items, nextCursor: page.nextCursor };
     },
   );
 }

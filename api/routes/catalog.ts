@@ -2,6 +2,7 @@
 // policies that govern it. Read-only; connector configuration is shown to admins only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError } from '../../core/errors.js';
 import { listCurrentPolicies } from '../../db/queries/policies.js';
 import { listResources, type ResourceWithEntitlements } from '../../db/queries/resources.js';
@@ -9,9 +10,11 @@ import { RISK_LEVELS } from '../../domain/index.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { nextCursor, pageQuery } from './paging.js';
 import { errorBody, routePlugin } from './shared.js';
 
 const risk = z.enum(RISK_LEVELS);
+const keyOnly = z.tuple([z.string().min(1).max(200)]);
 
 const resourceBody = z.object({
   key: z.string(),
@@ -62,14 +65,20 @@ function resourcesRoute(app: ApiServer, deps: ApiDeps): void {
       schema: {
         tags: ['catalog'],
         operationId: 'listResources',
-        summary: 'Active resources with their entitlements',
-        response: { 200: z.object({ items: z.array(resourceBody) }) },
+        summary: 'Active resources with their entitlements, ordered by key',
+        querystring: pageQuery,
+        response: { 200: z.object({ items: z.array(resourceBody), nextCursor }) },
       },
     },
     async (request) => {
-      const resources = await listResources(deps.db);
+      const { cursor, limit } = request.query;
+      const rows = await listResources(deps.db, {
+        ...(cursor ? { afterKey: decodeCursor(cursor, keyOnly)[0] } : {}),
+        limit: limit + 1,
+      });
+      const page = pageOf(rows, limit, (resource) => [resource.key]);
       const admin = request.principal?.role === 'admin';
-      return { items: resources.map((resource) => toBody(resource, admin)) };
+      return { items: page.items.map((resource) => toBody(resource, admin)), nextCursor: page.nextCursor };
     },
   );
 }

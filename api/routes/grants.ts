@@ -2,6 +2,7 @@
 // removal. Each route is a thin adapter over one use case in grants/.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import { type GrantView, listGrants } from '../../db/queries/grants.js';
 import { grantSource, grantStatus } from '../../db/schema.js';
@@ -18,6 +19,7 @@ import { actorInput } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
+import { afterTimeAndId, nextCursor, pageQuery, timeAndId } from './paging.js';
 import { actorUpdateRoute, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
@@ -87,19 +89,22 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
         summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
         querystring: z.object({
           status: z.enum(grantStatus.enumValues).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
-        response: { 200: z.object({ items: z.array(grantBody) }) },
+        response: { 200: z.object({ items: z.array(grantBody), nextCursor }) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
+      const { status, cursor, limit } = request.query;
       const rows = await listGrants(deps.db, {
         ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
-        ...(request.query.status ? { status: [request.query.status] } : {}),
-        limit: request.query.limit,
+        ...(status ? { status: [status] } : {}),
+        ...(cursor ? { after: afterTimeAndId(decodeCursor(cursor, timeAndId)) } : {}),
+        limit: limit + 1,
       });
-      return { items: rows.map(toBody) };
+      const page = pageOf(rows, limit, (row) => [row.grantedAtExact, row.id]);
+      return { items: page.items.map(toBody), nextCursor: page.nextCursor };
     },
   );
 }

@@ -2,6 +2,7 @@
 // Each route is a thin adapter over one use case in requests/; request-views.ts shapes the replies.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotAllowedError, NotFoundError } from '../../core/errors.js';
 import { getAccessRequest, listAccessRequests } from '../../db/queries/access-requests.js';
 import { listApprovalDecisions } from '../../db/queries/approval-decisions.js';
@@ -21,6 +22,7 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, submitDepsOf } from '../deps.js';
+import { afterTimeAndId, nextCursor, pageQuery, timeAndId } from './paging.js';
 import { requestActor, requestBody, stateBody, toBody, toState } from './request-views.js';
 import { actorUpdateRoute, email, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
@@ -89,26 +91,28 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
         querystring: z.object({
           status: z.enum(requestStatus.enumValues).optional(),
           requester: email.optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
-        response: { 200: z.object({ items: z.array(requestBody) }) },
+        response: { 200: z.object({ items: z.array(requestBody), nextCursor }) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const { status, requester, limit } = request.query;
+      const { status, requester, limit, cursor } = request.query;
       let requesterId: string | undefined = principal.role === 'employee' ? principal.personId : undefined;
       if (requester && principal.role !== 'employee') {
         const person = await getPersonByEmail(deps.db, requester);
-        if (!person) return { items: [] };
+        if (!person) return { items: [], nextCursor: null };
         requesterId = person.id;
       }
       const rows = await listAccessRequests(deps.db, {
         ...(requesterId ? { requesterId } : {}),
         ...(status ? { status: [status] } : {}),
-        limit,
+        ...(cursor ? { after: afterTimeAndId(decodeCursor(cursor, timeAndId)) } : {}),
+        limit: limit + 1,
       });
-      return { items: rows.map(toBody) };
+      const page = pageOf(rows, limit, (row) => [row.createdAtExact, row.id]);
+      return { items: page.items.map(toBody), nextCursor: page.nextCursor };
     },
   );
 }

@@ -103,13 +103,13 @@ describe('the OpenAPI document', () => {
   it('adds the shared 400, 401 and 403 to each /api/v1 operation, keeping what a route declares itself', () => {
     const requests = document.paths['/api/v1/requests']?.post?.responses ?? {};
     const consistency = document.paths['/api/v1/audit/consistency']?.get?.responses ?? {};
-    const resources = document.paths['/api/v1/resources']?.get?.responses ?? {};
+    const health = document.paths['/api/v1/dashboard']?.get?.responses ?? {};
 
     expect(Object.keys(requests)).toEqual(['201', '400', '401', '403', '404', '409']);
     expect(requests['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
     expect(consistency['403']).toMatchObject({ description: 'The token is neither an admin nor an auditor' });
     // No input, so no 400.
-    expect(Object.keys(resources)).toEqual(['200', '401', '403']);
+    expect(Object.keys(health)).toEqual(['200', '401', '403']);
   });
 
   it('names where the API is served and describes its tags', () => {

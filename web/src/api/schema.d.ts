@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List people, ordered by email */
+        /** List people, ordered by email (page with cursor = nextCursor; offset still works) */
         get: operations["listPeople"];
         put?: never;
         post?: never;
@@ -76,7 +76,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active resources with their entitlements */
+        /** Active resources with their entitlements, ordered by key */
         get: operations["listResources"];
         put?: never;
         post?: never;
@@ -773,6 +773,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your approvals: `waiting` (steps you may decide now, newest first; a page may hold fewer than `limit` and still have a next one) or `decided` (your decisions, newest first) */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your campaign items across campaigns: `open` (undecided, oldest first) or `decided` (newest first), with your progress in each campaign not yet closed */
+        get: operations["listMyReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open requests and their age, SLA breaches (an approval step waiting past its policy's escalateAfter; leavers past the leaver SLA), active grants by risk, campaigns in progress, the ledger, and request volume and time to approve over the last 30 days (admins) */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed checkpoints, newest first, with who signed each (recorded as a ledger read) */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints/{id}/note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One checkpoint's signed note (C2SP signed-note text), as a file */
+        get: operations["downloadAuditCheckpointNote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events/{eventId}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An inclusion proof of one event under the newest signed checkpoint, as grantflow audit prove prints it; grantflow audit check-proof checks the file offline */
+        get: operations["proveAuditEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a policy, newest first, with its definition and who created it when */
+        get: operations["listPolicyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -826,6 +945,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                cursor?: string;
                 status?: "active" | "inactive";
             };
             header?: never;
@@ -857,6 +977,7 @@ export interface operations {
                         total: number;
                         limit: number;
                         offset: number;
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -1020,7 +1141,10 @@ export interface operations {
     };
     listResources: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1054,9 +1178,11 @@ export interface operations {
                                 maxDurationSeconds: number;
                             }[];
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
+            400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
         };
@@ -1358,6 +1484,7 @@ export interface operations {
             query?: {
                 status?: "pending" | "pending_approval" | "provisioning" | "awaiting_fulfilment" | "provisioning_failed" | "granted" | "denied" | "cancelled" | "expired";
                 requester?: string;
+                cursor?: string;
                 limit?: number;
             };
             header?: never;
@@ -1391,6 +1518,7 @@ export interface operations {
                             createdAt: string;
                             closedAt: string | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -1868,6 +1996,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "active" | "expired" | "released" | "revoked";
+                cursor?: string;
                 limit?: number;
             };
             header?: never;
@@ -1901,6 +2030,7 @@ export interface operations {
                             provisionVerified: boolean | null;
                             removalVerified: boolean | null;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -2598,6 +2728,7 @@ export interface operations {
                 reviewer?: string;
                 undecided?: "true" | "false";
                 afterId?: number;
+                cursor?: string;
                 limit?: number;
             };
             header?: never;
@@ -4109,6 +4240,650 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No SCIM connection has that name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                state?: "waiting" | "decided";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            requestId: string;
+                            /** @enum {string} */
+                            status: "pending" | "pending_approval" | "provisioning" | "awaiting_fulfilment" | "provisioning_failed" | "granted" | "denied" | "cancelled" | "expired";
+                            requester: {
+                                email: string;
+                                name: string;
+                            };
+                            resource: {
+                                key: string;
+                                name: string;
+                            };
+                            entitlement: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                risk: "low" | "medium" | "high" | "critical";
+                            };
+                            reason: string | null;
+                            durationSeconds: number;
+                            step: {
+                                index: number;
+                                count: number;
+                                name: string | null;
+                            };
+                            required?: number;
+                            approvedBy?: string[];
+                            createdAt: string;
+                            decision?: {
+                                /** @enum {string} */
+                                decision: "approve" | "deny";
+                                comment: string | null;
+                                decidedAt: string;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A bad state, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listMyReviews: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                state?: "open" | "decided";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            campaign: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                                dueAt: string;
+                            };
+                            holder: {
+                                email: string;
+                                name: string;
+                            };
+                            resource: {
+                                key: string;
+                                name: string;
+                            };
+                            entitlement: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                risk: "low" | "medium" | "high" | "critical";
+                            };
+                            grantId: string;
+                            grantedAt: string;
+                            requestId: string | null;
+                            /** @enum {string|null} */
+                            decision: "keep" | "revoke" | null;
+                            decidedAt: string | null;
+                            reason: string | null;
+                            delegated: boolean;
+                            escalated: boolean;
+                        }[];
+                        nextCursor: string | null;
+                        progress: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "launching" | "reviewing" | "enforcing" | "awaiting_signoff" | "closed";
+                            dueAt: string;
+                            total: number;
+                            decided: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad state, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        generatedAt: string;
+                        openRequests: {
+                            total: number;
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            oldestCreatedAt: string | null;
+                            age: {
+                                bucket: string;
+                                count: number;
+                            }[];
+                        };
+                        slaBreaches: {
+                            approvals: {
+                                count: number;
+                                oldest: {
+                                    requestId: string;
+                                    requester: string;
+                                    entitlement: string;
+                                    waitingSince: string;
+                                    escalateAfterSeconds: number;
+                                }[];
+                            };
+                            leavers: {
+                                slaSeconds: number;
+                                breachedLast30Days: number;
+                                overdueNow: number;
+                            };
+                        };
+                        grantsByRisk: {
+                            /** @enum {string} */
+                            risk: "low" | "medium" | "high" | "critical";
+                            count: number;
+                        }[];
+                        campaigns: {
+                            id: string;
+                            name: string;
+                            status: string;
+                            dueAt: string;
+                            total: number;
+                            decided: number;
+                        }[];
+                        ledger: {
+                            entries: number;
+                            pendingIntake: number;
+                            latestCheckpoint: {
+                                id: number;
+                                treeSize: number;
+                                createdAt: string;
+                            } | null;
+                            unsealedEntries: number;
+                        };
+                        requestVolume: {
+                            day: string;
+                            count: number;
+                        }[];
+                        timeToApprove: {
+                            approved: number;
+                            autoApproved: number;
+                            medianSeconds: number | null;
+                            p90Seconds: number | null;
+                            buckets: {
+                                bucket: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The caller is not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            treeSize: number;
+                            rootHash: string;
+                            time: string | null;
+                            createdAt: string;
+                            keyId: string;
+                            signedBy: string[];
+                            otherSignatures: string[];
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A bad limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The caller is neither an admin nor an auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    downloadAuditCheckpointNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed note, byte for byte as signed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description The id is not a positive whole number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The caller is neither an admin nor an auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No checkpoint has that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    proveAuditEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        event: {
+                            seq: number;
+                            recorded_at: string;
+                            event: unknown;
+                        };
+                        leafIndex: number;
+                        treeSize: number;
+                        leafHash: string;
+                        auditPath: string[];
+                        checkpoint: string;
+                    };
+                };
+            };
+            /** @description The event id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The caller is neither an admin nor an auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No event has that id (not_found), or it is not under a signed checkpoint yet (not_yet_checkpointed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listPolicyVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        description: string | null;
+                        /** @enum {string} */
+                        status: "active" | "retired";
+                        currentVersion: number;
+                        items: {
+                            version: number;
+                            definition: unknown;
+                            definitionHash: string;
+                            createdBy: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            /** @description No token, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description The caller is neither an admin nor an auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description No policy has that key */
             404: {
                 headers: {
                     [name: string]: unknown;
