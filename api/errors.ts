@@ -1,12 +1,19 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { GrantflowError } from '../core/errors.js';
 
 /** Every error response: `{ error: { code, message, details } }`. */
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
+/**
+ * Answers a path no route serves, before the JSON 404: the console serves its pages this way, so
+ * deep links work while plugins with a not-found handler of their own (SCIM) keep it. Resolves
+ * true when it answered.
+ */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
 /** Maps every failure to DESIGN's error shape with the right status; never leaks internals on 500. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundFallback): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = error.validation.map((issue) => ({
@@ -30,9 +37,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .status(500)
       .send(body('internal_error', 'Something went wrong on our side; it has been logged.'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(body('route_not_found', `No route ${request.method} ${request.url}`)),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    if (fallback && (await fallback(request, reply))) return reply;
+    return reply.status(404).send(body('route_not_found', `No route ${request.method} ${request.url}`));
+  });
 }
 
 function body(code: string, message: string, details?: unknown): ErrorBody {

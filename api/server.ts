@@ -1,26 +1,27 @@
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditCheckpointRoutes } from './routes/audit-checkpoints.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
+import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { logReviewRoutes } from './routes/log-reviews.js';
 import { peopleRoutes } from './routes/people.js';
+import { policyVersionRoutes } from './routes/policy-versions.js';
 import { requestRoutes } from './routes/requests.js';
+import { reviewRoutes } from './routes/reviews.js';
 import { scimConnectionRoutes } from './routes/scim-connections.js';
 import { scimPlugin } from './scim/plugin.js';
 import type { SlackApp } from './slack/app.js';
@@ -43,35 +44,34 @@ export async function buildServer(
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  // Before any route: routes take the error handler in force when they are added.
+  registerErrorHandling(app, await registerConsole(app));
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'grantflow API',
-        description: 'Access requests, grants, certification campaigns and the audit ledger.',
-        version: '1',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await registerOpenApi(app);
 
   await app.register(healthRoutes(deps));
-  await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
-  await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
-  await app.register(auditRoutes(deps), { prefix: '/api/v1' });
-  await app.register(requestRoutes(deps), { prefix: '/api/v1' });
-  await app.register(grantRoutes(deps), { prefix: '/api/v1' });
-  await app.register(campaignRoutes(deps), { prefix: '/api/v1' });
-  await app.register(findingRoutes(deps), { prefix: '/api/v1' });
-  await app.register(evidenceRoutes(deps), { prefix: '/api/v1' });
-  await app.register(logReviewRoutes(deps), { prefix: '/api/v1' });
-  await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
+  for (const routes of [
+    peopleRoutes,
+    groupRoutes,
+    catalogRoutes,
+    auditRoutes,
+    requestRoutes,
+    grantRoutes,
+    campaignRoutes,
+    findingRoutes,
+    evidenceRoutes,
+    logReviewRoutes,
+    scimConnectionRoutes,
+    // The console's reads: inboxes, the dashboard, checkpoints and proofs, policy history.
+    approvalRoutes,
+    reviewRoutes,
+    dashboardRoutes,
+    auditCheckpointRoutes,
+    policyVersionRoutes,
+  ]) {
+    await app.register(routes(deps), { prefix: '/api/v1' });
+  }
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await registerConsole(app);
   return app;
 }

@@ -2,7 +2,11 @@
 // fails today rather than next quarter), run by a Temporal schedule on the first day of a quarter.
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
-import { ensureQuarterlyCampaignSchedule } from '../temporal/schedules.js';
+import {
+  describeQuarterlyCampaignSchedule,
+  ensureQuarterlyCampaignSchedule,
+  type QuarterlyCampaignScheduleView,
+} from '../temporal/schedules.js';
 import type { ScheduledCampaignTemplate } from '../workflows/messages.js';
 import { checkAgainstDirectory } from './launch.js';
 import { resolveLaunchInput } from './launch-input.js';
@@ -20,4 +24,12 @@ export async function scheduleQuarterlyCampaign(
     taskQueue: deps.taskQueue,
     template: { launch: input.launch as ScheduledCampaignTemplate['launch'], launchedBy: input.launchedBy },
   });
+}
+
+/** The campaign schedules in force (today at most the quarterly one), for admins to see. */
+export async function listCampaignSchedules(deps: {
+  temporal: Client;
+}): Promise<QuarterlyCampaignScheduleView[]> {
+  const quarterly = await describeQuarterlyCampaignSchedule(deps.temporal);
+  return quarterly ? [quarterly] : [];
 }

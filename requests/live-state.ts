@@ -22,7 +22,11 @@ export async function mayDecideNow(
   requestId: string,
   email: string,
 ): Promise<boolean> {
-  const state = await liveRequestState(deps, requestId);
+  return waitsOn(await liveRequestState(deps, requestId), email);
+}
+
+/** Whether `state` (a live state, or null when the workflow could not answer) waits on `email` now. */
+export function waitsOn(state: AccessRequestState | null, email: string): state is AccessRequestState {
   const step = state?.currentStep === undefined ? undefined : state.steps[state.currentStep];
   return (
     state?.status === 'pending_approval' &&

@@ -1,6 +1,7 @@
 import {
   type Client,
   ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
@@ -78,6 +79,37 @@ export async function ensureQuarterlyCampaignSchedule(
   }
   const described = await client.schedule.getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID).describe();
   return { scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID, nextRuns: described.info.nextActionTimes.slice(0, 4) };
+}
+
+/** The quarterly campaign schedule as it stands: its template, next and last runs. */
+export type QuarterlyCampaignScheduleView = {
+  scheduleId: string;
+  template: ScheduledCampaignTemplate | null;
+  paused: boolean;
+  nextRuns: Date[];
+  lastRunAt: Date | null;
+};
+
+/** The quarterly campaign schedule, or null when none was set up. */
+export async function describeQuarterlyCampaignSchedule(
+  client: Client,
+): Promise<QuarterlyCampaignScheduleView | null> {
+  try {
+    const described = await client.schedule.getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID).describe();
+    const action = described.action;
+    const template =
+      action.type === 'startWorkflow' ? ((action.args?.[0] as ScheduledCampaignTemplate) ?? null) : null;
+    return {
+      scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID,
+      template,
+      paused: described.state.paused,
+      nextRuns: described.info.nextActionTimes.slice(0, 4),
+      lastRunAt: described.info.recentActions.at(-1)?.takenAt ?? null,
+    };
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return null;
+    throw error;
+  }
 }
 
 /** The schedule that reconciles every listable resource. */

@@ -63,6 +63,7 @@ function searchRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['audit'],
+        operationId: 'searchAuditEvents',
         summary: 'Search ledger entries (oldest first; page with afterSeq = nextAfterSeq)',
         querystring: ledgerFilterSchema.extend({
           limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
@@ -94,10 +95,14 @@ function verifyRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['audit'],
+        operationId: 'verifyAuditLedger',
         summary:
           'Recompute the ledger, checkpoints and protections (as grantflow audit verify --json); can take a while on a large ledger',
         querystring: z.object({ since: z.coerce.number().int().min(1).optional() }),
-        response: { 200: verifyBody },
+        response: {
+          200: verifyBody,
+          503: errorBody.describe('verify_failed: the ledger could not be read to the end to verify it'),
+        },
       },
     },
     async (request) => {

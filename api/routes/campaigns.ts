@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { launchCampaign } from '../../campaigns/launch.js';
 import { liveCampaignState } from '../../campaigns/live-state.js';
+import { campaignBurnDown } from '../../campaigns/progress.js';
 import { REPORT_FORMATS, renderReport, summarizeCampaign } from '../../campaigns/report.js';
 import {
   decideItems,
@@ -13,8 +14,9 @@ import {
   MAX_ITEMS_PER_DECISION,
   type ReviewActor,
 } from '../../campaigns/review.js';
-import { scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
+import { listCampaignSchedules, scheduleQuarterlyCampaign } from '../../campaigns/schedule.js';
 import { signOffCampaign } from '../../campaigns/signoff.js';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { listReviewerItems } from '../../db/queries/campaign-items.js';
 import { getCampaign, listCampaigns } from '../../db/queries/campaigns.js';
@@ -24,7 +26,20 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, launchDepsOf } from '../deps.js';
-import { actorUpdateRoute, email, idParams, reason, routePlugin } from './shared.js';
+import { campaignBody, scheduleBody, summaryBody, toScheduleBody } from './campaign-views.js';
+import { pageQuery } from './paging.js';
+import { actorUpdateRoute, email, errorBody, idParams, reason, routePlugin } from './shared.js';
+
+// Answers documented without their shape (z.unknown() passes the body through as before).
+const summary = (description: string) => z.unknown().describe(description);
+const campaignNotFound = errorBody.describe('No campaign has that id');
+const notTakingDecisions = errorBody.describe(
+  'The campaign is no longer taking decisions (closed or past due)',
+);
+
+/** A review item's place in its list: decided or not (undecided come first), then its id. */
+const itemKey = z.tuple([z.boolean(), z.number().int().positive()]);
+const itemAfter = ([decided, id]: z.infer<typeof itemKey>) => ({ decided, id });
 
 async function found(deps: ApiDeps, id: string): Promise<Campaign> {
   const campaign = await getCampaign(deps.db, id);
@@ -49,6 +64,8 @@ async function reviewerOf(deps: ApiDeps, request: FastifyRequest): Promise<Revie
   };
 }
 
+const launchedBody = summaryBody.extend({ created: z.boolean(), workflowId: z.string() });
+
 function launchRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/campaigns',
@@ -56,9 +73,11 @@ function launchRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'launchCampaign',
         summary: 'Launch a campaign (once per period when `period` is given: a repeat returns the first)',
         // Validated by the launch service, which names every bad field (shared with CLI and Slack).
         body: z.record(z.string(), z.unknown()),
+        response: { 200: launchedBody, 201: launchedBody },
       },
     },
     async (request, reply) => {
@@ -84,10 +103,12 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'scheduleCampaign',
         summary:
           'Launch a campaign every quarter (09:00 UTC on the 1st of Jan, Apr, Jul, Oct) from this template; once per quarter',
         // The launch input without dueAt and period: each run is due dueInSeconds after it starts.
         body: z.record(z.string(), z.unknown()),
+        response: { 201: z.object({ scheduleId: z.string(), nextRuns: z.array(z.string()) }) },
       },
     },
     async (request, reply) => {
@@ -115,6 +136,22 @@ function scheduleRoute(app: ApiServer, deps: ApiDeps): void {
   );
 }
 
+function schedulesRoute(app: ApiServer, deps: ApiDeps): void {
+  app.get(
+    '/campaigns/schedules',
+    {
+      preHandler: requireRole(deps.db, 'admin'),
+      schema: {
+        tags: ['campaigns'],
+        operationId: 'listCampaignSchedules',
+        summary: 'The campaign schedules in force: template, next runs, last run',
+        response: { 200: z.object({ items: z.array(scheduleBody) }) },
+      },
+    },
+    async () => ({ items: (await listCampaignSchedules(deps)).map(toScheduleBody) }),
+  );
+}
+
 function listRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/campaigns',
@@ -122,8 +159,10 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaigns',
         summary: 'Campaigns, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(summaryBody) }) },
       },
     },
     async (request) => {
@@ -140,14 +179,19 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
-        summary: 'One campaign: summary, counts, and the live state',
+        operationId: 'getCampaign',
+        summary:
+          'One campaign: summary, counts, the live state, and the burn-down (decided and open over time)',
         params: idParams,
+        response: { 200: campaignBody, 404: campaignNotFound },
       },
     },
     async (request) => {
       const campaign = await found(deps, request.params.id);
       const live = campaign.status === 'closed' ? null : await liveCampaignState(deps, campaign.id);
-      return { ...(await summaryOf(deps, campaign)), live };
+      const summary = await summaryOf(deps, campaign);
+      const burnDown = await campaignBurnDown(deps.db, campaign, summary.items.total, new Date());
+      return { ...summary, live, burnDown };
     },
   );
 }
@@ -159,14 +203,19 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'listCampaignItems',
         summary: 'Items to review: your own; admins and auditors may name a reviewer',
         params: idParams,
         querystring: z.object({
           reviewer: email.optional(),
           undecided: z.enum(['true', 'false']).optional(),
           afterId: z.coerce.number().int().min(0).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
+        response: {
+          200: summary("items: the reviewer's items, by id (page with afterId)"),
+          404: errorBody.describe('No campaign has that id, or no person has the reviewer email'),
+        },
       },
     },
     async (request) => {
@@ -183,9 +232,11 @@ function itemsRoute(app: ApiServer, deps: ApiDeps): void {
         reviewerId,
         undecidedOnly: request.query.undecided === 'true',
         ...(request.query.afterId !== undefined ? { afterId: request.query.afterId } : {}),
-        limit: request.query.limit,
+        ...(request.query.cursor ? { after: itemAfter(decodeCursor(request.query.cursor, itemKey)) } : {}),
+        limit: request.query.limit + 1,
       });
-      return { items };
+      const page = pageOf(items, request.query.limit, (item) => [item.decision !== null, item.id]);
+      return { items: page.items, nextCursor: page.nextCursor };
     },
   );
 }
@@ -197,6 +248,7 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'decideCampaignItems',
         summary: 'Keep or revoke items you review (revoke needs a reason); refused items are listed',
         params: idParams,
         body: z.object({
@@ -204,6 +256,11 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
           decision: z.enum(['keep', 'revoke']),
           reason,
         }),
+        response: {
+          200: summary('What was decided, and the items refused with why'),
+          404: campaignNotFound,
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -227,9 +284,15 @@ function delegateRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['campaigns'],
+        operationId: 'delegateCampaignItems',
         summary: 'Hand your undecided items (the listed ones, or all) to another active person',
         params: idParams,
         body: z.object({ to: email, items: z.array(z.number().int().positive()).min(1).optional() }),
+        response: {
+          200: summary('The items handed on, and those refused with why'),
+          404: errorBody.describe('No campaign has that id, or no person has the email in to'),
+          409: notTakingDecisions,
+        },
       },
     },
     async (request) =>
@@ -249,7 +312,13 @@ const signOffRoute = actorUpdateRoute({
   url: '/campaigns/:id/signoff',
   roles: ['admin'],
   tags: ['campaigns'],
+  operationId: 'signOffCampaign',
   summary: 'Sign off the results once every item is settled; the campaign closes',
+  response: summary("The campaign's state and summary, closed"),
+  errors: {
+    404: campaignNotFound,
+    409: errorBody.describe('An item is not settled yet, or the campaign is not waiting for sign-off'),
+  },
   actor: actorInput,
   update: async (deps, campaignId, actor) => {
     const state = await signOffCampaign(deps, { campaignId }, actor);
@@ -264,9 +333,17 @@ function reportRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['campaigns'],
+        operationId: 'getCampaignReport',
         summary: 'Every item with reviewer, decision, reason, times and revocation status, plus a summary',
         params: idParams,
         querystring: z.object({ format: z.enum(REPORT_FORMATS).default('json') }),
+        response: {
+          200: {
+            description: 'The report as an attachment, in the format asked for',
+            content: { 'application/json': { schema: z.unknown() }, 'text/csv': { schema: z.string() } },
+          },
+          404: campaignNotFound,
+        },
       },
     },
     async (request, reply) => {
@@ -286,6 +363,7 @@ export function campaignRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return routePlugin(deps, [
     launchRoute,
     scheduleRoute,
+    schedulesRoute,
     listRoute,
     readRoute,
     itemsRoute,

@@ -2,6 +2,7 @@
 // policies that govern it. Read-only; connector configuration is shown to admins only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError } from '../../core/errors.js';
 import { listCurrentPolicies } from '../../db/queries/policies.js';
 import { listResources, type ResourceWithEntitlements } from '../../db/queries/resources.js';
@@ -9,9 +10,11 @@ import { RISK_LEVELS } from '../../domain/index.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { routePlugin } from './shared.js';
+import { nextCursor, pageQuery } from './paging.js';
+import { errorBody, routePlugin } from './shared.js';
 
 const risk = z.enum(RISK_LEVELS);
+const keyOnly = z.tuple([z.string().min(1).max(200)]);
 
 const resourceBody = z.object({
   key: z.string(),
@@ -61,14 +64,21 @@ function resourcesRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['catalog'],
-        summary: 'Active resources with their entitlements',
-        response: { 200: z.object({ items: z.array(resourceBody) }) },
+        operationId: 'listResources',
+        summary: 'Active resources with their entitlements, ordered by key',
+        querystring: pageQuery,
+        response: { 200: z.object({ items: z.array(resourceBody), nextCursor }) },
       },
     },
     async (request) => {
-      const resources = await listResources(deps.db);
+      const { cursor, limit } = request.query;
+      const rows = await listResources(deps.db, {
+        ...(cursor ? { afterKey: decodeCursor(cursor, keyOnly)[0] } : {}),
+        limit: limit + 1,
+      });
+      const page = pageOf(rows, limit, (resource) => [resource.key]);
       const admin = request.principal?.role === 'admin';
-      return { items: resources.map((resource) => toBody(resource, admin)) };
+      return { items: page.items.map((resource) => toBody(resource, admin)), nextCursor: page.nextCursor };
     },
   );
 }
@@ -80,9 +90,10 @@ function resourceRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['catalog'],
+        operationId: 'getResource',
         summary: 'One resource with its entitlements',
         params: z.object({ key: z.string().min(1).max(200) }),
-        response: { 200: resourceBody },
+        response: { 200: resourceBody, 404: errorBody.describe('No active resource has that key') },
       },
     },
     async (request) => {
@@ -102,6 +113,7 @@ function policiesRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['catalog'],
+        operationId: 'listPolicies',
         summary: 'Approval policies with their current definition (admins and auditors)',
         response: {
           200: z.object({

@@ -18,7 +18,7 @@ import { sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { idParams, iso, routePlugin } from './shared.js';
+import { errorBody, idParams, iso, routePlugin } from './shared.js';
 
 const packBody = z.object({
   id: z.string(),
@@ -67,6 +67,8 @@ const evidenceDeps = (deps: ApiDeps) => ({
   },
 });
 
+const packNotFound = errorBody.describe('No evidence pack has that id');
+
 function requestRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/evidence/packs',
@@ -82,7 +84,10 @@ function requestRoute(app: ApiServer, deps: ApiDeps): void {
           period: z.string().trim().min(1).max(20),
           control: z.string().trim().min(1).max(40).optional(),
         }),
-        response: { 202: packBody },
+        response: {
+          202: packBody,
+          400: errorBody.describe('validation_failed: an unknown framework or control, or not a period'),
+        },
       },
     },
     async (request, reply) => {
@@ -118,7 +123,7 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
         operationId: 'getEvidencePack',
         summary: "An evidence pack's status and progress (auditors, admins)",
         params: idParams,
-        response: { 200: packBody },
+        response: { 200: packBody, 404: packNotFound },
       },
     },
     async (request) => toPack(await getPack(deps, request.params.id, actorOf(request))),
@@ -136,6 +141,14 @@ function downloadRoute(app: ApiServer, deps: ApiDeps): void {
         summary:
           'The zip of a ready evidence pack; check it offline with grantflow evidence verify (auditors, admins)',
         params: idParams,
+        response: {
+          200: {
+            description: 'The pack (x-content-sha256 is its SHA-256)',
+            content: { 'application/zip': { schema: z.unknown() } },
+          },
+          404: packNotFound,
+          409: errorBody.describe('The pack is not ready to download yet (still building, or failed)'),
+        },
       },
     },
     async (request, reply) => {

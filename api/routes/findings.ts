@@ -11,7 +11,7 @@ import { recentRuns, reconcileNow } from '../../reconcile/start.js';
 import type { ApiServer } from '../api-server.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { idParams, iso, routePlugin } from './shared.js';
+import { errorBody, idParams, iso, routePlugin } from './shared.js';
 
 const READERS = ['admin', 'auditor'] as const;
 const resourceKey = z.string().trim().min(1).max(200);
@@ -66,6 +66,8 @@ const toRun = (run: ReconciliationRun): z.infer<typeof runBody> => ({
   finishedAt: iso(run.finishedAt),
 });
 
+const findingNotFound = errorBody.describe('No finding has that id');
+
 function reconcileRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
     '/reconciliations',
@@ -73,6 +75,7 @@ function reconcileRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'reconcileResource',
         summary:
           'Reconcile a resource now: compare what its target holds with the grants (202, or 200 with wait)',
         body: z.object({ resource: resourceKey, wait: z.boolean().default(false) }),
@@ -85,6 +88,8 @@ function reconcileRoute(app: ApiServer, deps: ApiDeps): void {
             error: z.string().optional(),
           }),
           202: z.object({ runId: z.string(), resource: z.string() }),
+          404: errorBody.describe('No resource has that key'),
+          409: errorBody.describe('The resource is being reconciled already'),
         },
       },
     },
@@ -107,6 +112,7 @@ function sodRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'checkSeparationOfDuties',
         summary: 'Check separation-of-duties rules against what people hold now; breaches become findings',
         response: {
           200: z.object({
@@ -129,12 +135,16 @@ function runsRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...READERS),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'listReconciliations',
         summary: "A resource's reconciliation runs, newest first",
         querystring: z.object({
           resource: resourceKey,
           limit: z.coerce.number().int().min(1).max(100).default(10),
         }),
-        response: { 200: z.object({ items: z.array(runBody) }) },
+        response: {
+          200: z.object({ items: z.array(runBody) }),
+          404: errorBody.describe('No resource has that key'),
+        },
       },
     },
     async (request) => ({ items: (await recentRuns(deps, request.query)).map(toRun) }),
@@ -148,6 +158,7 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...READERS),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'listFindings',
         summary:
           'Findings newest first: what targets hold that no grant explains, and grants they do not hold',
         querystring: z.object({
@@ -156,7 +167,10 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
           kind: z.enum(FINDING_KINDS).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
-        response: { 200: z.object({ items: z.array(findingBody) }) },
+        response: {
+          200: z.object({ items: z.array(findingBody) }),
+          404: errorBody.describe('No resource has that key'),
+        },
       },
     },
     async (request) => {
@@ -174,9 +188,10 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...READERS),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'getFinding',
         summary: 'One finding',
         params: idParams,
-        response: { 200: findingBody },
+        response: { 200: findingBody, 404: findingNotFound },
       },
     },
     async (request) => toFinding(await findingById(deps, request.params.id)),
@@ -190,10 +205,15 @@ function resolveRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin'),
       schema: {
         tags: ['reconciliation'],
+        operationId: 'resolveFinding',
         summary: 'Close an open finding by hand, saying why (fixed at the target, or accepted)',
         params: idParams,
         body: z.object({ reason: z.string().trim().min(1).max(2_000) }),
-        response: { 200: findingBody },
+        response: {
+          200: findingBody,
+          404: findingNotFound,
+          409: errorBody.describe('The finding is resolved already'),
+        },
       },
     },
     async (request) =>

@@ -2,6 +2,7 @@
 // removal. Each route is a thin adapter over one use case in grants/.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import { type GrantView, listGrants } from '../../db/queries/grants.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
@@ -19,7 +20,8 @@ import { actorInput } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { actorUpdateRoute, email, idParams, iso, reason, routePlugin } from './shared.js';
+import { afterTimeAndId, nextCursor, pageQuery, timeAndId } from './paging.js';
+import { actorUpdateRoute, email, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
   id: z.string(),
@@ -74,6 +76,9 @@ const grantActor = (principal: TokenPrincipal, reason?: string): GrantActor => (
   seesEveryGrant: principal.role !== 'employee',
 });
 
+const grantNotFound = errorBody.describe('No grant has that id, or not one the caller may see');
+const grantClosed = errorBody.describe('The grant is closed, or not in a state that takes this change');
+
 function listRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/grants',
@@ -81,31 +86,35 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'listGrants',
         summary:
           "Grants, newest first: employees see their own, admins and auditors everyone's (or one holder's)",
         querystring: z.object({
           status: z.enum(grantStatus.enumValues).optional(),
           holder: email.optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
-        response: { 200: z.object({ items: z.array(grantBody) }) },
+        response: { 200: z.object({ items: z.array(grantBody), nextCursor }) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
+      const { status, holder, cursor, limit } = request.query;
       // An employee's list is theirs whatever they ask; `holder` narrows everyone's to one person.
       let personId: string | undefined = principal.role === 'employee' ? principal.personId : undefined;
-      if (request.query.holder && principal.role !== 'employee') {
-        const person = await getPersonByEmail(deps.db, request.query.holder);
-        if (!person) return { items: [] };
+      if (holder && principal.role !== 'employee') {
+        const person = await getPersonByEmail(deps.db, holder);
+        if (!person) return { items: [], nextCursor: null };
         personId = person.id;
       }
       const rows = await listGrants(deps.db, {
         ...(personId ? { personId } : {}),
-        ...(request.query.status ? { status: [request.query.status] } : {}),
-        limit: request.query.limit,
+        ...(status ? { status: [status] } : {}),
+        ...(cursor ? { after: afterTimeAndId(decodeCursor(cursor, timeAndId)) } : {}),
+        limit: limit + 1,
       });
-      return { items: rows.map(toBody) };
+      const page = pageOf(rows, limit, (row) => [row.grantedAtExact, row.id]);
+      return { items: page.items.map(toBody), nextCursor: page.nextCursor };
     },
   );
 }
@@ -115,7 +124,13 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
     '/grants/:id',
     {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
-      schema: { tags: ['grants'], summary: 'One grant', params: idParams, response: { 200: grantBody } },
+      schema: {
+        tags: ['grants'],
+        operationId: 'getGrant',
+        summary: 'One grant',
+        params: idParams,
+        response: { 200: grantBody, 404: grantNotFound },
+      },
     },
     async (request) =>
       toBody(await grantSeenBy(deps.db, request.params.id, grantActor(principalOf(request)))),
@@ -129,11 +144,16 @@ function extendRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'extendGrant',
         summary:
           'Push the expiry later: admins always; the holder where the policy would auto-approve, else file a new request',
         params: idParams,
         body: z.object({ seconds: z.number().int().positive().max(2_147_483_647), reason }),
-        response: { 200: stateBody },
+        response: {
+          200: stateBody,
+          404: grantNotFound,
+          409: errorBody.describe('The grant has no end date to push, or is closed'),
+        },
       },
     },
     async (request) => {
@@ -151,10 +171,11 @@ function removalRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['grants'],
+        operationId: 'reportGrantRemoval',
         summary: "Report a manual resource's access removed by hand (its owner or an admin)",
         params: idParams,
         body: z.object({ outcome: z.literal('done') }),
-        response: { 200: stateBody },
+        response: { 200: stateBody, 404: grantNotFound, 409: grantClosed },
       },
     },
     async (request) => {
@@ -168,7 +189,9 @@ const releaseRoute = actorUpdateRoute({
   url: '/grants/:id/release',
   roles: ANY_ROLE,
   tags: ['grants'],
+  operationId: 'releaseGrant',
   summary: 'Give the access back now (the holder)',
+  errors: { 404: grantNotFound, 409: grantClosed },
   response: stateBody,
   actor: grantActor,
   update: async (deps, grantId, actor) => toState(await releaseGrant(deps, { grantId }, actor)),
@@ -178,7 +201,9 @@ const revokeRoute = actorUpdateRoute({
   url: '/grants/:id/revoke',
   roles: ['admin'],
   tags: ['grants'],
+  operationId: 'revokeGrant',
   summary: 'Take the access away now (admins)',
+  errors: { 404: grantNotFound, 409: grantClosed },
   response: stateBody,
   actor: grantActor,
   update: async (deps, grantId, actor) => toState(await revokeGrant(deps, { grantId }, actor)),

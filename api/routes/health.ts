@@ -28,7 +28,13 @@ const readiness = z.object({
 function livenessRoute(app: ApiServer): void {
   app.get(
     '/healthz',
-    { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      schema: {
+        hide: true,
+        operationId: 'checkLiveness',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 }
@@ -36,7 +42,7 @@ function livenessRoute(app: ApiServer): void {
 function readinessRoute(app: ApiServer, deps: ApiDeps): void {
   app.get(
     '/readyz',
-    { schema: { hide: true, response: { 200: readiness, 503: readiness } } },
+    { schema: { hide: true, operationId: 'checkReadiness', response: { 200: readiness, 503: readiness } } },
     async (_request, reply) => {
       const [postgres, temporal] = await Promise.all([
         check(() => pingDatabase(deps.sql)),

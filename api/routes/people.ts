@@ -1,6 +1,7 @@
 // Directory routes, read-only: list people and read one (who is who, who reports to whom).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotFoundError } from '../../core/errors.js';
 import { countPeople, getPersonById, listPeople } from '../../db/queries/people.js';
 import type { Person } from '../../db/schema.js';
@@ -8,7 +9,10 @@ import { personOverview } from '../../identity/overview.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { idParams, iso, routePlugin } from './shared.js';
+import { nextCursor, pageQuery } from './paging.js';
+import { errorBody, idParams, iso, routePlugin } from './shared.js';
+
+const emailKey = z.tuple([z.string().min(1).max(320)]);
 
 const personBody = z.object({
   id: z.uuid(),
@@ -33,10 +37,12 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['directory'],
-        summary: 'List people, ordered by email',
+        operationId: 'listPeople',
+        summary: 'List people, ordered by email (page with cursor = nextCursor; offset still works)',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(100),
           offset: z.coerce.number().int().min(0).default(0),
+          cursor: pageQuery.shape.cursor,
           status: z.enum(['active', 'inactive']).optional(),
         }),
         response: {
@@ -45,17 +51,21 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
             total: z.number().int(),
             limit: z.number().int(),
             offset: z.number().int(),
+            nextCursor,
           }),
         },
       },
     },
     async (request) => {
-      const { limit, offset, status } = request.query;
-      const [items, total] = await Promise.all([
-        listPeople(deps.db, { limit, offset, status }),
+      const { limit, offset, status, cursor } = request.query;
+      // A cursor continues after the last email shown; offset paging is kept for existing callers.
+      const after = cursor ? { afterEmail: decodeCursor(cursor, emailKey)[0] } : { offset };
+      const [rows, total] = await Promise.all([
+        listPeople(deps.db, { limit: limit + 1, status, ...after }),
         countPeople(deps.db, { status }),
       ]);
-      return { items: items.map(toBody), total, limit, offset };
+      const page = pageOf(rows, limit, (person) => [person.email]);
+      return { items: page.items.map(toBody), total, limit, offset, nextCursor: page.nextCursor };
     },
   );
 }
@@ -67,9 +77,10 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['directory'],
+        operationId: 'getPerson',
         summary: 'One person',
         params: idParams,
-        response: { 200: personBody },
+        response: { 200: personBody, 404: errorBody.describe('No person has that id') },
       },
     },
     async (request) => {
@@ -110,9 +121,10 @@ function overviewRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, 'admin', 'auditor'),
       schema: {
         tags: ['directory'],
+        operationId: 'getPersonOverview',
         summary: 'One person: identity source, status, what they hold now and their open findings',
         querystring: z.object({ email: z.string().trim().min(3).max(320) }),
-        response: { 200: overviewBody },
+        response: { 200: overviewBody, 404: errorBody.describe('No person has that email') },
       },
     },
     async (request) => {

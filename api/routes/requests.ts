@@ -2,6 +2,7 @@
 // Each route is a thin adapter over one use case in requests/; request-views.ts shapes the replies.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decodeCursor, pageOf } from '../../core/cursor.js';
 import { NotAllowedError, NotFoundError } from '../../core/errors.js';
 import { getAccessRequest, listAccessRequests } from '../../db/queries/access-requests.js';
 import { listApprovalDecisions } from '../../db/queries/approval-decisions.js';
@@ -21,8 +22,11 @@ import { actorInput, actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import { type ApiDeps, submitDepsOf } from '../deps.js';
+import { afterTimeAndId, nextCursor, pageQuery, timeAndId } from './paging.js';
 import { requestActor, requestBody, stateBody, toBody, toState } from './request-views.js';
-import { actorUpdateRoute, email, idParams, iso, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, email, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
+
+const requestNotFound = errorBody.describe('No request has that id, or not one the caller may see');
 
 function submitRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
@@ -31,6 +35,7 @@ function submitRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['requests'],
+        operationId: 'createRequest',
         summary: 'Ask for an entitlement (admins may ask on behalf of someone: recorded as such)',
         body: z.object({
           resource: z.string().min(1).max(200),
@@ -39,7 +44,11 @@ function submitRoute(app: ApiServer, deps: ApiDeps): void {
           reason,
           onBehalfOf: email.optional(),
         }),
-        response: { 201: requestBody },
+        response: {
+          201: requestBody,
+          404: errorBody.describe('No such resource, entitlement or (onBehalfOf) person'),
+          409: errorBody.describe('The requester already holds it or has a request for it open'),
+        },
       },
     },
     async (request, reply) => {
@@ -77,30 +86,33 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['requests'],
+        operationId: 'listRequests',
         summary: "Requests, newest first: employees see their own, admins and auditors everyone's",
         querystring: z.object({
           status: z.enum(requestStatus.enumValues).optional(),
           requester: email.optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          ...pageQuery.shape,
         }),
-        response: { 200: z.object({ items: z.array(requestBody) }) },
+        response: { 200: z.object({ items: z.array(requestBody), nextCursor }) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const { status, requester, limit } = request.query;
+      const { status, requester, limit, cursor } = request.query;
       let requesterId: string | undefined = principal.role === 'employee' ? principal.personId : undefined;
       if (requester && principal.role !== 'employee') {
         const person = await getPersonByEmail(deps.db, requester);
-        if (!person) return { items: [] };
+        if (!person) return { items: [], nextCursor: null };
         requesterId = person.id;
       }
       const rows = await listAccessRequests(deps.db, {
         ...(requesterId ? { requesterId } : {}),
         ...(status ? { status: [status] } : {}),
-        limit,
+        ...(cursor ? { after: afterTimeAndId(decodeCursor(cursor, timeAndId)) } : {}),
+        limit: limit + 1,
       });
-      return { items: rows.map(toBody) };
+      const page = pageOf(rows, limit, (row) => [row.createdAtExact, row.id]);
+      return { items: page.items.map(toBody), nextCursor: page.nextCursor };
     },
   );
 }
@@ -112,6 +124,7 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['requests'],
+        operationId: 'getRequest',
         summary: 'One request with its decisions and, while it runs, its live state',
         params: idParams,
         response: {
@@ -126,6 +139,7 @@ function readRoute(app: ApiServer, deps: ApiDeps): void {
             ),
             live: stateBody.nullable(),
           }),
+          404: requestNotFound,
         },
       },
     },
@@ -155,6 +169,7 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['requests'],
+        operationId: 'decideRequest',
         summary: 'Approve or deny the step waiting on you (admins: onBehalfOf an approver, recorded)',
         params: idParams,
         body: z.object({
@@ -162,7 +177,11 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
           comment: z.string().trim().min(1).max(2_000).optional(),
           onBehalfOf: email.optional(),
         }),
-        response: { 200: stateBody },
+        response: {
+          200: stateBody,
+          404: requestNotFound,
+          409: errorBody.describe('No step is waiting for this approver, or the request is closed'),
+        },
       },
     },
     async (request) => {
@@ -193,7 +212,9 @@ const cancelRoute = actorUpdateRoute({
   url: '/requests/:id/cancel',
   roles: ANY_ROLE,
   tags: ['requests'],
+  operationId: 'cancelRequest',
   summary: 'Withdraw a request before it is provisioned (requester or admin)',
+  errors: { 404: requestNotFound, 409: errorBody.describe('The request is provisioned or closed already') },
   response: stateBody,
   actor: requestActor,
   update: async (deps, requestId, actor) => toState(await cancelRequest(deps, { requestId }, actor)),
@@ -203,7 +224,9 @@ const retryRoute = actorUpdateRoute({
   url: '/requests/:id/retry',
   roles: ANY_ROLE,
   tags: ['requests'],
+  operationId: 'retryRequestProvisioning',
   summary: 'Retry a provisioning that failed for good (admin)',
+  errors: { 404: requestNotFound, 409: errorBody.describe('The provisioning has not failed for good') },
   response: stateBody,
   actor: requestActor,
   update: async (deps, requestId, actor) => toState(await retryProvisioning(deps, { requestId }, actor)),
@@ -216,10 +239,15 @@ function fulfilmentRoute(app: ApiServer, deps: ApiDeps): void {
       preHandler: requireRole(deps.db, ...ANY_ROLE),
       schema: {
         tags: ['requests'],
+        operationId: 'reportRequestFulfilment',
         summary: "Report a manual resource's access granted by hand, or refused (its owner or an admin)",
         params: idParams,
         body: z.object({ outcome: z.enum(['done', 'refused']), reason }),
-        response: { 200: stateBody },
+        response: {
+          200: stateBody,
+          404: requestNotFound,
+          409: errorBody.describe('The request is not waiting for a manual fulfilment'),
+        },
       },
     },
     async (request) => {

@@ -13,7 +13,7 @@ import { actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
-import { iso, routePlugin } from './shared.js';
+import { errorBody, iso, routePlugin } from './shared.js';
 
 const name = z
   .string()
@@ -57,7 +57,10 @@ function createRoute(app: ApiServer, deps: ApiDeps): void {
         tags,
         summary: 'Create a SCIM connection for an identity provider; its token is in this answer only',
         body: z.object({ name }),
-        response: { 201: z.object({ connection: connectionBody, token: z.string() }) },
+        response: {
+          201: z.object({ connection: connectionBody, token: z.string() }),
+          409: errorBody.describe('A connection has that name already'),
+        },
       },
     },
     async (request, reply) => {
@@ -97,7 +100,10 @@ function revokeRoute(app: ApiServer, deps: ApiDeps): void {
         tags,
         summary: "Revoke a SCIM connection's token; the identity provider is refused from now on",
         params: z.object({ name }),
-        response: { 200: z.object({ connection: connectionBody }) },
+        response: {
+          200: z.object({ connection: connectionBody }),
+          404: errorBody.describe('No SCIM connection has that name'),
+        },
       },
     },
     async (request) => {

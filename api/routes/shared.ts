@@ -44,7 +44,10 @@ export type ActorUpdate<Actor, Result> = {
   url: `/${string}/:id/${string}`;
   roles: readonly ApiRole[];
   tags: string[];
+  operationId: string;
   summary: string;
+  /** Its own error answers (the shared 400, 401 and 403 are added by api/openapi.ts). */
+  errors: { 404: z.ZodType; 409?: z.ZodType };
   /** The 200 body's schema, when the route declares one. */
   response?: z.ZodType<Result>;
   /** The caller as the use case takes them, with the reason they gave. */
@@ -62,10 +65,11 @@ export function actorUpdateRoute<Actor, Result>(spec: ActorUpdate<Actor, Result>
         preHandler: requireRole(deps.db, ...spec.roles),
         schema: {
           tags: spec.tags,
+          operationId: spec.operationId,
           summary: spec.summary,
           params: idParams,
           body: reasonBody,
-          ...(spec.response ? { response: { 200: spec.response } } : {}),
+          response: { ...(spec.response ? { 200: spec.response } : {}), ...spec.errors },
         },
       },
       async (request) =>

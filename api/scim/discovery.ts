@@ -2,6 +2,7 @@
 // Schemas, describing exactly the attributes this service provider maps.
 import type { ApiServer } from '../api-server.js';
 import { ScimError } from './errors.js';
+import { scimRoute } from './route-options.js';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -103,7 +104,7 @@ export function discoveryRoutes(
   app: ApiServer,
   baseOf: (request: { protocol: string; host: string }) => string,
 ) {
-  app.get('/ServiceProviderConfig', { schema: { hide: true } }, async (request) => ({
+  app.get('/ServiceProviderConfig', scimRoute('getScimServiceProviderConfig'), async (request) => ({
     schemas: [CONFIG_SCHEMA],
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
@@ -138,18 +139,22 @@ export function discoveryRoutes(
     ...s,
     meta: meta(base, 'Schema', `Schemas/${s.id}`),
   });
-  app.get('/ResourceTypes', { schema: { hide: true } }, async (request) =>
+  app.get('/ResourceTypes', scimRoute('listScimResourceTypes'), async (request) =>
     list(RESOURCE_TYPES.map((type) => resourceType(baseOf(request), type))),
   );
-  app.get<{ Params: { id: string } }>('/ResourceTypes/:id', { schema: { hide: true } }, async (request) => {
-    const found = RESOURCE_TYPES.find((type) => type.id === request.params.id);
-    if (!found) throw new ScimError(404, `No resource type ${request.params.id}`);
-    return resourceType(baseOf(request), found);
-  });
-  app.get('/Schemas', { schema: { hide: true } }, async (request) =>
+  app.get<{ Params: { id: string } }>(
+    '/ResourceTypes/:id',
+    scimRoute('getScimResourceType'),
+    async (request) => {
+      const found = RESOURCE_TYPES.find((type) => type.id === request.params.id);
+      if (!found) throw new ScimError(404, `No resource type ${request.params.id}`);
+      return resourceType(baseOf(request), found);
+    },
+  );
+  app.get('/Schemas', scimRoute('listScimSchemas'), async (request) =>
     list(SCHEMAS.map((s) => schema(baseOf(request), s))),
   );
-  app.get<{ Params: { id: string } }>('/Schemas/:id', { schema: { hide: true } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/Schemas/:id', scimRoute('getScimSchema'), async (request) => {
     const found = SCHEMAS.find((s) => s.id === request.params.id);
     if (!found) throw new ScimError(404, `No schema ${request.params.id}`);
     return schema(baseOf(request), found);

@@ -15,9 +15,9 @@ import { groupFilter } from './filter.js';
 import { groupInputOf, toScimGroup } from './group-mapping.js';
 import { listResponse, pageOf, project, type ScimQuery, wantsMembers } from './list.js';
 import { applyPatch } from './patch.js';
+import { scimRoute } from './route-options.js';
 
 type WithId = { Params: { id: string } };
-const hidden = { schema: { hide: true } };
 
 /** The Groups routes, relative to /scim/v2. */
 export function groupRoutes(app: ApiServer, deps: ApiDeps): void {
@@ -26,7 +26,7 @@ export function groupRoutes(app: ApiServer, deps: ApiDeps): void {
     members: wantsMembers(query) ? ('full' as const) : ('none' as const),
   });
 
-  app.get<{ Querystring: ScimQuery }>('/Groups', hidden, async (request) => {
+  app.get<{ Querystring: ScimQuery }>('/Groups', scimRoute('listScimGroups'), async (request) => {
     const { limit, offset, startIndex } = pageOf(request.query);
     const filter = groupFilter(request.query.filter);
     const members = wantsMembers(request.query);
@@ -38,13 +38,13 @@ export function groupRoutes(app: ApiServer, deps: ApiDeps): void {
     return listResponse(resources, total, startIndex);
   });
 
-  app.get<WithId & { Querystring: ScimQuery }>('/Groups/:id', hidden, async (request) => {
+  app.get<WithId & { Querystring: ScimQuery }>('/Groups/:id', scimRoute('getScimGroup'), async (request) => {
     const members = wantsMembers(request.query);
     const group = await getScimGroup(identity, request.params.id, { members });
     return project(toScimGroup(group, baseOf(request), shown(request.query)), request.query, GROUP_SCHEMA);
   });
 
-  app.post('/Groups', hidden, async (request, reply) => {
+  app.post('/Groups', scimRoute('createScimGroup'), async (request, reply) => {
     const group = await createScimGroup(
       identity,
       groupInputOf(bodyObject(request.body)),
@@ -57,14 +57,14 @@ export function groupRoutes(app: ApiServer, deps: ApiDeps): void {
       .send(resource);
   });
 
-  app.put<WithId>('/Groups/:id', hidden, async (request) => {
+  app.put<WithId>('/Groups/:id', scimRoute('replaceScimGroup'), async (request) => {
     const input = groupInputOf(bodyObject(request.body));
     const group = await replaceScimGroup(identity, request.params.id, input, scimActorOf(request));
     return toScimGroup(group, baseOf(request));
   });
 
   // 204: IdPs patch large groups member by member and need no echo of every member.
-  app.patch<WithId>('/Groups/:id', hidden, async (request, reply) => {
+  app.patch<WithId>('/Groups/:id', scimRoute('patchScimGroup'), async (request, reply) => {
     const base = baseOf(request);
     const body = bodyObject(request.body);
     await patchScimGroup(
@@ -76,7 +76,7 @@ export function groupRoutes(app: ApiServer, deps: ApiDeps): void {
     return reply.status(204).send();
   });
 
-  app.delete<WithId>('/Groups/:id', hidden, async (request, reply) => {
+  app.delete<WithId>('/Groups/:id', scimRoute('deleteScimGroup'), async (request, reply) => {
     await deleteScimGroup(identity, request.params.id, scimActorOf(request));
     return reply.status(204).send();
   });

@@ -16,16 +16,16 @@ import { USER_SCHEMA } from './discovery.js';
 import { userFilter } from './filter.js';
 import { listResponse, pageOf, project, type ScimQuery } from './list.js';
 import { applyPatch } from './patch.js';
+import { scimRoute } from './route-options.js';
 import { personInputOf, toScimUser } from './user-mapping.js';
 
 type WithId = { Params: { id: string } };
-const hidden = { schema: { hide: true } };
 
 /** The Users routes, relative to /scim/v2. */
 export function userRoutes(app: ApiServer, deps: ApiDeps): void {
   const identity = identityDeps(deps);
 
-  app.get<{ Querystring: ScimQuery }>('/Users', hidden, async (request) => {
+  app.get<{ Querystring: ScimQuery }>('/Users', scimRoute('listScimUsers'), async (request) => {
     const { limit, offset, startIndex } = pageOf(request.query);
     const filter = userFilter(request.query.filter);
     const { rows, total } = await listScimUsers(identity, { filter, limit, offset });
@@ -34,7 +34,7 @@ export function userRoutes(app: ApiServer, deps: ApiDeps): void {
     return listResponse(resources, total, startIndex);
   });
 
-  app.get<WithId & { Querystring: ScimQuery }>('/Users/:id', hidden, async (request) =>
+  app.get<WithId & { Querystring: ScimQuery }>('/Users/:id', scimRoute('getScimUser'), async (request) =>
     project(
       toScimUser(await getScimUser(identity, request.params.id), baseOf(request)),
       request.query,
@@ -42,7 +42,7 @@ export function userRoutes(app: ApiServer, deps: ApiDeps): void {
     ),
   );
 
-  app.post('/Users', hidden, async (request, reply) => {
+  app.post('/Users', scimRoute('createScimUser'), async (request, reply) => {
     const input = personInputOf(bodyObject(request.body));
     const { person } = await createScimUser(identity, input, scimActorOf(request));
     const resource = toScimUser(person, baseOf(request));
@@ -52,13 +52,13 @@ export function userRoutes(app: ApiServer, deps: ApiDeps): void {
       .send(resource);
   });
 
-  app.put<WithId>('/Users/:id', hidden, async (request) => {
+  app.put<WithId>('/Users/:id', scimRoute('replaceScimUser'), async (request) => {
     const input = personInputOf(bodyObject(request.body));
     const { person } = await replaceScimUser(identity, request.params.id, input, scimActorOf(request));
     return toScimUser(person, baseOf(request));
   });
 
-  app.patch<WithId>('/Users/:id', hidden, async (request) => {
+  app.patch<WithId>('/Users/:id', scimRoute('patchScimUser'), async (request) => {
     const base = baseOf(request);
     const body = bodyObject(request.body);
     const { person } = await patchScimUser(
@@ -73,7 +73,7 @@ export function userRoutes(app: ApiServer, deps: ApiDeps): void {
     return toScimUser(person, base);
   });
 
-  app.delete<WithId>('/Users/:id', hidden, async (request, reply) => {
+  app.delete<WithId>('/Users/:id', scimRoute('deleteScimUser'), async (request, reply) => {
     await deleteScimUser(identity, request.params.id, scimActorOf(request));
     return reply.status(204).send();
   });

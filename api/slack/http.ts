@@ -35,29 +35,36 @@ export function slackEventsRoute(slack: SlackApp): FastifyPluginAsync {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    app.post('/slack/events', { schema: { hide: true } }, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const refused = rejection(request, body, signingSecret);
-      if (refused) {
-        await recordAudit(
-          slack.context.db,
-          {
-            event_type: 'security.slack.signature_rejected',
-            actor: { type: 'system', id: 'unverified-slack-caller' },
-            target: { type: 'endpoint', id: '/slack/events' },
-            action: 'verify_signature',
-            result: 'denied',
-            reason: refused,
-            details: { bytes: body.length },
-          },
-          { source: { ...sourceOf(request), ...SLACK_SOURCE } },
-        );
-        return reply.code(401).send({ error: 'invalid_signature', message: 'Slack signature check failed' });
-      }
-      // Bolt reads a body already buffered on the request instead of the (consumed) stream.
-      Object.assign(request.raw, { rawBody: body });
-      reply.hijack();
-      httpReceiver.requestListener(request.raw, reply.raw);
-    });
+    // Out of the document: Slack is its only caller, and it signs rather than authenticates.
+    app.post(
+      '/slack/events',
+      { schema: { hide: true, operationId: 'receiveSlackEvents' } },
+      async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const refused = rejection(request, body, signingSecret);
+        if (refused) {
+          await recordAudit(
+            slack.context.db,
+            {
+              event_type: 'security.slack.signature_rejected',
+              actor: { type: 'system', id: 'unverified-slack-caller' },
+              target: { type: 'endpoint', id: '/slack/events' },
+              action: 'verify_signature',
+              result: 'denied',
+              reason: refused,
+              details: { bytes: body.length },
+            },
+            { source: { ...sourceOf(request), ...SLACK_SOURCE } },
+          );
+          return reply
+            .code(401)
+            .send({ error: 'invalid_signature', message: 'Slack signature check failed' });
+        }
+        // Bolt reads a body already buffered on the request instead of the (consumed) stream.
+        Object.assign(request.raw, { rawBody: body });
+        reply.hijack();
+        httpReceiver.requestListener(request.raw, reply.raw);
+      },
+    );
   };
 }

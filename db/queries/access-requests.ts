@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
 import {
@@ -10,6 +10,7 @@ import {
   resources,
 } from '../schema.js';
 import { entitlementRef, joinAccessNames } from './access-names.js';
+import { beforeTimeAndId, exactTime } from './keyset.js';
 
 /** Columns a new request row needs. */
 export type NewAccessRequest = typeof accessRequests.$inferInsert;
@@ -29,6 +30,8 @@ export type AccessRequestView = AccessRequest & {
   entitlementKey: string;
   entitlementName: string;
   risk: Entitlement['riskLevel'];
+  /** `created_at` to the microsecond: the sort key a paging cursor carries. */
+  createdAtExact: string;
 };
 
 /** Statuses of a request that is still running. */
@@ -74,6 +77,7 @@ function selectViews(db: Executor) {
       entitlementKey: entitlements.key,
       entitlementName: entitlements.name,
       risk: entitlements.riskLevel,
+      createdAtExact: exactTime(accessRequests.createdAt),
     })
     .from(accessRequests)
     .$dynamic();
@@ -92,15 +96,15 @@ export async function getAccessRequest(db: Executor, id: string): Promise<Access
   return row ? toView(row) : undefined;
 }
 
-/** Filters for listing requests; `before` pages by creation time. */
+/** Filters for listing requests; `after` pages by the last row shown (its exact time and id). */
 export type AccessRequestFilter = {
   requesterId?: string;
   status?: AccessRequest['status'][];
-  before?: Date;
+  after?: { at: string; id: string };
   limit: number;
 };
 
-/** Requests newest first. */
+/** Requests newest first (ties by id, so pages neither repeat nor skip a row). */
 export async function listAccessRequests(
   db: Executor,
   filter: AccessRequestFilter,
@@ -108,10 +112,11 @@ export async function listAccessRequests(
   const conditions: SQL[] = [];
   if (filter.requesterId) conditions.push(eq(accessRequests.requesterId, filter.requesterId));
   if (filter.status?.length) conditions.push(inArray(accessRequests.status, filter.status));
-  if (filter.before) conditions.push(lt(accessRequests.createdAt, filter.before));
+  if (filter.after)
+    conditions.push(beforeTimeAndId(accessRequests.createdAt, accessRequests.id, filter.after));
   const rows = await selectViews(db)
     .where(and(...conditions))
-    .orderBy(desc(accessRequests.createdAt))
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
     .limit(filter.limit);
   return rows.map(toView);
 }
@@ -150,5 +155,43 @@ export async function listRequestsNamingApprover(
     )
     .orderBy(desc(accessRequests.createdAt))
     .limit(limit);
+  return rows.map(toView);
+}
+
+/**
+ * A page of requests waiting for approval whose current step (`current_step` of the stored plan)
+ * names `email` as eligible or as its escalation approver, or that were handed to `email` when an
+ * approver left (the stored plan still names the leaver; the hand-over is in the ledger). Newest
+ * first, after the key of the last row shown; `limit + 1` rows tell the caller more follow.
+ * Candidates only: the workflow's live state says who may decide now.
+ */
+export async function listApprovalCandidates(
+  db: Executor,
+  email: string,
+  page: { after?: { at: string; id: string }; limit: number },
+): Promise<AccessRequestView[]> {
+  const me = sql`jsonb_build_array(${email}::text)`;
+  const step = sql`(${accessRequests.plan}->'steps'->coalesce(${accessRequests.currentStep}, 0))`;
+  const rows = await selectViews(db)
+    .where(
+      and(
+        eq(accessRequests.status, 'pending_approval'),
+        sql`(${step}->'eligible' @> ${me} or ${step}->'escalation'->'approvers' @> ${me} or exists (
+          select 1 from audit_ledger handed
+          where (handed.event->'correlation'->>'request_id') = ${accessRequests.id}::text
+            and handed.event_type = 'access.request.handed_over'
+            and handed.event->'details'->>'to' = ${email}::text))`,
+        page.after ? beforeTimeAndId(accessRequests.createdAt, accessRequests.id, page.after) : undefined,
+      ),
+    )
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    .limit(page.limit);
+  return rows.map(toView);
+}
+
+/** The requests with these ids, with names (in no particular order; unknown ids are left out). */
+export async function getAccessRequestsByIds(db: Executor, ids: string[]): Promise<AccessRequestView[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectViews(db).where(inArray(accessRequests.id, ids));
   return rows.map(toView);
 }

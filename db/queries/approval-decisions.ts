@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type ApprovalDecision, approvalDecisions, people } from '../schema.js';
 
@@ -22,4 +22,28 @@ export async function listApprovalDecisions(
     .where(eq(approvalDecisions.requestId, requestId))
     .orderBy(asc(approvalDecisions.id));
   return rows.map((row) => ({ ...row.decision, approverEmail: row.approverEmail }));
+}
+
+/**
+ * A page of the decisions `approverId` made, newest first (by id, which follows decision order),
+ * after the id of the last one shown. No index leads with approver_id: PostgreSQL reads the
+ * primary key backwards and filters, which stays cheap while decisions number in the hundreds of
+ * thousands; an index on (approver_id, id) is the fix beyond that.
+ */
+export async function listDecisionsBy(
+  db: Executor,
+  approverId: string,
+  page: { beforeId?: number; limit: number },
+): Promise<ApprovalDecision[]> {
+  return db
+    .select()
+    .from(approvalDecisions)
+    .where(
+      and(
+        eq(approvalDecisions.approverId, approverId),
+        page.beforeId !== undefined ? lt(approvalDecisions.id, page.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(approvalDecisions.id))
+    .limit(page.limit);
 }

@@ -1,9 +1,11 @@
-import { and, asc, eq, gt, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { CampaignCounts, PopulationEntry } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import {
+  type Campaign,
   type CampaignItem,
   campaignItems,
+  campaigns,
   type Entitlement,
   entitlements,
   grants,
@@ -162,21 +164,23 @@ const decidedLast = sql`(${campaignItems.decision} is not null)`;
 // Items with the names the review view shows; the callers add which items and in what order.
 const itemNamesOn = { holder: campaignItems.holderId, entitlement: campaignItems.entitlementId };
 
+const reviewColumns = {
+  id: campaignItems.id,
+  grantId: campaignItems.grantId,
+  holderId: campaignItems.holderId,
+  decision: campaignItems.decision,
+  decidedAt: campaignItems.decidedAt,
+  reason: campaignItems.reason,
+  delegatedFromId: campaignItems.delegatedFromId,
+  escalatedAt: campaignItems.escalatedAt,
+  ...accessNames,
+  grantedAt: grants.grantedAt,
+  requestId: grants.requestId,
+};
+
 function reviewItems(db: Executor) {
   const query = db
-    .select({
-      id: campaignItems.id,
-      grantId: campaignItems.grantId,
-      holderId: campaignItems.holderId,
-      decision: campaignItems.decision,
-      decidedAt: campaignItems.decidedAt,
-      reason: campaignItems.reason,
-      delegatedFromId: campaignItems.delegatedFromId,
-      escalatedAt: campaignItems.escalatedAt,
-      ...accessNames,
-      grantedAt: grants.grantedAt,
-      requestId: grants.requestId,
-    })
+    .select(reviewColumns)
     .from(campaignItems)
     .innerJoin(grants, eq(grants.id, campaignItems.grantId))
     .$dynamic();
@@ -195,6 +199,8 @@ export async function listReviewerItems(
     reviewerId: string;
     undecidedOnly?: boolean;
     afterId?: number;
+    /** Keyset paging: after the last item shown, in this order (undecided first, then id). */
+    after?: { decided: boolean; id: number };
     limit: number;
     offset?: number;
   },
@@ -206,6 +212,9 @@ export async function listReviewerItems(
         eq(campaignItems.reviewerId, page.reviewerId),
         page.undecidedOnly ? isNull(campaignItems.decision) : undefined,
         page.afterId !== undefined ? gt(campaignItems.id, page.afterId) : undefined,
+        page.after
+          ? sql`(${decidedLast}, ${campaignItems.id}) > (${page.after.decided}, ${page.after.id})`
+          : undefined,
       ),
     )
     .orderBy(decidedLast, asc(campaignItems.id))
@@ -319,4 +328,81 @@ export async function listOpenItemsWithOwnersOf(
     .innerJoin(resources, eq(resources.id, entitlements.resourceId))
     .where(and(eq(campaignItems.reviewerId, reviewerId), isNull(campaignItems.decision)))
     .orderBy(campaignItems.id);
+}
+
+/** One item of a reviewer's inbox across campaigns: the review view's names plus its campaign. */
+export type InboxItemView = ReviewItemView & {
+  campaignId: string;
+  campaignName: string;
+  campaignStatus: Campaign['status'];
+  campaignDueAt: Date;
+};
+
+/**
+ * A page of `reviewerId`'s items across campaigns: `open` (undecided, in campaigns not closed,
+ * oldest first) or `decided` (newest first), after the id of the last item shown. The campaign
+ * filter comes first so PostgreSQL walks `campaign_items_reviewer_idx` once per campaign.
+ */
+export async function listInboxItems(
+  db: Executor,
+  page: { reviewerId: string; state: 'open' | 'decided'; afterId?: number; limit: number },
+): Promise<InboxItemView[]> {
+  const open = page.state === 'open';
+  const query = db
+    .select({
+      ...reviewColumns,
+      campaignId: campaigns.id,
+      campaignName: campaigns.name,
+      campaignStatus: campaigns.status,
+      campaignDueAt: campaigns.dueAt,
+    })
+    .from(campaignItems)
+    .innerJoin(grants, eq(grants.id, campaignItems.grantId))
+    .innerJoin(campaigns, eq(campaigns.id, campaignItems.campaignId))
+    .$dynamic();
+  return joinAccessNames(query, itemNamesOn)
+    .where(
+      and(
+        eq(campaignItems.reviewerId, page.reviewerId),
+        open ? isNull(campaignItems.decision) : isNotNull(campaignItems.decision),
+        open ? ne(campaigns.status, 'closed') : undefined,
+        page.afterId === undefined
+          ? undefined
+          : open
+            ? gt(campaignItems.id, page.afterId)
+            : lt(campaignItems.id, page.afterId),
+      ),
+    )
+    .orderBy(open ? asc(campaignItems.id) : desc(campaignItems.id))
+    .limit(page.limit);
+}
+
+/** Per campaign not yet closed: how many items `reviewerId` has there and how many are decided. */
+export async function listInboxProgress(
+  db: Executor,
+  reviewerId: string,
+): Promise<
+  {
+    campaignId: string;
+    name: string;
+    status: Campaign['status'];
+    dueAt: Date;
+    total: number;
+    decided: number;
+  }[]
+> {
+  return db
+    .select({
+      campaignId: campaigns.id,
+      name: campaigns.name,
+      status: campaigns.status,
+      dueAt: campaigns.dueAt,
+      total: sql<number>`count(*)`.mapWith(Number),
+      decided: countWhere(sql`${campaignItems.decision} is not null`),
+    })
+    .from(campaignItems)
+    .innerJoin(campaigns, eq(campaigns.id, campaignItems.campaignId))
+    .where(and(eq(campaignItems.reviewerId, reviewerId), ne(campaigns.status, 'closed')))
+    .groupBy(campaigns.id)
+    .orderBy(asc(campaigns.dueAt));
 }

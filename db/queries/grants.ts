@@ -11,6 +11,7 @@ import {
   resources,
 } from '../schema.js';
 import { accessNames, entitlementRef, joinAccessNames } from './access-names.js';
+import { beforeTimeAndId, exactTime } from './keyset.js';
 
 /** Columns a new grant row needs. */
 export type NewGrant = typeof grants.$inferInsert;
@@ -31,6 +32,8 @@ export type GrantView = Grant & {
   entitlementKey: string;
   entitlementName: string;
   risk: Entitlement['riskLevel'];
+  /** `granted_at` to the microsecond: the sort key a paging cursor carries. */
+  grantedAtExact: string;
 };
 
 /** Records a grant once: a retried activity finds it there and changes nothing. */
@@ -47,7 +50,7 @@ export async function updateGrant(db: Executor, id: string, patch: GrantPatch): 
 }
 
 // The names a GrantView adds to the row; joined by selectViews.
-const viewColumns = { grant: grants, ...accessNames };
+const viewColumns = { grant: grants, ...accessNames, grantedAtExact: exactTime(grants.grantedAt) };
 const grantNamesOn = { holder: grants.personId, entitlement: grants.entitlementId };
 
 function selectViews(db: Executor) {
@@ -63,17 +66,26 @@ export async function getGrant(db: Executor, id: string): Promise<GrantView | un
   return row ? toView(row) : undefined;
 }
 
-/** Grants newest first, optionally of one person and in some statuses. */
+/**
+ * Grants newest first (ties by id), optionally of one person and in some statuses; `after` pages
+ * by the last row shown (its exact `granted_at` and id).
+ */
 export async function listGrants(
   db: Executor,
-  filter: { personId?: string; status?: Grant['status'][]; limit: number },
+  filter: {
+    personId?: string;
+    status?: Grant['status'][];
+    after?: { at: string; id: string };
+    limit: number;
+  },
 ): Promise<GrantView[]> {
   const conditions: SQL[] = [];
   if (filter.personId) conditions.push(eq(grants.personId, filter.personId));
   if (filter.status?.length) conditions.push(inArray(grants.status, filter.status));
+  if (filter.after) conditions.push(beforeTimeAndId(grants.grantedAt, grants.id, filter.after));
   const rows = await selectViews(db)
     .where(and(...conditions))
-    .orderBy(desc(grants.grantedAt))
+    .orderBy(desc(grants.grantedAt), desc(grants.id))
     .limit(filter.limit);
   return rows.map(toView);
 }

@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Person, people } from '../schema.js';
 import { type FieldSql, filterSql, type RecordFilter } from './record-filter.js';
@@ -27,15 +27,23 @@ export type PersonPatch = Partial<
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One page of people ordered by email, optionally only those with `status`. */
+/**
+ * One page of people ordered by email (unique), optionally only those with `status`; page by
+ * `afterEmail` (the last one shown) or by `offset`.
+ */
 export async function listPeople(
   db: Executor,
-  options: { limit?: number; offset?: number; status?: Person['status'] } = {},
+  options: { limit?: number; offset?: number; status?: Person['status']; afterEmail?: string } = {},
 ): Promise<Person[]> {
   return db
     .select()
     .from(people)
-    .where(options.status ? eq(people.status, options.status) : undefined)
+    .where(
+      and(
+        options.status ? eq(people.status, options.status) : undefined,
+        options.afterEmail !== undefined ? gt(people.email, options.afterEmail) : undefined,
+      ),
+    )
     .orderBy(asc(people.email))
     .limit(options.limit ?? 100)
     .offset(options.offset ?? 0);

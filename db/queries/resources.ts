@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Entitlement, entitlements, people, type Resource, resources } from '../schema.js';
 
@@ -24,18 +24,26 @@ export type ResourceWithEntitlements = Resource & { ownerEmail: string; entitlem
 
 /**
  * The catalog ordered by resource key, each resource with its entitlements ordered by key. Retired
- * resources and entitlements are left out unless `includeRetired`.
+ * resources and entitlements are left out unless `includeRetired`. With `limit`, one page of
+ * resources after `afterKey` (the last key shown).
  */
 export async function listResources(
   db: Executor,
-  options: { includeRetired?: boolean } = {},
+  options: { includeRetired?: boolean; afterKey?: string; limit?: number } = {},
 ): Promise<ResourceWithEntitlements[]> {
-  const rows = await db
+  const query = db
     .select({ resource: resources, ownerEmail: people.email })
     .from(resources)
     .innerJoin(people, eq(people.id, resources.ownerId))
-    .where(options.includeRetired ? undefined : eq(resources.status, 'active'))
-    .orderBy(asc(resources.key));
+    .where(
+      and(
+        options.includeRetired ? undefined : eq(resources.status, 'active'),
+        options.afterKey !== undefined ? gt(resources.key, options.afterKey) : undefined,
+      ),
+    )
+    .orderBy(asc(resources.key))
+    .$dynamic();
+  const rows = options.limit === undefined ? await query : await query.limit(options.limit);
   if (rows.length === 0) return [];
   const children = await db
     .select()

@@ -1,6 +1,7 @@
 // Campaigns through the HTTP API on real Temporal and PostgreSQL: who may launch, field errors,
 // one campaign per period, reviewers deciding and delegating, enforcement verified at the real
-// target, the report, sign-off, and the quarterly schedule launching once per quarter.
+// target, the burn-down, the report, sign-off, the quarterly schedule launching once per quarter
+// and listed, and the directory's groups.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
@@ -199,6 +200,17 @@ describe('campaigns over the API', () => {
       },
     );
 
+    await step('burn-down: from every item open at launch to all three decided', async () => {
+      const { burnDown, items } = (await campaignIn(campaignId)).json();
+      expect(items.total).toBe(3);
+      // A campaign minutes old is counted per minute.
+      expect(burnDown.bucketSeconds).toBe(60);
+      expect(burnDown.points[0]).toMatchObject({ decided: 0, open: 3 });
+      expect(burnDown.points.at(-1)).toMatchObject({ decided: 3, open: 0 });
+      const times = burnDown.points.map((point: { at: string }) => Date.parse(point.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    });
+
     await step('sign off: admins only; then the campaign is closed', async () => {
       expect((await call(cast.manager, 'POST', `/campaigns/${campaignId}/signoff`, {})).statusCode).toBe(403);
       const signed = await call(cast.admin, 'POST', `/campaigns/${campaignId}/signoff`, {
@@ -222,6 +234,18 @@ describe('campaigns over the API', () => {
     });
   }, 90_000);
 
+  it('lists the groups with their sizes, to admins and auditors only', async () => {
+    const groups = await call(stack.cast.admin, 'GET', '/groups');
+    expect(groups.statusCode, groups.body).toBe(200);
+    expect(groups.json().items).toEqual(
+      expect.arrayContaining([
+        { key: 'engineering', name: 'Engineering', description: null, source: 'file', memberCount: 2 },
+        { key: 'security', name: 'Security', description: null, source: 'file', memberCount: 3 },
+      ]),
+    );
+    expect((await call(stack.cast.dev, 'GET', '/groups')).statusCode).toBe(403);
+  });
+
   it('schedules a quarterly campaign; two runs of one quarter make one campaign', async () => {
     const template = {
       name: 'Paper review',
@@ -236,8 +260,22 @@ describe('campaigns over the API', () => {
     expect(withDueAt.statusCode).toBe(400);
     expect((await call(stack.cast.dev, 'POST', '/campaigns/schedules', template)).statusCode).toBe(403);
 
+    expect((await call(stack.cast.admin, 'GET', '/campaigns/schedules')).json()).toEqual({ items: [] });
     const scheduled = await call(stack.cast.admin, 'POST', '/campaigns/schedules', template);
     expect(scheduled.statusCode, scheduled.body).toBe(201);
+    const listed = await call(stack.cast.admin, 'GET', '/campaigns/schedules');
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID,
+        name: 'Paper review',
+        defaultAction: 'keep',
+        dueInSeconds: 3_600,
+        launchedBy: stack.cast.admin,
+        paused: false,
+        lastRunAt: null,
+      }),
+    ]);
+    expect((await call(stack.cast.dev, 'GET', '/campaigns/schedules')).statusCode).toBe(403);
     const nextRuns = scheduled.json().nextRuns as string[];
     expect(nextRuns.length).toBeGreaterThan(0);
     for (const at of nextRuns) expect(at).toMatch(/^\d{4}-(01|04|07|10)-01T09:00:00\.000Z$/);

@@ -43,16 +43,24 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** What the server added, e.g. `{ fields: [{ field, message }] }` for a validation error. */
+    /** The error's `details` (a validation error's `fields`: `[{ field, message }]`). */
     readonly details?: unknown,
   ) {
     super(message);
   }
 
-  /** The fields a validation error names, each with what is wrong with it. */
-  get fields(): { field: string; message: string }[] {
-    const fields = (this.details as { fields?: unknown } | undefined)?.fields;
-    return Array.isArray(fields) ? (fields as { field: string; message: string }[]) : [];
+  /** A validation error's problems by field path (`name`, `scope.resources[0]`), else empty. */
+  fieldErrors(): Record<string, string> {
+    const fields = (this.details as { fields?: { field?: unknown; message?: unknown }[] } | undefined)
+      ?.fields;
+    const byField: Record<string, string> = {};
+    for (const problem of Array.isArray(fields) ? fields : []) {
+      if (typeof problem.field !== 'string' || typeof problem.message !== 'string') continue;
+      byField[problem.field] = byField[problem.field]
+        ? `${byField[problem.field]}; ${problem.message}`
+        : problem.message;
+    }
+    return byField;
   }
 }
 

@@ -5,7 +5,10 @@ import { ApiError } from '../api/client';
 export function FormError({ error }: { error: unknown }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : 'Something went wrong.';
-  const fields = error instanceof ApiError ? error.fields : [];
+  const fields =
+    error instanceof ApiError
+      ? Object.entries(error.fieldErrors()).map(([field, problem]) => ({ field, message: problem }))
+      : [];
   return (
     <div className="form-error" role="alert">
       <p>{fields.length > 0 ? 'The request was refused:' : message}</p>
