@@ -31,6 +31,8 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/console-setup.ts'],
           fileParallelism: false,
+          // The pages wait on the real stack (a workflow, a provisioning): poll for it patiently.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

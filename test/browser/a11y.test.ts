@@ -40,7 +40,7 @@ describe('accessibility of the console pages', () => {
     await expect.poll(() => tom.getByRole('alert').isVisible()).toBe(true);
     await expectNoSeriousA11yViolations(tom);
     await screenshot(tom, 'a11y-request-refused');
-    await tom.getByLabel('Reason').fill('Quarterly reconciliation');
+    await tom.getByLabel('Reason', { exact: true }).fill('Quarterly reconciliation');
     await tom.getByRole('button', { name: 'Submit request' }).click();
     await tom.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     const detail = new URL(tom.url()).pathname;

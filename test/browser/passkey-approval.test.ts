@@ -5,7 +5,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
-import { expectNoSeriousA11yViolations, screenshot, signInAs, useBrowserStack } from '../helpers/browser.js';
+import {
+  expectNoSeriousA11yViolations,
+  navigate,
+  screenshot,
+  signInAs,
+  useBrowserStack,
+} from '../helpers/browser.js';
 import { grantflow } from '../helpers/cli.js';
 
 const TOM = 'tom.becker@acme.test';
@@ -39,9 +45,9 @@ describe('passkey step-up in the console', () => {
     await tom
       .getByRole('button', { name: 'Request Organisation owner on GitHub (acme-inc organisation)' })
       .click();
-    await tom.getByLabel('For how long').fill('2');
+    await tom.getByLabel('For how long', { exact: true }).fill('2');
     await tom.getByLabel('For how long: unit').selectOption('hours');
-    await tom.getByLabel('Reason').fill('Rotate the org webhook secret (INC-981)');
+    await tom.getByLabel('Reason', { exact: true }).fill('Rotate the org webhook secret (INC-981)');
     await tom.getByRole('button', { name: 'Submit request' }).click();
     await tom.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     const requestId = tom.url().split('/').pop() ?? '';
@@ -61,7 +67,7 @@ describe('passkey step-up in the console', () => {
     await expectNoSeriousA11yViolations(hannah);
 
     // Act: approving from the inbox goes to the confirm page, where the passkey signs the decision.
-    await hannah.getByRole('link', { name: 'Approvals' }).click();
+    await navigate(hannah, 'Approvals');
     const card = hannah.locator('li.approval', { hasText: 'Tom Becker' });
     await expect.poll(() => card.isVisible(), { timeout: 20_000 }).toBe(true);
     await card.getByLabel('Your reason').fill('Incident INC-981, two hours');

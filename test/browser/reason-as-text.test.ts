@@ -21,7 +21,7 @@ describe('user-supplied text in the console', () => {
     await signInAs(tom, stack, TOM, '/request');
     await tom.getByLabel('Search the catalog').fill('payments');
     await tom.getByRole('button', { name: 'Request Read payments on Payments database' }).click();
-    await tom.getByLabel('Reason').fill(`Ticket ${MARKUP} please`);
+    await tom.getByLabel('Reason', { exact: true }).fill(`Ticket ${MARKUP} please`);
     await tom.getByRole('button', { name: 'Submit request' }).click();
     await tom.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
 

@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { databaseUserFor } from '../../connectors/index.js';
-import { screenshot, signInAs, useBrowserStack } from '../helpers/browser.js';
+import { navigate, screenshot, signInAs, useBrowserStack } from '../helpers/browser.js';
 import { withDatabase } from '../helpers/services.js';
 
 const TOM = 'tom.becker@acme.test';
@@ -20,13 +20,15 @@ describe('request and approve in the console', () => {
     await signInAs(tom, stack, TOM);
 
     // Setup: Tom finds the entitlement in the catalog and asks for it.
-    await tom.getByRole('link', { name: 'Request access' }).click();
+    await navigate(tom, 'Request access');
     await tom.getByLabel('Search the catalog').fill('payments');
     await screenshot(tom, 'request-access-catalog');
     await tom.getByRole('button', { name: 'Request Read payments on Payments database' }).click();
-    await tom.getByLabel('For how long').fill('2');
+    await tom.getByLabel('For how long', { exact: true }).fill('2');
     await tom.getByLabel('For how long: unit').selectOption('days');
-    await tom.getByLabel('Reason').fill('Support ticket SUP-4411: a refund that did not land');
+    await tom
+      .getByLabel('Reason', { exact: true })
+      .fill('Support ticket SUP-4411: a refund that did not land');
     await screenshot(tom, 'request-access-form');
     await tom.getByRole('button', { name: 'Submit request' }).click();
 
@@ -73,12 +75,12 @@ describe('request and approve in the console', () => {
     } finally {
       await target.end();
     }
-    await tom.getByRole('link', { name: 'My access' }).click();
+    await navigate(tom, 'My access');
     await expect
       .poll(() => tom.getByRole('cell', { name: 'Read payments' }).isVisible(), { timeout: 20_000 })
       .toBe(true);
     await screenshot(tom, 'my-access');
-    await tom.getByRole('link', { name: 'My requests' }).click();
+    await navigate(tom, 'My requests');
     await expect
       .poll(() => tom.getByRole('row', { name: /Read payments/ }).textContent())
       .toContain('Granted');

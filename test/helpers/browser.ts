@@ -156,7 +156,9 @@ export async function startBrowserStack(): Promise<BrowserStack> {
       // A script error or a CSP refusal in the console fails quietly in the page: say it in the test log.
       page.on('pageerror', (error) => console.error(`[browser] ${page.url()}: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') console.error(`[browser console] ${page.url()}: ${message.text()}`);
+        // A failed load is the network's answer (a 401 while signed out is how the console learns it).
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+          console.error(`[browser console] ${page.url()}: ${message.text()}`);
       });
       return page;
     },
@@ -219,13 +221,31 @@ export async function signInAs(
   email: string,
   returnTo = '/',
 ): Promise<void> {
-  await page.goto(new URL(returnTo, stack.url).toString());
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.origin === new URL(stack.idp.issuer).origin);
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.origin === stack.url && !url.pathname.startsWith('/auth/'));
-  await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+  try {
+    await page.goto(new URL(returnTo, stack.url).toString());
+    await page.getByRole('link', { name: 'Sign in' }).click({ timeout: 15_000 });
+    await page.waitForURL((url) => url.origin === new URL(stack.idp.issuer).origin);
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.origin === stack.url && !url.pathname.startsWith('/auth/'));
+    await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+  } catch (error) {
+    // Where it stuck, for the artifacts: the page as it was and what it said.
+    await screenshot(page, `sign-in-failed-${email}`).catch(() => undefined);
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '');
+    throw new Error(`signing ${email} in stuck at ${page.url()}: ${text.slice(0, 500)}`, { cause: error });
+  }
+}
+
+/** Follows the console's navigation to the page called `label`, as a person clicks it in the sidebar. */
+export async function navigate(page: Page, label: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Console' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
 }
 
 /** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
