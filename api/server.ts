@@ -18,6 +18,7 @@ import { findingRoutes } from './routes/findings.js';
 import { grantRoutes } from './routes/grants.js';
 import { healthRoutes } from './routes/health.js';
 import { logReviewRoutes } from './routes/log-reviews.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { peopleRoutes } from './routes/people.js';
 import { requestRoutes } from './routes/requests.js';
 import { scimConnectionRoutes } from './routes/scim-connections.js';
@@ -68,6 +69,7 @@ export async function buildServer(
   await app.register(evidenceRoutes(deps), { prefix: '/api/v1' });
   await app.register(logReviewRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimConnectionRoutes(deps), { prefix: '/api/v1' });
+  await app.register(passkeyRoutes(deps), { prefix: '/api/v1' });
   await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
