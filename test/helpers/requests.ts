@@ -160,6 +160,7 @@ function slackChannelFor(
       directory: createSlackDirectory(database.runtime.db, client, log),
       alert,
       log,
+      config: { publicUrl: 'http://localhost:3000' },
     }),
     alert: (a) => alert({ ...a, severity: 'warning' }),
     probe: async () => {
