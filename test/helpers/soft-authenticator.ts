@@ -60,7 +60,10 @@ export type SoftAuthenticator = {
   /** Answers `navigator.credentials.create()` for these options (attestation "none"). */
   register(options: PublicKeyCredentialCreationOptionsJSON): RegistrationResponseJSON;
   /** Answers `navigator.credentials.get()` for these options; each call counts one use. */
-  assert(options: PublicKeyCredentialRequestOptionsJSON, overrides?: AssertOptions): AuthenticationResponseJSON;
+  assert(
+    options: PublicKeyCredentialRequestOptionsJSON,
+    overrides?: AssertOptions,
+  ): AuthenticationResponseJSON;
 };
 
 /** A new authenticator with a fresh P-256 key, used from `origin` (its host is the relying party). */

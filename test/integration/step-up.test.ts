@@ -4,8 +4,7 @@
 // approved with a valid one (the assertion in the ledger), checked offline by
 // `grantflow audit check-decision`, which catches a tampered copy; and a medium-risk approval
 // that needs nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,6 +15,8 @@ import { sequenceAll } from '../../audit/sequencer.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
+import { accessRequestWorkflowId } from '../../workflows/ids.js';
+import { decideUpdate } from '../../workflows/messages.js';
 import { bearer } from '../helpers/api.js';
 import { grantflow } from '../helpers/cli.js';
 import { type RequestStack, startRequestStack } from '../helpers/requests.js';
@@ -76,8 +77,8 @@ describe('passkey step-up on high-risk approvals', () => {
     await waitUntil(async () => done(await show(id)), { timeoutMs: 20_000, intervalMs: 100 });
     return show(id);
   }
-  async function file(entitlement: string): Promise<string> {
-    const filed = await call(stack.cast.dev, 'POST', '/requests', {
+  async function file(entitlement: string, as = stack.cast.dev): Promise<string> {
+    const filed = await call(as, 'POST', '/requests', {
       resource: 'db',
       entitlement,
       durationSeconds: 3_600,
@@ -103,10 +104,19 @@ describe('passkey step-up on high-risk approvals', () => {
     expect(created.statusCode, created.body).toBe(201);
     return authenticator;
   }
+  /** The requester withdraws it, so the next test may ask for the same access. */
+  const withdraw = async (id: string) => {
+    const cancelled = await call(stack.cast.dev, 'POST', `/requests/${id}/cancel`, {});
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+  };
   const challenge = (as: string, id: string, decision: 'approve' | 'deny' = 'approve') =>
     call(as, 'POST', `/requests/${id}/decisions/challenge`, { decision });
   const approveWith = (as: string, id: string, stepUp?: object, extra: object = {}) =>
-    call(as, 'POST', `/requests/${id}/decisions`, { decision: 'approve', ...(stepUp ? { stepUp } : {}), ...extra });
+    call(as, 'POST', `/requests/${id}/decisions`, {
+      decision: 'approve',
+      ...(stepUp ? { stepUp } : {}),
+      ...extra,
+    });
 
   let mia: SoftAuthenticator;
   let sec: SoftAuthenticator;
@@ -162,14 +172,22 @@ describe('passkey step-up on high-risk approvals', () => {
     expect(bare.json().error.message).toContain(`${ORIGIN}/requests/${id}/confirm?decision=approve`);
     expect(onBehalf.statusCode).toBe(403);
     expect(onBehalf.json().error.code).toBe('step_up_required');
+    // Defense in depth: an update reaching the workflow by any other way is refused there too.
+    const direct = stack.api.temporal.workflow
+      .getHandle(accessRequestWorkflowId(id))
+      .executeUpdate(decideUpdate, { args: [{ approver: stack.cast.manager, decision: 'approve' }] });
+    await expect(direct).rejects.toMatchObject({ cause: { type: 'step_up_required' } });
     const after = await show(id);
     expect(after.status).toBe('pending_approval');
     expect(after.decisions).toEqual([]);
-    const refused = (await ledger({ correlation: id })).filter((e) => e.event_type === 'access.decision.refused');
+    const refused = (await ledger({ correlation: id })).filter(
+      (e) => e.event_type === 'access.decision.refused',
+    );
     expect(refused.map((e) => [(e.actor as Json).id, e.result, (e.details as Json).code])).toEqual([
       [stack.cast.manager, 'denied', 'step_up_required'],
       [stack.cast.admin, 'denied', 'step_up_required'],
     ]);
+    await withdraw(id);
   });
 
   it('refuses a wrong challenge, another person’s key, a stale decidedAt and no user verification (403 step_up_failed)', async () => {
@@ -223,8 +241,11 @@ describe('passkey step-up on high-risk approvals', () => {
     expect(attempts.stale.json().error.message).toMatch(/old/);
     expect(attempts.othersKey.json().error.message).toContain(`passkey ${cast.manager} registered`);
     expect((await show(id)).decisions).toEqual([]);
-    const refused = (await ledger({ correlation: id })).filter((e) => e.event_type === 'access.decision.refused');
+    const refused = (await ledger({ correlation: id })).filter(
+      (e) => e.event_type === 'access.decision.refused',
+    );
     expect(refused.map((e) => (e.details as Json).code)).toEqual(Array(5).fill('step_up_failed'));
+    await withdraw(id);
   });
 
   it('approves with a valid assertion, records it in the ledger, and check-decision verifies it offline', async () => {
@@ -276,12 +297,17 @@ describe('passkey step-up on high-risk approvals', () => {
       TEMPORAL_NAMESPACE: services.temporalNamespace,
     };
     const bundle = path.join(dir, 'decision.json');
-    const checked = await grantflow(['audit', 'check-decision', String(event?.event_id), '--out', bundle], env);
+    const checked = await grantflow(
+      ['audit', 'check-decision', String(event?.event_id), '--out', bundle],
+      env,
+    );
     expect(checked.code, checked.stderr).toBe(0);
     expect(checked.stdout).toBe(
       `OK: ${cast.manager} approved step 1 of request ${id} at ${decidedAt}, signed with the passkey they registered (${mia.credentialId}).\n`,
     );
-    const offline = await grantflow(['audit', 'check-decision', '--file', bundle], { PATH: process.env.PATH });
+    const offline = await grantflow(['audit', 'check-decision', '--file', bundle], {
+      PATH: process.env.PATH,
+    });
     expect(offline.code, offline.stderr).toBe(0);
 
     // The same event with the request id of another request: the signature no longer covers it.
@@ -289,7 +315,9 @@ describe('passkey step-up on high-risk approvals', () => {
     tampered.decision.event.correlation.request_id = '00000000-0000-4000-8000-000000000000';
     const tamperedFile = path.join(dir, 'tampered.json');
     writeFileSync(tamperedFile, JSON.stringify(tampered));
-    const forged = await grantflow(['audit', 'check-decision', '--file', tamperedFile], { PATH: process.env.PATH });
+    const forged = await grantflow(['audit', 'check-decision', '--file', tamperedFile], {
+      PATH: process.env.PATH,
+    });
     expect(forged.code).toBe(1);
     expect(forged.stdout).toContain('NOT VERIFIED');
     expect(forged.stdout).toContain('the signed challenge is not the one recomputed');
@@ -310,7 +338,8 @@ describe('passkey step-up on high-risk approvals', () => {
   it('needs no passkey for a medium-risk approval, nor to deny a critical one', async () => {
     const { cast } = stack;
     const read = await file('read');
-    const critical = await file('admin');
+    // Dev holds db/admin by now; Dee (same manager) asks for it.
+    const critical = await file('admin', cast.dev2);
     expect((await show(read)).stepUp).toBeNull();
     const readChallenge = (await challenge(cast.manager, read)).json();
     const denyChallenge = (await challenge(cast.manager, critical, 'deny')).json();
