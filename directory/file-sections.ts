@@ -119,7 +119,7 @@ const entitlementSchema = z.strictObject({
   maxDuration: fileDuration,
   policy: key,
   /** Whether approving needs a passkey (`webauthn`) or not (`none`); wins over the policy's. */
-  stepUp: z.enum(STEP_UP_SETTINGS, { error: 'must be "webauthn" or "none"' }).optional(),
+  stepUp: z.enum(STEP_UP_SETTINGS).optional(),
   /** What the connector acts on, e.g. `{ role: payments_read }` for postgres. */
   target: z.record(z.string(), z.unknown()).optional(),
 });

@@ -64,7 +64,7 @@ export function definitionShape(duration: z.ZodType<number, unknown>) {
      * Whether approving needs a passkey (`webauthn`) or not (`none`); unset, high and critical risk
      * do. An entitlement's own `stepUp` wins over its policy's.
      */
-    stepUp: z.enum(STEP_UP_SETTINGS, { error: 'must be "webauthn" or "none"' }).optional(),
+    stepUp: z.enum(STEP_UP_SETTINGS).optional(),
   };
 }
 
