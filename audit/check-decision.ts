@@ -6,8 +6,8 @@
 // no database, no network, nothing grantflow could have changed since.
 import { createHash } from 'node:crypto';
 import { verifiesWith, verifyingKeyOf } from './cose-key.js';
-import { decisionChallenge } from './decision-challenge.js';
 import type { DecisionBundle } from './decision-bundle.js';
+import { decisionChallenge } from './decision-challenge.js';
 
 /** The outcome: what was checked, and every problem found (none when `ok`). */
 export type CheckDecisionResult = {
@@ -22,7 +22,8 @@ const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64url') : Buffer.alloc(0));
+const bytes = (value: unknown) =>
+  typeof value === 'string' ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
 
 /** Checks `bundle` (from the ledger, or from a file an auditor was given). */
 export function checkDecision(bundle: DecisionBundle): CheckDecisionResult {
@@ -41,8 +42,10 @@ export function checkDecision(bundle: DecisionBundle): CheckDecisionResult {
   const approver = (text(actor.on_behalf_of) ?? text(actor.email) ?? text(actor.id) ?? '').toLowerCase();
   const decidedAt = text(stepUp.decidedAt) ?? '';
   const credentialId = text(stepUp.credentialId) ?? '';
-  if (event.action !== 'approve') problems.push(`the recorded action is ${String(event.action)}, not approve`);
-  if (stepUp.step !== step) problems.push(`the assertion names step ${String(stepUp.step)}, the event step ${step}`);
+  if (event.action !== 'approve')
+    problems.push(`the recorded action is ${String(event.action)}, not approve`);
+  if (stepUp.step !== step)
+    problems.push(`the assertion names step ${String(stepUp.step)}, the event step ${step}`);
 
   // The challenge from the decision as recorded: an assertion over anything else is not this decision's.
   const expected = decisionChallenge({ requestId, step, decision: 'approve', approver, decidedAt });
@@ -63,20 +66,25 @@ export function checkDecision(bundle: DecisionBundle): CheckDecisionResult {
     );
   }
   if (clientData.origin !== stepUp.origin) {
-    problems.push(`the client data origin ${String(clientData.origin)} is not the recorded ${String(stepUp.origin)}`);
+    problems.push(
+      `the client data origin ${String(clientData.origin)} is not the recorded ${String(stepUp.origin)}`,
+    );
   }
 
   const authenticatorData = bytes(stepUp.authenticatorData);
   if (authenticatorData.length < 37) {
     problems.push('the authenticator data is too short');
   } else {
-    const rpIdHash = createHash('sha256').update(text(stepUp.rpId) ?? '').digest();
+    const rpIdHash = createHash('sha256')
+      .update(text(stepUp.rpId) ?? '')
+      .digest();
     if (!authenticatorData.subarray(0, 32).equals(rpIdHash)) {
       problems.push(`the authenticator data is not for relying party ${String(stepUp.rpId)}`);
     }
     const flags = authenticatorData[32] ?? 0;
     if (!(flags & FLAG_UP)) problems.push('the user-present flag (UP) is not set');
-    if (!(flags & FLAG_UV)) problems.push('the user-verified flag (UV) is not set: no PIN or biometric check');
+    if (!(flags & FLAG_UV))
+      problems.push('the user-verified flag (UV) is not set: no PIN or biometric check');
   }
 
   // The key must be the one this approver registered, as the ledger recorded it then.
@@ -89,16 +97,21 @@ export function checkDecision(bundle: DecisionBundle): CheckDecisionResult {
     const owner = (text((registration.target as Json | undefined)?.name) ?? '').toLowerCase();
     registeredKey = text(reg.publicKey);
     if (registration.event_type !== 'auth.passkey.registered') {
-      problems.push(`the registration event is ${String(registration.event_type)}, not auth.passkey.registered`);
+      problems.push(
+        `the registration event is ${String(registration.event_type)}, not auth.passkey.registered`,
+      );
     }
     if (registration.result !== 'success') problems.push('the registration event did not succeed');
     if (reg.credentialId !== credentialId) problems.push('the registration is of another passkey');
-    if (owner !== approver) problems.push(`the passkey was registered by ${owner || 'nobody named'}, not ${approver}`);
+    if (owner !== approver)
+      problems.push(`the passkey was registered by ${owner || 'nobody named'}, not ${approver}`);
     if (registeredKey !== stepUp.publicKey) {
       problems.push('the public key in the approval is not the one registered');
     }
     if (reg.rpId !== undefined && reg.rpId !== stepUp.rpId) {
-      problems.push(`the passkey was registered for ${String(reg.rpId)}, the assertion made for ${String(stepUp.rpId)}`);
+      problems.push(
+        `the passkey was registered for ${String(reg.rpId)}, the assertion made for ${String(stepUp.rpId)}`,
+      );
     }
     if (bundle.registration && bundle.registration.seq >= bundle.decision.seq) {
       problems.push('the passkey was registered after the decision it signed');

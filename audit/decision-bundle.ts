@@ -10,7 +10,11 @@ import type { LedgerEntryView } from './read.js';
 export type DecisionBundle = { decision: LedgerEntryView; registration: LedgerEntryView | null };
 
 type Row = { seq: string; recorded_at: string; event: Record<string, unknown> };
-const toView = (row: Row): LedgerEntryView => ({ seq: Number(row.seq), recorded_at: row.recorded_at, event: row.event });
+const toView = (row: Row): LedgerEntryView => ({
+  seq: Number(row.seq),
+  recorded_at: row.recorded_at,
+  event: row.event,
+});
 
 /** The event `eventId` and, when it carries a passkey assertion, the first registration of that passkey. */
 export async function loadDecisionBundle(sql: postgres.Sql, eventId: string): Promise<DecisionBundle> {

@@ -28,9 +28,9 @@ import { type RequestActor, requestSeenBy } from './find.js';
 import { liveRequestState } from './live-state.js';
 
 /** How old a confirmed decision may be when it arrives: long enough to find the key, short enough not to keep. */
-export const STEP_UP_MAX_AGE_MS = 5 * 60_000;
+const STEP_UP_MAX_AGE_MS = 5 * 60_000;
 /** How far ahead of this server's clock a decidedAt may be (clocks differ a little). */
-export const STEP_UP_MAX_SKEW_MS = 30_000;
+const STEP_UP_MAX_SKEW_MS = 30_000;
 
 /** What step-up needs: the database, the request's workflow and where the console is. */
 export type StepUpDeps = { db: Database; temporal: Client; config: { publicUrl: string } };
@@ -52,7 +52,7 @@ export type DecisionChallengeResult = {
 };
 
 /** The approver has no passkey to step up with (HTTP 403): they register one first. */
-export class PasskeyMissingError extends GrantflowError {
+class PasskeyMissingError extends GrantflowError {
   constructor(email: string) {
     super('passkey_not_registered', `${email} has no passkey registered: register one in the console first`, {
       status: 403,
@@ -77,7 +77,9 @@ export async function decisionChallengeFor(
   if (stepUp === null || input.decision !== 'approve') return { stepUp, decidedAt, options: null };
   const state = await liveRequestState(deps, found.id);
   if (state?.status !== 'pending_approval' || state.currentStep === undefined) {
-    throw new ConflictError(`the request is not waiting for approval (it is ${state?.status ?? found.status})`);
+    throw new ConflictError(
+      `the request is not waiting for approval (it is ${state?.status ?? found.status})`,
+    );
   }
   const person = await getPersonByEmail(deps.db, actor.by);
   const credentials = person ? await listWebauthnCredentials(deps.db, person.id) : [];
@@ -158,7 +160,9 @@ async function verifyAssertion(
   }
   const age = input.now.getTime() - at;
   if (age > STEP_UP_MAX_AGE_MS) {
-    throw failed(`the passkey confirmation is ${Math.round(age / 1000)}s old (at most ${STEP_UP_MAX_AGE_MS / 1000}s): confirm again`);
+    throw failed(
+      `the passkey confirmation is ${Math.round(age / 1000)}s old (at most ${STEP_UP_MAX_AGE_MS / 1000}s): confirm again`,
+    );
   }
   if (-age > STEP_UP_MAX_SKEW_MS) throw failed('the passkey confirmation is dated in the future');
   const person = await getPersonByEmail(deps.db, input.approver);

@@ -1,18 +1,19 @@
 // Passkey routes: the options to register one, registering it, and listing one's own. Each person
 // manages only their own passkeys; step-up on decisions is in requests.ts.
+
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import {
+  listPasskeys,
   type PasskeyActor,
   type PasskeyDeps,
   type PasskeyView,
-  listPasskeys,
   passkeyRegistrationOptions,
   registerPasskey,
 } from '../../identity/passkeys/register.js';
 import { relyingPartyOf } from '../../identity/passkeys/relying-party.js';
-import type { FastifyRequest } from 'fastify';
 import { actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
@@ -63,7 +64,8 @@ function optionsRoute(app: ApiServer, deps: ApiDeps): void {
         response: { 200: creationOptions, 401: unauthenticated },
       },
     },
-    async (request) => passkeyRegistrationOptions(passkeyDeps(deps), passkeyActor(principalOf(request), request)),
+    async (request) =>
+      passkeyRegistrationOptions(passkeyDeps(deps), passkeyActor(principalOf(request), request)),
   );
 }
 

@@ -175,7 +175,7 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
         response: {
           200: stateBody,
           403: errorBody.describe(
-            'Not an approver of the waiting step, or own request; step_up_required: approving needs a passkey assertion; step_up_failed: the assertion does not verify, is stale or is not your passkey\'s',
+            "Not an approver of the waiting step, or own request; step_up_required: approving needs a passkey assertion; step_up_failed: the assertion does not verify, is stale or is not your passkey's",
           ),
           404: errorBody.describe('No such request'),
           409: errorBody.describe('The request is not waiting for this decision (decided, closed, moved on)'),

@@ -9,7 +9,9 @@ export async function insertWebauthnChallenge(
 ): Promise<void> {
   await db
     .delete(webauthnChallenges)
-    .where(and(eq(webauthnChallenges.personId, input.personId), lt(webauthnChallenges.expiresAt, sql`now()`)));
+    .where(
+      and(eq(webauthnChallenges.personId, input.personId), lt(webauthnChallenges.expiresAt, sql`now()`)),
+    );
   await db.insert(webauthnChallenges).values(input);
 }
 

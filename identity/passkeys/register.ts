@@ -36,7 +36,7 @@ export type PasskeyActor = {
 };
 
 /** A registration the server would not accept: bad or replayed challenge, wrong origin, no user verification. */
-export class PasskeyRejectedError extends GrantflowError {
+class PasskeyRejectedError extends GrantflowError {
   constructor(message: string) {
     super('passkey_rejected', message, { status: 400 });
   }
@@ -162,7 +162,9 @@ export async function listPasskeys(deps: Pick<PasskeyDeps, 'db'>, personId: stri
 // The challenge the client data echoes, to find which one this answers before verifying it.
 function challengeOf(response: RegistrationResponseJSON): string {
   try {
-    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'));
+    const clientData = JSON.parse(
+      Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'),
+    );
     if (typeof clientData?.challenge === 'string') return clientData.challenge;
   } catch {
     // Reported below as unreadable.

@@ -1,8 +1,7 @@
 // The App Home tab: the person's approvals waiting, open requests, access and reviews, each list
 // capped so the view stays within Slack's 100 blocks.
-import type { ActionsBlock } from '@slack/types';
 import { type GrantCard, grantLine, releaseButton } from './grant.js';
-import { ACTION, REVIEW_OPEN_ACTION } from './ids.js';
+import { REVIEW_OPEN_ACTION } from './ids.js';
 import {
   accessText,
   type Block,

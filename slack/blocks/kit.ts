@@ -150,7 +150,12 @@ export function button(text: string, actionId: string, value: string, style?: 'p
 }
 
 /** A button that opens `url` in the browser; Slack still reports the click under `actionId`. */
-export function linkButton(text: string, actionId: string, url: string, style?: 'primary' | 'danger'): Button {
+export function linkButton(
+  text: string,
+  actionId: string,
+  url: string,
+  style?: 'primary' | 'danger',
+): Button {
   const element: Button = { type: 'button', text: plain(text, LIMIT.buttonText), action_id: actionId, url };
   if (style !== undefined) element.style = style;
   return element;

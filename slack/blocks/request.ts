@@ -55,7 +55,7 @@ export type RequestCard = {
 };
 
 /** Where the console confirms an approval that needs a passkey. */
-export const confirmUrl = (consoleUrl: string, requestId: string) =>
+const confirmUrl = (consoleUrl: string, requestId: string) =>
   `${consoleUrl}/requests/${encodeURIComponent(requestId)}/confirm?decision=approve`;
 
 /**
@@ -67,7 +67,14 @@ export function decisionButtons(card: RequestCard, consoleUrl: string | undefine
   const approve = !card.stepUp
     ? [button('Approve', ACTION.approve, card.requestId, 'primary')]
     : consoleUrl
-      ? [linkButton('Approve with passkey', ACTION.approveInConsole, confirmUrl(consoleUrl, card.requestId), 'primary')]
+      ? [
+          linkButton(
+            'Approve with passkey',
+            ACTION.approveInConsole,
+            confirmUrl(consoleUrl, card.requestId),
+            'primary',
+          ),
+        ]
       : [];
   return {
     type: 'actions',
@@ -76,8 +83,10 @@ export function decisionButtons(card: RequestCard, consoleUrl: string | undefine
 }
 
 /** The line under a step-up request's buttons saying why Approve opens the console. */
-export const stepUpNote = () =>
-  context(':key: Approving this access needs your passkey: *Approve with passkey* opens the grantflow console.');
+const stepUpNote = () =>
+  context(
+    ':key: Approving this access needs your passkey: *Approve with passkey* opens the grantflow console.',
+  );
 
 export function statusWithStep(card: RequestCard): string {
   const step = card.stepText === undefined ? '' : ` (${esc(card.stepText, NAME_MAX)})`;

@@ -155,7 +155,7 @@ describe('passkey step-up on high-risk approvals', () => {
         origin: ORIGIN,
       },
     });
-    expect((registered?.details as Json).publicKey).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect((registered?.details as Json | undefined)?.publicKey).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     mia = authenticator;
     sec = await register(cast.sec1, 'Security key');
   });
@@ -265,7 +265,7 @@ describe('passkey step-up on high-risk approvals', () => {
       (e) => e.event_type === 'access.request.approved',
     );
     expect(more).toEqual([]);
-    const recorded = (event?.details as Json).stepUp as Json;
+    const recorded = (event?.details as Json | undefined)?.stepUp as Json;
     expect(recorded).toEqual({
       method: 'webauthn',
       step: 0,
