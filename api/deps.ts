@@ -22,6 +22,8 @@ export type ApiDeps = {
     | 'GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS'
     | 'GRANTFLOW_LOG_REVIEW_GROUP'
     | 'GRANTFLOW_LOG_REVIEW_DUE_DAYS'
+    // Where the console is: the passkeys' relying party and the step-up confirm links.
+    | 'publicUrl'
   >;
   db: Database;
   sql: postgres.Sql;

@@ -51,6 +51,7 @@ const tags = [
     name: 'dashboard',
     description: "The admin's overview: open requests, SLA breaches, campaigns, the ledger",
   },
+  { name: 'passkeys', description: 'Passkeys for step-up: register one, list yours' },
   { name: 'evidence', description: 'Evidence packs per framework, control and period' },
   { name: 'log reviews', description: "Monthly reviews of the ledger's security events" },
   {

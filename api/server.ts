@@ -18,6 +18,7 @@ import { grantRoutes } from './routes/grants.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { logReviewRoutes } from './routes/log-reviews.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { peopleRoutes } from './routes/people.js';
 import { policyVersionRoutes } from './routes/policy-versions.js';
 import { requestRoutes } from './routes/requests.js';
@@ -62,6 +63,7 @@ export async function buildServer(
     evidenceRoutes,
     logReviewRoutes,
     scimConnectionRoutes,
+    passkeyRoutes,
     // The console's reads: inboxes, the dashboard, checkpoints and proofs, policy history.
     approvalRoutes,
     reviewRoutes,

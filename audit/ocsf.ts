@@ -41,7 +41,7 @@ const CLASSES = {
   account_change: {
     uid: 3001,
     caption: 'Account Change',
-    activities: { Create: 1, Enable: 2, Disable: 5, Delete: 6 },
+    activities: { Create: 1, Enable: 2, Disable: 5, Delete: 6, 'MFA Factor Enable': 10 },
     profiles: [],
   },
   authentication: { uid: 3002, caption: 'Authentication', activities: { Logon: 1 }, profiles: [] },
@@ -140,6 +140,7 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'config.token.revoked': ['entity_management', 'Delete'],
   'config.scim_connection.created': ['entity_management', 'Create'],
   'config.scim_connection.revoked': ['entity_management', 'Delete'],
+  'auth.passkey.registered': ['account_change', 'MFA Factor Enable'],
   'identity.person.created': ['account_change', 'Create'],
   'identity.person.updated': ['entity_management', 'Update'],
   'identity.person.deactivated': ['account_change', 'Disable'],

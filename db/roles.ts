@@ -40,6 +40,11 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   // off in place, never deleted.
   log_reviews: ['SELECT', 'INSERT', 'UPDATE'],
   log_review_items: ['SELECT', 'INSERT', 'UPDATE'],
+  // A passkey's counter and last use change as it signs; a registration is kept (its ledger event
+  // is the record an auditor checks against).
+  webauthn_credentials: ['SELECT', 'INSERT', 'UPDATE'],
+  // A registration challenge is consumed (deleted) when answered, and pruned once expired.
+  webauthn_challenges: ['SELECT', 'INSERT', 'DELETE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

@@ -37,6 +37,8 @@ export async function startTestApi(
     moverReviewSeconds?: number;
     /** Evidence packs' rubber-stamping test: more than `items` decisions within `seconds`. */
     rubberStamp?: { items: number; seconds: number };
+    /** The console's URL: the passkeys' relying party (default http://localhost:3000). */
+    publicUrl?: string;
   } = {},
 ): Promise<TestApi> {
   // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
@@ -65,6 +67,7 @@ export async function startTestApi(
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
       GRANTFLOW_LOG_REVIEW_GROUP: 'security',
       GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
+      publicUrl: options.publicUrl ?? 'http://localhost:3000',
     },
     db: database.runtime.db,
     sql: database.runtime.sql,

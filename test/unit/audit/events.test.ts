@@ -91,6 +91,7 @@ describe('audit event catalogue', () => {
       'config.token.revoked',
       'config.scim_connection.created',
       'config.scim_connection.revoked',
+      'auth.passkey.registered',
       'identity.person.created',
       'identity.person.updated',
       'identity.person.deactivated',

@@ -444,6 +444,22 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     result: 'success',
     details: { before: { revoked: false }, after: { revoked: true, prefix: 'gfs_8a' } },
   },
+  'auth.passkey.registered': {
+    actor: ada,
+    source: fromApi,
+    target: { type: 'person', id: PERSON, name: 'ada@acme.test' },
+    action: 'register',
+    result: 'success',
+    details: {
+      credentialId: 'q3V2bGlkLWNyZWRlbnRpYWw',
+      publicKey: 'pQECAyYgASFYIBf0w3Xr3nO6q3kq4n8fO2nC6gq0o8s4v0ZqfX3kZpQfIlgg',
+      name: 'YubiKey 5C',
+      transports: ['usb'],
+      attestationFormat: 'none',
+      rpId: 'grantflow.acme.test',
+      origin: 'https://grantflow.acme.test',
+    },
+  },
   'identity.person.created': fromIdp({
     target: person,
     action: 'create',
