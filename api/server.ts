@@ -1,3 +1,6 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
@@ -6,6 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { GrantflowError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
 import type { ApiDeps } from './deps.js';
@@ -21,6 +25,7 @@ import { logReviewRoutes } from './routes/log-reviews.js';
 import { peopleRoutes } from './routes/people.js';
 import { requestRoutes } from './routes/requests.js';
 import { scimConnectionRoutes } from './routes/scim-connections.js';
+import { sessionRoutes } from './routes/session.js';
 import { scimPlugin } from './scim/plugin.js';
 import type { SlackApp } from './slack/app.js';
 import { slackEventsRoute } from './slack/http.js';
@@ -43,6 +48,7 @@ export async function buildServer(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await registerWebSecurity(app, deps);
 
   await app.register(swagger, {
     openapi: {
@@ -58,6 +64,7 @@ export async function buildServer(
   });
 
   await app.register(healthRoutes(deps));
+  await app.register(sessionRoutes(deps));
   await app.register(peopleRoutes(deps), { prefix: '/api/v1' });
   await app.register(catalogRoutes(deps), { prefix: '/api/v1' });
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
@@ -72,4 +79,44 @@ export async function buildServer(
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * Headers and limits for a server that serves a browser console: helmet with a strict CSP (no
+ * inline script or style, no eval, nothing framed, nothing from elsewhere), HSTS only when the
+ * public URL is https (on http it would be ignored, or pin a dev machine's localhost), cookies,
+ * and a per-IP rate limit that only the sign-in routes opt into.
+ */
+async function registerWebSecurity(app: ApiServer, deps: ApiDeps): Promise<void> {
+  const publicUrl = deps.console?.publicUrl;
+  app.decorate('consoleOrigin', publicUrl ? new URL(publicUrl).origin : undefined);
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    strictTransportSecurity: publicUrl?.startsWith('https:')
+      ? { maxAge: 31_536_000, includeSubDomains: true }
+      : false,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new GrantflowError('rate_limited', `Too many sign-in attempts; try again in ${context.after}.`, {
+        status: 429,
+        details: { limit: context.max },
+      }),
+  });
 }

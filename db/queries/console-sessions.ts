@@ -54,7 +54,10 @@ export async function createConsoleSession(
  * The live session behind a cookie value, touched (its idle clock restarts); undefined when
  * unknown, past either timeout, or its person is no longer active.
  */
-export async function findConsoleSession(db: Executor, cookieValue: string): Promise<SessionRecord | undefined> {
+export async function findConsoleSession(
+  db: Executor,
+  cookieValue: string,
+): Promise<SessionRecord | undefined> {
   const idleExpiry = sql<Date>`${consoleSessions.lastSeenAt} + make_interval(secs => ${consoleSessions.idleSeconds})`;
   const [row] = await db
     .update(consoleSessions)
