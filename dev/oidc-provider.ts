@@ -5,7 +5,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { eq } from 'drizzle-orm';
-import Provider, { interactionPolicy } from 'oidc-provider';
+import type { interactionPolicy as InteractionPolicy } from 'oidc-provider';
 import type { Executor } from '../db/client.js';
 import { people } from '../db/schema.js';
 
@@ -62,7 +62,7 @@ async function readForm(request: http.IncomingMessage): Promise<URLSearchParams>
  * The IdP's login prompt, asked on every authorization (unless this very interaction just
  * answered it): signing out of the console and in again as someone else must work in dev.
  */
-function alwaysAskPolicy() {
+function alwaysAskPolicy(interactionPolicy: typeof InteractionPolicy) {
   const policy = interactionPolicy.base();
   policy
     .get('login')
@@ -90,6 +90,9 @@ export async function startDevOidcProvider(options: {
   const issuer = `http://${host}:${options.port}`;
   // A fresh key per run: tokens from a previous run must not verify, and nothing is kept on disk.
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Loaded here, not at the top: every CLI command imports `grantflow dev`'s module, and
+  // oidc-provider warns about the Node.js version on import; only the dev stack and tests need it.
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -118,7 +121,7 @@ export async function startDevOidcProvider(options: {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: alwaysAskPolicy(),
+      policy: alwaysAskPolicy(interactionPolicy),
     },
     features: { devInteractions: { enabled: false } },
     async findAccount(_ctx, sub) {
