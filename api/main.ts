@@ -71,7 +71,7 @@ const groupList = (value: string) =>
     .filter((key) => key !== '');
 
 /** Console sign-in settings from the configuration; without an issuer, sign-in answers 503. */
-export function consoleDepsOf(config: Config): ConsoleDeps {
+function consoleDepsOf(config: Config): ConsoleDeps {
   const issuer = config.GRANTFLOW_OIDC_ISSUER;
   const clientId = config.GRANTFLOW_OIDC_CLIENT_ID;
   const secret = config.GRANTFLOW_OIDC_CLIENT_SECRET;

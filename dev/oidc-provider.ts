@@ -10,7 +10,7 @@ import type { Executor } from '../db/client.js';
 import { people } from '../db/schema.js';
 
 /** The client id the dev IdP registers for the console. */
-export const DEV_CLIENT_ID = 'grantflow-console';
+const DEV_CLIENT_ID = 'grantflow-console';
 
 /** The claims the IdP vouches for, by email; undefined: no such account. */
 export type DevAccountClaims = { email: string; email_verified: boolean; name: string };

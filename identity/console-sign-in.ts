@@ -30,7 +30,7 @@ export type VerifiedIdentity = {
 };
 
 /** A sign-in refused for who the person is (403); the ledger has the record. */
-export class SignInRefusedError extends GrantflowError {
+class SignInRefusedError extends GrantflowError {
   constructor(code: 'unknown_person' | 'inactive_person' | 'email_unverified', message: string) {
     super('sign_in_refused', message, { status: 403, details: { reason: code } });
   }
@@ -49,7 +49,7 @@ export function consoleRoleOf(groupKeys: readonly string[], policy: ConsoleSessi
  * Opens a console session for the active directory person with the identity's verified email,
  * recording `auth.session.started`; anyone else is refused and recorded (`auth.session.refused`).
  */
-export async function startConsoleSession(
+async function startConsoleSession(
   db: Database,
   policy: ConsoleSessionPolicy,
   identity: VerifiedIdentity,

@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.js';
 import { findConsoleSession, type SessionRecord } from '../../db/queries/console-sessions.js';
 
 /** The session cookie's name (the contract with the console). */
-export const SESSION_COOKIE = 'gf_session';
+const SESSION_COOKIE = 'gf_session';
 /** The sign-in-in-flight cookie's name. */
 export const SIGN_IN_COOKIE = 'gf_signin';
 /** Where the sign-in cookie is sent: the callback only. */

@@ -13,7 +13,7 @@ import type { SessionRecord } from '../../db/queries/console-sessions.js';
 import { sourceOf } from '../actor.js';
 
 /** The header a cookie-authenticated write must carry. */
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -82,7 +82,7 @@ export async function jarFetch(jar: CookieJar, url: string | URL, init: RequestI
 }
 
 /** Follows redirects from `url` (GET), with the jar; returns the first non-redirect answer and its URL. */
-export async function follow(
+async function follow(
   jar: CookieJar,
   url: string | URL,
   init: RequestInit = {},

@@ -60,7 +60,16 @@ describe('parseDirectorySource on examples/acme.yaml', () => {
     expect(sourceHash).toMatch(/^[0-9a-f]{64}$/);
     expect(directory.people).toHaveLength(31);
     expect(new Set(directory.people.map((p) => p.department))).toEqual(
-      new Set(['Executive', 'Engineering', 'IT', 'Security', 'Finance', 'Sales', 'People Operations', 'Internal Audit']),
+      new Set([
+        'Executive',
+        'Engineering',
+        'IT',
+        'Security',
+        'Finance',
+        'Sales',
+        'People Operations',
+        'Internal Audit',
+      ]),
     );
     expect(directory.groups.map((g) => g.key)).toEqual([
       'security',
