@@ -57,8 +57,14 @@ export async function buildServer(
         description: 'Access requests, grants, certification campaigns and the audit ledger.',
         version: '1',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The console's session; its writes also need the x-csrf-token header from GET /api/v1/session.
+          console: { type: 'apiKey', in: 'cookie', name: 'gf_session' },
+        },
+      },
+      security: [{ bearer: [] }, { console: [] }],
     },
     transform: jsonSchemaTransform,
   });
