@@ -122,7 +122,14 @@ function callbackRoute(app: ApiServer, deps: ApiDeps, client: () => OidcClient):
         operationId: 'completeSignIn',
         summary: "The identity provider's redirect back: starts a session and redirects to returnTo",
         security: [],
-        querystring: z.record(z.string(), z.string()),
+        // Documents the answer's parameters; the exchange reads the raw URL, as the IdP sent it.
+        querystring: z.object({
+          code: z.string().max(4_096).optional(),
+          state: z.string().max(1_024).optional(),
+          iss: z.string().max(2_048).optional(),
+          error: z.string().max(256).optional(),
+          error_description: z.string().max(2_048).optional(),
+        }),
         response: {
           302: z.null().describe('Signed in: redirect to returnTo (a same-origin path) or /'),
           400: errorBody.describe('The sign-in failed or lapsed (recorded as auth.session.refused)'),
@@ -181,7 +188,7 @@ function logoutRoute(app: ApiServer, deps: ApiDeps): void {
         tags: ['session'],
         operationId: 'signOut',
         summary: 'Sign out of the console: the session is deleted (needs x-csrf-token)',
-        security: [],
+        security: [{ console: [] }],
         response: {
           204: z.null().describe('Signed out'),
           401: errorBody.describe('Not signed in'),
@@ -216,7 +223,7 @@ function sessionRoute(app: ApiServer, deps: ApiDeps): void {
         tags: ['session'],
         operationId: 'getSession',
         summary: 'The signed-in console session: who, which role, the CSRF token and when it ends',
-        security: [],
+        security: [{ console: [] }],
         response: { 200: sessionBody, 401: errorBody.describe('Not signed in') },
       },
     },
