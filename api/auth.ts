@@ -48,7 +48,7 @@ async function sessionPrincipal(db: Database, request: FastifyRequest): Promise<
   const session = await readSession(db, request);
   if (!session) {
     throw new UnauthenticatedError(
-      'Your console session has ended (signed out or timed out); sign in again.',
+      'Your console session has ended (signed out, timed out, or your role changed); sign in again.',
     );
   }
   await checkCsrf(db, request, session);

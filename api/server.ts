@@ -96,6 +96,7 @@ export async function buildServer(
 async function registerWebSecurity(app: ApiServer, deps: ApiDeps): Promise<void> {
   const publicUrl = deps.console?.publicUrl;
   app.decorate('consoleOrigin', publicUrl ? new URL(publicUrl).origin : undefined);
+  app.decorate('consolePolicy', deps.console?.policy);
   await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -140,24 +140,45 @@ export async function finishConsoleSignIn(
   return startConsoleSession(db, policy, identity, source);
 }
 
-/** Deletes the session (logout) and records `auth.session.ended`. */
+/** Deletes the session (logout, or `reason` when the system ends it) and records `auth.session.ended`. */
 export async function endConsoleSession(
   db: Database,
   session: Pick<SessionRecord, 'idHash' | 'email'>,
   source: Partial<AuditSource>,
+  reason?: string,
 ): Promise<void> {
   if (!(await deleteConsoleSession(db, session.idHash))) return;
   await recordAudit(
     db,
     {
       event_type: 'auth.session.ended',
-      actor: { type: 'person', id: session.email, email: session.email },
-      target: TARGET,
-      action: 'sign_out',
+      actor: reason
+        ? { type: 'system', id: 'grantflow-api' }
+        : { type: 'person', id: session.email, email: session.email },
+      target: { ...TARGET, name: session.email },
+      action: reason ? 'end_session' : 'sign_out',
       result: 'success',
+      ...(reason ? { reason } : {}),
     },
     { source: consoleSource(source) },
   );
+}
+
+/**
+ * Whether the session's role is still the one the directory gives: a person taken out of an admin
+ * group loses the console's admin role at their next request, not at the session's end. A session
+ * whose role changed is ended (recorded), so the next sign-in takes the new role.
+ */
+export async function sessionRoleHolds(
+  db: Database,
+  policy: ConsoleSessionPolicy,
+  session: Pick<SessionRecord, 'idHash' | 'email' | 'personId' | 'role'>,
+  source: Partial<AuditSource>,
+): Promise<boolean> {
+  const role = consoleRoleOf(await listGroupKeysOfPerson(db, session.personId), policy);
+  if (role === session.role) return true;
+  await endConsoleSession(db, session, source, `the directory now gives ${role}, not ${session.role}`);
+  return false;
 }
 
 /** Console events name the console as their service, whatever the request's source said. */

@@ -6,6 +6,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/client.js';
 import { findConsoleSession, type SessionRecord } from '../../db/queries/console-sessions.js';
+import { sessionRoleHolds } from '../../identity/console-sign-in.js';
+import { sourceOf } from '../actor.js';
 
 /** The session cookie's name (the contract with the console). */
 const SESSION_COOKIE = 'gf_session';
@@ -41,8 +43,18 @@ export function hasSessionCookie(request: FastifyRequest): boolean {
   return typeof request.cookies[SESSION_COOKIE] === 'string' && request.cookies[SESSION_COOKIE] !== '';
 }
 
-/** The live session behind the request's cookie (touching it), or undefined. */
+/**
+ * The live session behind the request's cookie (touching it), or undefined: none, lapsed, its
+ * person inactive, or its role no longer the directory's (that session is ended and recorded).
+ */
 export async function readSession(db: Database, request: FastifyRequest): Promise<SessionRecord | undefined> {
+  const session = await findSession(db, request);
+  const policy = request.server.consolePolicy;
+  if (!session || !policy) return session;
+  return (await sessionRoleHolds(db, policy, session, sourceOf(request))) ? session : undefined;
+}
+
+async function findSession(db: Database, request: FastifyRequest): Promise<SessionRecord | undefined> {
   const value = request.cookies[SESSION_COOKIE];
   // A well-formed value is 43 base64url characters; anything else is not worth a query.
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return undefined;

@@ -10,6 +10,7 @@ import { recordAudit } from '../../audit/intake.js';
 import { GrantflowError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
 import type { SessionRecord } from '../../db/queries/console-sessions.js';
+import type { ConsoleSessionPolicy } from '../../identity/console-sign-in.js';
 import { sourceOf } from '../actor.js';
 
 /** The header a cookie-authenticated write must carry. */
@@ -28,6 +29,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The console's origin (scheme://host:port of the public URL), for the Origin check. */
     consoleOrigin: string | undefined;
+    /** The role mapping sessions are held to (undefined: console sign-in not configured). */
+    consolePolicy: ConsoleSessionPolicy | undefined;
   }
 }
 

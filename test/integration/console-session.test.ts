@@ -275,6 +275,25 @@ describe('console sign-in and sessions', () => {
     expect(refused?.event).toMatchObject({ result: 'failure', details: { code: 'sign_in_failed' } });
   });
 
+  it('ends a session whose role the directory took away, and records it', async () => {
+    const ruth = await signIn(stack.url, RUTH);
+    await sql()`delete from group_members where person_id = (select id from people where email = ${RUTH})`;
+
+    const after = await fetch(`${stack.url}/api/v1/session`, { headers: { cookie: ruth.cookie } });
+    const people = await fetch(`${stack.url}/api/v1/people`, { headers: { cookie: ruth.cookie } });
+
+    expect(after.status).toBe(401);
+    expect(people.status).toBe(401);
+    const [ended] = await ledger('auth.session.ended');
+    expect(ended?.event).toMatchObject({
+      actor: { type: 'system' },
+      reason: 'the directory now gives employee, not admin',
+    });
+    const again = await signIn(stack.url, RUTH);
+    const session = await fetch(`${stack.url}/api/v1/session`, { headers: { cookie: again.cookie } });
+    expect(((await session.json()) as SessionBody).role).toBe('employee');
+  });
+
   it('ends a session once its person is inactive', async () => {
     const tom = await signIn(stack.url, TOM);
     await sql()`update people set status = 'inactive' where email = ${TOM}`;
