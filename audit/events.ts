@@ -109,6 +109,13 @@ export const auditEventTypes = {
   'security.slack.signature_rejected':
     'A request claiming to come from Slack had a bad signature or timestamp.',
   'security.auth.denied': 'An API call was refused for a missing, bad or insufficient token.',
+  'auth.session.started':
+    'A person signed in to the console through the identity provider; details give the role and the session end.',
+  'auth.session.refused':
+    'A console sign-in was refused: unknown, inactive or unverified email, or a failed OpenID Connect exchange.',
+  'auth.session.ended': 'A person signed out of the console; their session was deleted.',
+  'auth.csrf.refused':
+    'A cookie-authenticated write was refused: missing or wrong CSRF token, or a request from another origin.',
 } as const satisfies Record<string, string>;
 
 /** An event type from the catalogue. */

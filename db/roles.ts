@@ -16,6 +16,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
   birthright_rules: ['SELECT', 'INSERT', 'UPDATE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+  // Sessions are deleted on logout and when they lapse; a sign-in in flight is deleted when used.
+  console_sessions: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  console_sign_ins: ['SELECT', 'INSERT', 'DELETE'],
   access_requests: ['SELECT', 'INSERT', 'UPDATE'],
   // A decision, once accepted, is history: it is never changed or removed.
   approval_decisions: ['SELECT', 'INSERT'],

@@ -1019,6 +1019,55 @@ export const logReviewItems = pgTable(
 export type LogReviewItem = typeof logReviewItems.$inferSelect;
 
 /**
+ * Signed-in console sessions. The cookie holds a random 32-byte value; only its SHA-256 is stored,
+ * so a read of this table cannot be replayed as a cookie. A session ends at `expires_at` (absolute)
+ * or when unused past `idle_seconds`, whichever comes first.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The role the directory gave at sign-in. */
+    role: apiRole('role').notNull(),
+    /** The synchronizer token every unsafe cookie-authenticated call must echo in `x-csrf-token`. */
+    csrfToken: text('csrf_token').notNull(),
+    idleSeconds: integer('idle_seconds').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('console_sessions_person_id_idx').on(table.personId),
+    index('console_sessions_expires_at_idx').on(table.expiresAt),
+    check('console_sessions_idle_positive', sql`${table.idleSeconds} > 0`),
+  ],
+);
+export type ConsoleSession = typeof consoleSessions.$inferSelect;
+
+/**
+ * OIDC sign-ins in flight: what the callback must check (state, nonce, PKCE verifier) and where to
+ * send the person after. Keyed by the SHA-256 of a random value in a short-lived cookie; each row
+ * is used once (deleted by the callback) and lives a few minutes.
+ */
+export const consoleSignIns = pgTable(
+  'console_sign_ins',
+  {
+    handleHash: text('handle_hash').primaryKey(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    returnTo: text('return_to').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('console_sign_ins_expires_at_idx').on(table.expiresAt)],
+);
+export type ConsoleSignIn = typeof consoleSignIns.$inferSelect;
+
+/**
  * A person's registered passkeys (WebAuthn credentials): the public key each approval with step-up
  * is checked against. The registration itself is in the ledger (`auth.passkey.registered`), so an
  * auditor checks a decision against the ledger, not against this table.

@@ -126,6 +126,10 @@ describe('audit event catalogue', () => {
       'notification.delivery.recovered',
       'security.slack.signature_rejected',
       'security.auth.denied',
+      'auth.session.started',
+      'auth.session.refused',
+      'auth.session.ended',
+      'auth.csrf.refused',
     ];
     expect([...auditEventTypeNames].sort()).toEqual([...required].sort());
     for (const [type, description] of Object.entries(auditEventTypes)) {
