@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { decodeCursor, pageOf } from '../../core/cursor.js';
 import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import { type GrantView, listGrants } from '../../db/queries/grants.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
 import { grantSource, grantStatus } from '../../db/schema.js';
 import {
   extendGrant,
@@ -20,7 +21,7 @@ import type { ApiServer } from '../api-server.js';
 import { ANY_ROLE, principalOf, requireRole } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
 import { afterTimeAndId, nextCursor, pageQuery, timeAndId } from './paging.js';
-import { actorUpdateRoute, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
+import { actorUpdateRoute, email, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
 const grantBody = z.object({
   id: z.string(),
@@ -86,9 +87,11 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
       schema: {
         tags: ['grants'],
         operationId: 'listGrants',
-        summary: "Grants, newest first: employees see their own, admins and auditors everyone's",
+        summary:
+          "Grants, newest first: employees see their own, admins and auditors everyone's (or one holder's)",
         querystring: z.object({
           status: z.enum(grantStatus.enumValues).optional(),
+          holder: email.optional(),
           ...pageQuery.shape,
         }),
         response: { 200: z.object({ items: z.array(grantBody), nextCursor }) },
@@ -96,9 +99,16 @@ function listRoute(app: ApiServer, deps: ApiDeps): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { status, cursor, limit } = request.query;
+      const { status, holder, cursor, limit } = request.query;
+      // An employee's list is theirs whatever they ask; `holder` narrows everyone's to one person.
+      let personId: string | undefined = principal.role === 'employee' ? principal.personId : undefined;
+      if (holder && principal.role !== 'employee') {
+        const person = await getPersonByEmail(deps.db, holder);
+        if (!person) return { items: [], nextCursor: null };
+        personId = person.id;
+      }
       const rows = await listGrants(deps.db, {
-        ...(principal.role === 'employee' ? { personId: principal.personId } : {}),
+        ...(personId ? { personId } : {}),
         ...(status ? { status: [status] } : {}),
         ...(cursor ? { after: afterTimeAndId(decodeCursor(cursor, timeAndId)) } : {}),
         limit: limit + 1,

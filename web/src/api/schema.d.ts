@@ -366,7 +366,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Grants, newest first: employees see their own, admins and auditors everyone's */
+        /** Grants, newest first: employees see their own, admins and auditors everyone's (or one holder's) */
         get: operations["listGrants"];
         put?: never;
         post?: never;
@@ -2504,6 +2504,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "active" | "expired" | "released" | "revoked";
+                holder?: string;
                 cursor?: string;
                 limit?: number;
             };

@@ -7,8 +7,14 @@ import { useState } from 'react';
 /** One page as the API returns it. */
 export type Page<T> = { items: T[]; nextCursor?: string | null };
 
-/** A paged query: the current page, and moving forward and back. */
-export function usePagedQuery<T>(key: QueryKey, fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
+/**
+ * A paged query: the current page, and moving forward and back. The page keeps whatever else the
+ * API answers beside `items` (P), e.g. the reviews' progress.
+ */
+export function usePagedQuery<T, P extends Page<T> = Page<T>>(
+  key: QueryKey,
+  fetchPage: (cursor: string | undefined) => Promise<P>,
+) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const query = useQuery({
