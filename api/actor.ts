@@ -13,7 +13,8 @@ export function actorOf(principal: TokenPrincipal): AuditActor {
 export function sourceOf(request: FastifyRequest): Partial<AuditSource> {
   const userAgent = request.headers['user-agent']?.slice(0, 10_000);
   return {
-    service: 'grantflow-api',
+    // The console's calls go through the same API; the service says which door the person used.
+    service: request.principal?.via === 'console' ? 'grantflow-console' : 'grantflow-api',
     ...(isIP(request.ip) ? { ip: request.ip } : {}),
     ...(userAgent ? { user_agent: userAgent } : {}),
   };

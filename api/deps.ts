@@ -3,6 +3,7 @@ import type { NoteVerifier } from '../audit/signed-note.js';
 import type { LaunchDeps } from '../campaigns/launch.js';
 import type { Config } from '../core/config.js';
 import type { Database } from '../db/client.js';
+import type { ConsoleSessionPolicy } from '../identity/console-sign-in.js';
 import type { SubmitDeps } from '../requests/submit.js';
 import type { TemporalClient } from '../temporal/connection.js';
 
@@ -22,12 +23,26 @@ export type ApiDeps = {
     | 'GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS'
     | 'GRANTFLOW_LOG_REVIEW_GROUP'
     | 'GRANTFLOW_LOG_REVIEW_DUE_DAYS'
+    // Where the console is: the passkeys' relying party and the step-up confirm links.
+    | 'publicUrl'
   >;
   db: Database;
   sql: postgres.Sql;
   temporal: TemporalClient;
   /** What /audit/verify checks checkpoints against: every trusted key and the exported copies. */
   ledger: { verifiers: readonly NoteVerifier[]; exportDir: string };
+  /** Console sign-in: where the console is served, its IdP (none: sign-in is off) and session rules. */
+  console?: ConsoleDeps;
+};
+
+/** What console sign-in and sessions need. */
+export type ConsoleDeps = {
+  /** GRANTFLOW_PUBLIC_URL: the redirect URI and the Origin writes must come from derive from it. */
+  publicUrl: string;
+  oidc?: { issuer: string; clientId: string; clientSecret?: string };
+  policy: ConsoleSessionPolicy;
+  /** Sign-in attempts (/auth/login, /auth/callback) per source IP per minute; default 20. */
+  signInPerMinute?: number;
 };
 
 /** What filing a request needs, from the API's dependencies (the API and Slack file alike). */

@@ -7,6 +7,7 @@ import { slackSettings } from '../slack/client.js';
 import { connectClient } from '../temporal/connection.js';
 import { auditExportDir } from '../worker/main.js';
 import { ensureConsoleBuilt } from './console-build.js';
+import type { ConsoleDeps } from './deps.js';
 import { buildServer } from './server.js';
 import { createSlackApp } from './slack/app.js';
 
@@ -28,6 +29,7 @@ export async function startApi(
     sql: database.sql,
     temporal,
     ledger: { verifiers: loadLedgerKeys(config, log).verifiers, exportDir: auditExportDir(config) },
+    console: consoleDepsOf(config),
   };
   const settings = slackSettings(config);
   const slack = settings ? createSlackApp(deps, settings, log) : undefined;
@@ -60,6 +62,31 @@ export async function startApi(
       await slack?.stop();
       await app.close();
       await Promise.allSettled([database.close(), temporal.connection.close()]);
+    },
+  };
+}
+
+const groupList = (value: string) =>
+  value
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+
+/** Console sign-in settings from the configuration; without an issuer, sign-in answers 503. */
+function consoleDepsOf(config: Config): ConsoleDeps {
+  const issuer = config.GRANTFLOW_OIDC_ISSUER;
+  const clientId = config.GRANTFLOW_OIDC_CLIENT_ID;
+  const secret = config.GRANTFLOW_OIDC_CLIENT_SECRET;
+  return {
+    publicUrl: config.publicUrl,
+    ...(issuer && clientId
+      ? { oidc: { issuer, clientId, ...(secret ? { clientSecret: secret } : {}) } }
+      : {}),
+    policy: {
+      adminGroups: groupList(config.GRANTFLOW_CONSOLE_ADMIN_GROUPS),
+      auditorGroups: groupList(config.GRANTFLOW_CONSOLE_AUDITOR_GROUPS),
+      idleSeconds: config.GRANTFLOW_SESSION_IDLE_SECONDS,
+      maxSeconds: config.GRANTFLOW_SESSION_MAX_SECONDS,
     },
   };
 }

@@ -51,6 +51,8 @@ const tags = [
     name: 'dashboard',
     description: "The admin's overview: open requests, SLA breaches, campaigns, the ledger",
   },
+  { name: 'session', description: 'Console sign-in with the company IdP, the session, sign-out' },
+  { name: 'passkeys', description: 'Passkeys for step-up: register one, list yours' },
   { name: 'evidence', description: 'Evidence packs per framework, control and period' },
   { name: 'log reviews', description: "Monthly reviews of the ledger's security events" },
   {
@@ -110,8 +112,14 @@ export async function registerOpenApi(app: ApiServer): Promise<void> {
       // port or proxy it was fetched through, without the server having to know its public URL.
       servers: [{ url: '/', description: 'The grantflow API that serves this document' }],
       tags,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The console's session; its writes also need the x-csrf-token header from GET /api/v1/session.
+          console: { type: 'apiKey', in: 'cookie', name: 'gf_session' },
+        },
+      },
+      security: [{ bearer: [] }, { console: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (documents) =>

@@ -17,7 +17,8 @@ export const auditEventTypes = {
   'access.request.reminded': 'Approvers were reminded of a request awaiting them.',
   'access.request.handed_over':
     "A departed approver's place on a waiting request went to their manager or the resource owner.",
-  'access.decision.refused': 'A decision was refused: ineligible or self approval, replayed or stale click.',
+  'access.decision.refused':
+    'A decision was refused: ineligible or self approval, replayed or stale click, or an approval without the passkey step-up it needs.',
   'access.action.refused':
     'A change to a request or grant (fulfil, extend, release) was refused: not allowed, or no longer possible.',
   'access.grant.provisioned': 'The target system granted the entitlement.',
@@ -63,6 +64,8 @@ export const auditEventTypes = {
   'config.scim_connection.created':
     "An identity provider's SCIM connection and its bearer token were created.",
   'config.scim_connection.revoked': "A SCIM connection's bearer token was revoked.",
+  'auth.passkey.registered':
+    'A person registered a passkey (WebAuthn credential); details hold its credential id and COSE public key, which step-up approvals are checked against.',
   'identity.person.created': 'An identity provider (SCIM) created a person; details hold the new record.',
   'identity.person.updated': 'An identity provider (SCIM) changed a person; details hold before and after.',
   'identity.person.deactivated':
@@ -106,6 +109,13 @@ export const auditEventTypes = {
   'security.slack.signature_rejected':
     'A request claiming to come from Slack had a bad signature or timestamp.',
   'security.auth.denied': 'An API call was refused for a missing, bad or insufficient token.',
+  'auth.session.started':
+    'A person signed in to the console through the identity provider; details give the role and the session end.',
+  'auth.session.refused':
+    'A console sign-in was refused: unknown, inactive or unverified email, or a failed OpenID Connect exchange.',
+  'auth.session.ended': 'A person signed out of the console; their session was deleted.',
+  'auth.csrf.refused':
+    'A cookie-authenticated write was refused: missing or wrong CSRF token, or a request from another origin.',
 } as const satisfies Record<string, string>;
 
 /** An event type from the catalogue. */

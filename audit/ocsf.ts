@@ -41,10 +41,15 @@ const CLASSES = {
   account_change: {
     uid: 3001,
     caption: 'Account Change',
-    activities: { Create: 1, Enable: 2, Disable: 5, Delete: 6 },
+    activities: { Create: 1, Enable: 2, Disable: 5, Delete: 6, 'MFA Factor Enable': 10 },
     profiles: [],
   },
-  authentication: { uid: 3002, caption: 'Authentication', activities: { Logon: 1 }, profiles: [] },
+  authentication: {
+    uid: 3002,
+    caption: 'Authentication',
+    activities: { Logon: 1, Logoff: 2 },
+    profiles: [],
+  },
   entity_management: {
     uid: 3004,
     caption: 'Entity Management',
@@ -140,6 +145,7 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'config.token.revoked': ['entity_management', 'Delete'],
   'config.scim_connection.created': ['entity_management', 'Create'],
   'config.scim_connection.revoked': ['entity_management', 'Delete'],
+  'auth.passkey.registered': ['account_change', 'MFA Factor Enable'],
   'identity.person.created': ['account_change', 'Create'],
   'identity.person.updated': ['entity_management', 'Update'],
   'identity.person.deactivated': ['account_change', 'Disable'],
@@ -173,6 +179,10 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'notification.delivery.recovered': ['api_activity', 'Other'],
   'security.slack.signature_rejected': ['authentication', 'Logon'],
   'security.auth.denied': ['authentication', 'Logon'],
+  'auth.session.started': ['authentication', 'Logon'],
+  'auth.session.refused': ['authentication', 'Logon'],
+  'auth.session.ended': ['authentication', 'Logoff'],
+  'auth.csrf.refused': ['api_activity', 'Other'],
 };
 
 /** A type this code does not know yet (a newer writer) still exports, as API Activity "Other". */

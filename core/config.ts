@@ -129,6 +129,13 @@ const envSchema = z.object({
   /** The company's OpenID Connect issuer for console sign-in (`grantflow dev` runs its own). */
   GRANTFLOW_OIDC_ISSUER: httpUrl,
   GRANTFLOW_OIDC_CLIENT_ID: optionalString,
+  /** The port of the dev OIDC provider `grantflow dev` runs when no issuer is set (default PORT + 2). */
+  GRANTFLOW_DEV_IDP_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(1, 'must be 1 to 65535')
+    .max(65535, 'must be 1 to 65535')
+    .optional(),
   GRANTFLOW_OIDC_CLIENT_SECRET: optionalString,
   /** Directory groups (comma-separated keys) whose members sign in to the console as admins. */
   GRANTFLOW_CONSOLE_ADMIN_GROUPS: z.string().trim().default('grantflow-admins'),

@@ -56,6 +56,13 @@ export class NotAllowedError extends GrantflowError {
   }
 }
 
+/** An approval needs a passkey and lacks one (`step_up_required`) or carries a bad one (`step_up_failed`): 403. */
+export class StepUpError extends GrantflowError {
+  constructor(code: 'step_up_required' | 'step_up_failed', message: string) {
+    super(code, message, { status: 403 });
+  }
+}
+
 /** A local service could not be started or reached; the message says what to do. */
 export class StartupError extends GrantflowError {
   constructor(code: string, message: string, cause?: unknown) {

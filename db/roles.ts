@@ -16,6 +16,9 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   sod_rules: ['SELECT', 'INSERT', 'UPDATE'],
   birthright_rules: ['SELECT', 'INSERT', 'UPDATE'],
   api_tokens: ['SELECT', 'INSERT', 'UPDATE'],
+  // Sessions are deleted on logout and when they lapse; a sign-in in flight is deleted when used.
+  console_sessions: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  console_sign_ins: ['SELECT', 'INSERT', 'DELETE'],
   access_requests: ['SELECT', 'INSERT', 'UPDATE'],
   // A decision, once accepted, is history: it is never changed or removed.
   approval_decisions: ['SELECT', 'INSERT'],
@@ -40,6 +43,11 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   // off in place, never deleted.
   log_reviews: ['SELECT', 'INSERT', 'UPDATE'],
   log_review_items: ['SELECT', 'INSERT', 'UPDATE'],
+  // A passkey's counter and last use change as it signs; a registration is kept (its ledger event
+  // is the record an auditor checks against).
+  webauthn_credentials: ['SELECT', 'INSERT', 'UPDATE'],
+  // A registration challenge is consumed (deleted) when answered, and pruned once expired.
+  webauthn_challenges: ['SELECT', 'INSERT', 'DELETE'],
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],

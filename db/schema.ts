@@ -32,6 +32,7 @@ import {
   REQUEST_STATUSES,
   RISK_LEVELS,
   type RiskLevel,
+  STEP_UP_SETTINGS,
 } from '../domain/index.js';
 
 const timestamps = {
@@ -43,6 +44,8 @@ const timestamps = {
 export const personStatus = pgEnum('person_status', ['active', 'inactive']);
 /** How dangerous an entitlement is; drives approval policy, alerts and review scope. */
 export const riskLevel = pgEnum('risk_level', RISK_LEVELS);
+/** An entitlement's own step-up setting; null leaves it to the policy, then to the risk level. */
+export const stepUpSetting = pgEnum('step_up_setting', STEP_UP_SETTINGS);
 /** Catalog entries are retired rather than deleted, so grants and the ledger keep their referents. */
 export const catalogStatus = pgEnum('catalog_status', ['active', 'retired']);
 /** What a bearer token may do through the API. */
@@ -224,6 +227,8 @@ export const entitlements = pgTable(
       .references((): AnyPgColumn => policies.id, { onDelete: 'restrict' }),
     /** Connector-specific target of this entitlement (e.g. the PostgreSQL role name). */
     connectorTarget: jsonb('connector_target').notNull().default({}),
+    /** Whether approving needs a passkey; null: as the policy says, else by risk (domain/step-up.ts). */
+    stepUp: stepUpSetting('step_up'),
     status: catalogStatus('status').notNull().default('active'),
     ...timestamps,
   },
@@ -1012,3 +1017,103 @@ export const logReviewItems = pgTable(
   ],
 );
 export type LogReviewItem = typeof logReviewItems.$inferSelect;
+
+/**
+ * Signed-in console sessions. The cookie holds a random 32-byte value; only its SHA-256 is stored,
+ * so a read of this table cannot be replayed as a cookie. A session ends at `expires_at` (absolute)
+ * or when unused past `idle_seconds`, whichever comes first.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The role the directory gave at sign-in. */
+    role: apiRole('role').notNull(),
+    /** The synchronizer token every unsafe cookie-authenticated call must echo in `x-csrf-token`. */
+    csrfToken: text('csrf_token').notNull(),
+    idleSeconds: integer('idle_seconds').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('console_sessions_person_id_idx').on(table.personId),
+    index('console_sessions_expires_at_idx').on(table.expiresAt),
+    check('console_sessions_idle_positive', sql`${table.idleSeconds} > 0`),
+  ],
+);
+export type ConsoleSession = typeof consoleSessions.$inferSelect;
+
+/**
+ * OIDC sign-ins in flight: what the callback must check (state, nonce, PKCE verifier) and where to
+ * send the person after. Keyed by the SHA-256 of a random value in a short-lived cookie; each row
+ * is used once (deleted by the callback) and lives a few minutes.
+ */
+export const consoleSignIns = pgTable(
+  'console_sign_ins',
+  {
+    handleHash: text('handle_hash').primaryKey(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    returnTo: text('return_to').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('console_sign_ins_expires_at_idx').on(table.expiresAt)],
+);
+export type ConsoleSignIn = typeof consoleSignIns.$inferSelect;
+
+/**
+ * A person's registered passkeys (WebAuthn credentials): the public key each approval with step-up
+ * is checked against. The registration itself is in the ledger (`auth.passkey.registered`), so an
+ * auditor checks a decision against the ledger, not against this table.
+ */
+export const webauthnCredentials = pgTable(
+  'webauthn_credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The authenticator's credential id, base64url, as WebAuthn responses name it. */
+    credentialId: text('credential_id').notNull(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    /** The COSE-encoded public key. */
+    publicKey: bytea('public_key').notNull(),
+    /** The signature counter last seen; a lower one means a cloned authenticator. */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('webauthn_credentials_credential_id_key').on(table.credentialId),
+    index('webauthn_credentials_person_id_idx').on(table.personId),
+    check('webauthn_credentials_counter_non_negative', sql`${table.counter} >= 0`),
+  ],
+);
+export type WebauthnCredential = typeof webauthnCredentials.$inferSelect;
+
+/**
+ * Registration challenges handed out and not yet answered: each is used once (deleted when a
+ * registration answers it) and only until it expires.
+ */
+export const webauthnChallenges = pgTable(
+  'webauthn_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** base64url, as the client data echoes it. */
+    challenge: text('challenge').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('webauthn_challenges_person_challenge_key').on(table.personId, table.challenge)],
+);
+export type WebauthnChallenge = typeof webauthnChallenges.$inferSelect;

@@ -17,6 +17,7 @@ import { setUpDemoDatabases } from './demo-databases.js';
 import { startDemoWebhookReceiver } from './demo-webhooks.js';
 import { ensureDevAdminToken } from './dev-token.js';
 import { ensureJourney, type Journey, journeyLines } from './journey.js';
+import { directoryAccounts, startDevOidcProvider } from './oidc-provider.js';
 import { clearStackState, readStackState, writeStackState } from './state.js';
 import { openTemporal } from './temporal.js';
 
@@ -78,10 +79,13 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
     if (receiver.close) teardown.add(receiver.close, 'demo webhook receiver');
     demo.push(...receiver.lines);
 
+    const signIn = await devSignIn(database.runtimeUrl, config, log);
+    if (signIn.close) teardown.add(signIn.close, 'dev IdP');
+
     const endpoints = { runtimeUrl: database.runtimeUrl, temporalAddress: temporal.address };
     const worker = await startWorker(config, log, endpoints);
     teardown.add(worker.stop, 'worker');
-    const api = await startApi(config, log, endpoints);
+    const api = await startApi(signIn.config, log, endpoints);
     teardown.add(api.close, 'API');
 
     writeStackState(config.dataDir, {
@@ -92,7 +96,15 @@ export async function runDev(config: Config, log: Logger, options: DevOptions): 
       temporalUiUrl: temporal.uiUrl,
       apiUrl: api.url,
     });
-    printBanner({ apiUrl: api.url, slack: api.slack, temporal, token, dataDir: config.dataDir, demo });
+    printBanner({
+      apiUrl: api.url,
+      slack: api.slack,
+      temporal,
+      token,
+      dataDir: config.dataDir,
+      demo,
+      console: { url: config.publicUrl, signIn: signIn.line },
+    });
     // Resolves when a signal stopped the worker, rejects if the worker failed on its own.
     await worker.done;
     stopping ??= stopAll();
@@ -174,6 +186,47 @@ async function demoWebhooks(
   }
 }
 
+/**
+ * Without GRANTFLOW_OIDC_ISSUER, the dev IdP (its accounts: the directory's active people) on
+ * GRANTFLOW_DEV_IDP_PORT or PORT + 2, and the API's configuration pointed at it.
+ */
+async function devSignIn(
+  runtimeUrl: string,
+  config: Config,
+  log: Logger,
+): Promise<{ config: Config; line: string; close?: () => Promise<void> }> {
+  if (config.GRANTFLOW_OIDC_ISSUER) {
+    return { config, line: `the company IdP at ${config.GRANTFLOW_OIDC_ISSUER}` };
+  }
+  const port = config.GRANTFLOW_DEV_IDP_PORT ?? config.PORT + 2;
+  if (!(await isPortFree(port, '127.0.0.1'))) {
+    throw new StartupError(
+      'port_in_use',
+      `Port ${port} (the dev OIDC provider) is already in use. Stop whatever listens there, or set GRANTFLOW_DEV_IDP_PORT.`,
+    );
+  }
+  const database = connectDatabase(runtimeUrl, { max: 2, applicationName: 'grantflow-dev-idp' });
+  try {
+    const idp = await startDevOidcProvider({
+      accounts: directoryAccounts(database.db),
+      publicUrl: config.publicUrl,
+      port,
+    });
+    log.info(`dev OIDC provider at ${idp.issuer} (client ${idp.clientId})`);
+    return {
+      config: { ...config, GRANTFLOW_OIDC_ISSUER: idp.issuer, GRANTFLOW_OIDC_CLIENT_ID: idp.clientId },
+      line: `the dev IdP at ${idp.issuer} (no password)`,
+      async close() {
+        await idp.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
 function printBanner(info: {
   apiUrl: string;
   slack: string;
@@ -181,10 +234,13 @@ function printBanner(info: {
   token: { token: string; email: string; journey: Journey | undefined } | undefined;
   dataDir: string;
   demo: string[];
+  console: { url: string; signIn: string };
 }): void {
   const lines = [
     '',
     'grantflow is ready',
+    `  Console      ${info.console.url}  (sign in as any example person, e.g. tom.becker@acme.test; admins: ruth.adeyemi@acme.test; auditor: irene.walsh@acme.test)`,
+    `  Sign-in      ${info.console.signIn}`,
     `  API          ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/api/v1/openapi.json)`,
     `  Temporal     ${info.temporal.address}${info.temporal.uiUrl ? `   UI: ${info.temporal.uiUrl}` : ''}`,
     `  Data         ${info.dataDir}`,

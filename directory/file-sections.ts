@@ -2,7 +2,13 @@
 // duties, birthright rules, access), each entry checked on its own; `sectionSchema` is the file's shape
 // before its cross-references are checked (file-references.ts).
 import { z } from 'zod';
-import { CONNECTOR_KINDS, MISSING_ACTIONS, MOVE_ACTIONS, ORPHAN_ACTIONS } from '../domain/index.js';
+import {
+  CONNECTOR_KINDS,
+  MISSING_ACTIONS,
+  MOVE_ACTIONS,
+  ORPHAN_ACTIONS,
+  STEP_UP_SETTINGS,
+} from '../domain/index.js';
 import {
   email,
   envName,
@@ -112,6 +118,8 @@ const entitlementSchema = z.strictObject({
   risk,
   maxDuration: fileDuration,
   policy: key,
+  /** Whether approving needs a passkey (`webauthn`) or not (`none`); wins over the policy's. */
+  stepUp: z.enum(STEP_UP_SETTINGS).optional(),
   /** What the connector acts on, e.g. `{ role: payments_read }` for postgres. */
   target: z.record(z.string(), z.unknown()).optional(),
 });

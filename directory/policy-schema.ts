@@ -1,7 +1,7 @@
 // An approval policy as the directory file writes it and as `policy_versions` stores it: steps and
 // their approvers, auto-approval rules, timers and limits, checked for sense on their own.
 import { z } from 'zod';
-import { formatDuration } from '../domain/index.js';
+import { formatDuration, STEP_UP_SETTINGS } from '../domain/index.js';
 import {
   durationFromSeconds,
   escalationTarget,
@@ -60,6 +60,11 @@ export function definitionShape(duration: z.ZodType<number, unknown>) {
     maxDuration: duration.optional(),
     /** Requests for entitlements riskier than this level must give a reason. */
     requireReasonAbove: risk.optional(),
+    /**
+     * Whether approving needs a passkey (`webauthn`) or not (`none`); unset, high and critical risk
+     * do. An entitlement's own `stepUp` wins over its policy's.
+     */
+    stepUp: z.enum(STEP_UP_SETTINGS).optional(),
   };
 }
 

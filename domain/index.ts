@@ -1,5 +1,5 @@
 // The words every layer shares: risk levels, connector kinds, statuses, durations, campaign counts,
-// reconciliation findings, what a move does to access and the shape of a campaign's population entry.
+// reconciliation findings, what a move does to access, step-up, and the shape of a campaign's population entry.
 // Each is an `as const` array with its type, so the database enums, the zod schemas and the
 // workflows are built from one list. Nothing here imports anything: workflows may use it (the
 // purity test allows `domain/`), and so may the database layer.
@@ -12,3 +12,4 @@ export * from './lifecycle.js';
 export * from './population.js';
 export * from './risk.js';
 export * from './statuses.js';
+export * from './step-up.js';

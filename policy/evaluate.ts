@@ -1,6 +1,6 @@
 // The policy decision for one request: pure and deterministic, because the plan is recorded in
 // workflow history and must come out the same when replayed or recomputed for an audit.
-import { riskAtMost } from '../domain/index.js';
+import { riskAtMost, stepUpRequired } from '../domain/index.js';
 import { type ApproverContext, findPerson, isGroupMember, resolveEscalation } from './approvers.js';
 import { isSatisfiable, planStep } from './plan.js';
 import { andList, stepTitle } from './text.js';
@@ -106,6 +106,7 @@ export function evaluatePolicy(input: PolicyEvaluationInput): PolicyDecision {
     steps,
     ...(definition.distinctApprovers ? { distinctApprovers: true } : {}),
     timing: timingOf(definition),
+    stepUp: stepUpRequired(input.entitlement.risk, input.entitlement.stepUp, definition.stepUp),
     reason: approvalReason(policy, steps),
   };
 }

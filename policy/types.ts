@@ -1,7 +1,7 @@
 // Plain-data inputs and outputs of the policy engine. Everything here survives a JSON round trip,
 // because a decision travels through Temporal workflow history and must read back identically.
 import type { PolicyDefinition } from '../directory/file-schema.js';
-import type { RiskLevel } from '../domain/index.js';
+import type { RiskLevel, StepUpMethod, StepUpSetting } from '../domain/index.js';
 
 /** One person as the engine needs them; `manager` is an email. */
 export type DirectoryPersonView = {
@@ -21,8 +21,14 @@ export type DirectoryView = {
   groups: Record<string, DirectoryGroupView>;
 };
 
-/** The entitlement being requested (its resource is given separately). */
-export type EntitlementView = { key: string; name: string; risk: RiskLevel; maxDurationSeconds: number };
+/** The entitlement being requested (its resource is given separately); `stepUp` as its entry sets it. */
+export type EntitlementView = {
+  key: string;
+  name: string;
+  risk: RiskLevel;
+  maxDurationSeconds: number;
+  stepUp?: StepUpSetting | undefined;
+};
 
 /** The resource the entitlement belongs to; `owner` is an email. */
 export type ResourceView = { key: string; name: string; owner: string };
@@ -112,6 +118,11 @@ export type ApprovalRequiredDecision = {
   /** Each step needs people who decided no earlier step (else one approval counts for every step its approver may decide). */
   distinctApprovers?: boolean;
   timing: PlanTiming;
+  /**
+   * What an approval must carry beyond the approver's word: `webauthn`, a passkey assertion over
+   * the decision; null, nothing. Absent in plans made before step-up existed (read as null).
+   */
+  stepUp?: StepUpMethod | null;
   reason: string;
 };
 

@@ -74,6 +74,7 @@ export async function loadRequestContext(
         name: entitlement.name,
         risk: entitlement.riskLevel,
         maxDurationSeconds: entitlement.maxDurationSeconds,
+        ...(entitlement.stepUp ? { stepUp: entitlement.stepUp } : {}),
       },
       resource: { key: resource.key, name: resource.name, owner },
       policy: {

@@ -101,6 +101,7 @@ export async function requestFacts(
         }
       : {}),
     ...(request.outcome ? { outcome: request.outcome } : {}),
+    ...(plan?.outcome === 'approval_required' && plan.stepUp ? { stepUp: true } : {}),
   };
   return { card, request, deciders };
 }

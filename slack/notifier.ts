@@ -35,6 +35,8 @@ export type SlackNotifierDeps = {
   directory: SlackDirectory;
   alert: AlertPoster;
   log: Logger;
+  /** The console's public URL: Approve on a request that needs a passkey links there. */
+  config: { publicUrl: string };
 };
 
 /** What a remembered message is, so it can be rendered again. */
@@ -105,7 +107,11 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   ): SlackPayload {
     if (purpose === 'approval') {
       const decidable = isDecidable(facts.request) && facts.deciders.includes(reader);
-      return approvalMessage(facts.card, { decidable, ...(heading ? { heading } : {}) });
+      return approvalMessage(facts.card, {
+        decidable,
+        consoleUrl: deps.config.publicUrl,
+        ...(heading ? { heading } : {}),
+      });
     }
     if (purpose === 'fulfilment') {
       return fulfilmentTaskMessage(facts.card, {

@@ -1,14 +1,17 @@
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { ConflictError, NotAllowedError, ValidationError } from '../core/errors.js';
+import { ConflictError, NotAllowedError, StepUpError, ValidationError } from '../core/errors.js';
 
 /** A refused update as the API reports it: 403, 409 or 400 with the workflow's reason. */
-export type UpdateRefused = NotAllowedError | ConflictError | ValidationError;
+export type UpdateRefused = NotAllowedError | ConflictError | ValidationError | StepUpError;
 
 /** True for an error `sendUpdate` throws when the workflow refused the update. */
 export function isRefusal(error: unknown): error is UpdateRefused {
   return (
-    error instanceof NotAllowedError || error instanceof ConflictError || error instanceof ValidationError
+    error instanceof NotAllowedError ||
+    error instanceof ConflictError ||
+    error instanceof ValidationError ||
+    error instanceof StepUpError
   );
 }
 
@@ -29,6 +32,7 @@ function refusalOf(error: unknown, what: string): UpdateRefused | undefined {
     if (type === 'not_allowed') return new NotAllowedError(message);
     if (type === 'conflict') return new ConflictError(message);
     if (type === 'invalid') return new ValidationError(message);
+    if (type === 'step_up_required' || type === 'step_up_failed') return new StepUpError(type, message);
   }
   // A finished workflow takes no more updates: the request or grant is closed.
   if (isWorkflowNotFound(error)) {

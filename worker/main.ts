@@ -57,6 +57,7 @@ function createChannel(
       directory: createSlackDirectory(db, client, log),
       alert,
       log,
+      config: { publicUrl: config.publicUrl },
     }),
     channel: 'Slack',
     alert: (a) => alert({ ...a, severity: 'warning' }),

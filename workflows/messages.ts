@@ -76,6 +76,32 @@ export type ApprovalDecisionInput = {
   via?: string;
   /** The approver's Slack user id when they clicked in Slack. */
   slackId?: string;
+  /** The verified passkey assertion over this decision, when the plan asks for step-up. */
+  stepUp?: StepUpEvidence;
+};
+
+/**
+ * A WebAuthn assertion the API verified against the approver's registered passkey, as the ledger
+ * records it so anyone can check it again offline (`grantflow audit check-decision`). Binary
+ * values are base64url, exactly as the authenticator produced them.
+ */
+export type StepUpEvidence = {
+  method: 'webauthn';
+  /** The step the assertion was made for; the workflow refuses it for another step. */
+  step: number;
+  /** ISO 8601: when the approver decided, part of the signed challenge. */
+  decidedAt: string;
+  /** base64url SHA-256 of the canonical decision (audit/decision-challenge.ts). */
+  challenge: string;
+  credentialId: string;
+  /** The COSE public key the signature verifies with, as registered. */
+  publicKey: string;
+  authenticatorData: string;
+  clientDataJSON: string;
+  signature: string;
+  userHandle?: string;
+  rpId: string;
+  origin: string;
 };
 
 /** Who is acting on a request or grant, and whether the API vouched that they are an admin. */

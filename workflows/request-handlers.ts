@@ -61,6 +61,32 @@ function decisionRefusal(run: RequestRun, input: ApprovalDecisionInput): Refusal
     return conflict(`${input.approver} has already decided step ${state.currentStep + 1}`);
   }
   if (run.denial || run.cancel) return conflict('the request is being closed');
+  return stepUpRefusal(plan?.stepUp ?? null, state.currentStep, input);
+}
+
+/**
+ * The API verifies the passkey assertion before it sends the decision; the workflow cannot check a
+ * signature (no crypto in the sandbox), but it never takes an approval the plan says needs one
+ * without one, or one made for another step, whichever door sent it.
+ */
+function stepUpRefusal(
+  required: 'webauthn' | null,
+  currentStep: number,
+  input: ApprovalDecisionInput,
+): Refusal | undefined {
+  if (required === null || input.decision !== 'approve') return undefined;
+  if (!input.stepUp) {
+    return {
+      code: 'step_up_required',
+      message: 'approving this request needs a passkey: confirm it in the grantflow console',
+    };
+  }
+  if (input.stepUp.method !== required || input.stepUp.step !== currentStep) {
+    return {
+      code: 'step_up_failed',
+      message: `the passkey assertion was made for step ${input.stepUp.step + 1}, not step ${currentStep + 1}`,
+    };
+  }
   return undefined;
 }
 
@@ -104,6 +130,8 @@ export function registerRequestHandlers(run: RequestRun): void {
               // Which steps this approval completes: its own, and later ones its approver may decide.
               ...(input.decision === 'approve' ? { satisfiedSteps } : {}),
               ...(input.via ? { via: input.via } : {}),
+              // The verified assertion, whole: `grantflow audit check-decision` checks it from here.
+              ...(input.decision === 'approve' && input.stepUp ? { stepUp: input.stepUp } : {}),
             },
           }),
         })

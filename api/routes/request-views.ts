@@ -6,7 +6,7 @@ import type { TokenPrincipal } from '../../db/queries/api-tokens.js';
 import { requestStatus } from '../../db/schema.js';
 import { explainPlan } from '../../policy/explain.js';
 import type { PolicyDecision } from '../../policy/types.js';
-import type { RequestActor } from '../../requests/index.js';
+import { type RequestActor, stepUpOf } from '../../requests/index.js';
 import type { AccessRequestState } from '../../workflows/messages.js';
 import { actorInput } from '../actor.js';
 import { iso } from './shared.js';
@@ -23,6 +23,8 @@ export const requestBody = z.object({
   reason: z.string().nullable(),
   /** The plan in words: "needs: your manager (Dana Reyes), then 2 of Security". */
   plan: z.string().nullable(),
+  /** What approving needs beyond the approver's word: `webauthn`, a passkey; null, nothing. */
+  stepUp: z.enum(['webauthn']).nullable(),
   currentStep: z.number().int().nullable(),
   outcome: z.string().nullable(),
   grantId: z.string().nullable(),
@@ -62,6 +64,7 @@ export function toBody(request: AccessRequestView): z.infer<typeof requestBody> 
     plan: plan
       ? explainPlan(plan, { requester: { email: request.requesterEmail, name: request.requesterName } })
       : null,
+    stepUp: stepUpOf(request),
     currentStep: request.currentStep,
     outcome: request.outcome,
     grantId: request.grantId,

@@ -11,6 +11,7 @@ import { requestStatus } from '../../db/schema.js';
 import {
   cancelRequest,
   decideRequest,
+  decisionChallengeFor,
   liveRequestState,
   reportFulfilment,
   requestSeenBy,
@@ -27,6 +28,8 @@ import { requestActor, requestBody, stateBody, toBody, toState } from './request
 import { actorUpdateRoute, email, errorBody, idParams, iso, reason, routePlugin } from './shared.js';
 
 const requestNotFound = errorBody.describe('No request has that id, or not one the caller may see');
+
+import { authenticationResponse, requestOptions } from './webauthn-schemas.js';
 
 function submitRoute(app: ApiServer, deps: ApiDeps): void {
   app.post(
@@ -170,23 +173,34 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
       schema: {
         tags: ['requests'],
         operationId: 'decideRequest',
-        summary: 'Approve or deny the step waiting on you (admins: onBehalfOf an approver, recorded)',
+        summary:
+          'Approve or deny the step waiting on you (admins: onBehalfOf an approver, recorded); approving a request whose stepUp is webauthn needs the passkey assertion over the challenge',
         params: idParams,
         body: z.object({
           decision: z.enum(['approve', 'deny']),
           comment: z.string().trim().min(1).max(2_000).optional(),
           onBehalfOf: email.optional(),
+          stepUp: z
+            .object({
+              /** As POST /requests/:id/decisions/challenge gave it: part of what the passkey signed. */
+              decidedAt: z.string().max(64),
+              assertion: authenticationResponse,
+            })
+            .optional(),
         }),
         response: {
           200: stateBody,
+          403: errorBody.describe(
+            "Not an approver of the waiting step, or own request; step_up_required: approving needs a passkey assertion; step_up_failed: the assertion does not verify, is stale or is not your passkey's",
+          ),
           404: requestNotFound,
-          409: errorBody.describe('No step is waiting for this approver, or the request is closed'),
+          409: errorBody.describe('The request is not waiting for this decision (decided, closed, moved on)'),
         },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const { decision, comment, onBehalfOf } = request.body;
+      const { decision, comment, onBehalfOf, stepUp } = request.body;
       if (onBehalfOf && principal.role !== 'admin') {
         throw new NotAllowedError('only admins may record a decision on behalf of an approver');
       }
@@ -200,11 +214,46 @@ function decideRoute(app: ApiServer, deps: ApiDeps): void {
           ...(actingFor ? { actedBy: principal.email } : {}),
           via: `api:${request.id}`,
         },
+        ...(stepUp ? { stepUp } : {}),
         actor: { ...actorOf(principal), ...(actingFor ? { on_behalf_of: actingFor } : {}) },
         source: { service: 'grantflow-api', ...sourceOf(request) },
       });
       return toState(state);
     },
+  );
+}
+
+function challengeRoute(app: ApiServer, deps: ApiDeps): void {
+  app.post(
+    '/requests/:id/decisions/challenge',
+    {
+      preHandler: requireRole(deps.db, ...ANY_ROLE),
+      schema: {
+        tags: ['requests'],
+        operationId: 'createDecisionChallenge',
+        summary:
+          'Whether your decision needs a passkey and, if so, the WebAuthn request options over the canonical decision {requestId, step, decision, approver, decidedAt}',
+        params: idParams,
+        body: z.object({ decision: z.enum(['approve', 'deny']) }),
+        response: {
+          200: z.object({
+            stepUp: z.enum(['webauthn']).nullable(),
+            decidedAt: z.string(),
+            options: requestOptions.nullable(),
+          }),
+          401: errorBody.describe('No token or session, or an unknown, revoked or expired one'),
+          403: errorBody.describe('passkey_not_registered: approving needs a passkey and you have none'),
+          404: errorBody.describe('No such request, or not one you may see'),
+          409: errorBody.describe('The request is not waiting for approval'),
+        },
+      },
+    },
+    async (request) =>
+      decisionChallengeFor(
+        deps,
+        { requestId: request.params.id, decision: request.body.decision },
+        requestActor(principalOf(request)),
+      ),
   );
 }
 
@@ -264,6 +313,7 @@ export function requestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     submitRoute,
     listRoute,
     readRoute,
+    challengeRoute,
     decideRoute,
     cancelRoute,
     retryRoute,

@@ -41,6 +41,7 @@ async function homeModel(ctx: SlackContext, person: Person): Promise<HomeModel> 
       waiting.map(async (r) => (await requestFacts(ctx.db, r, person.email)).card),
     ),
     reviews,
+    consoleUrl: ctx.config.publicUrl,
   };
 }
 

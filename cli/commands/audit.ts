@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Command } from 'commander';
+import { checkDecision } from '../../audit/check-decision.js';
 import { sealCheckpoint } from '../../audit/checkpoint.js';
+import { type DecisionBundle, loadDecisionBundle } from '../../audit/decision-bundle.js';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -75,6 +77,17 @@ function parseTreeSize(text: string, name: string): number {
     );
   }
   return Number(text);
+}
+
+/**
+ * A bundle as `check-decision --out` writes it; a lone exported entry (or event) is accepted too,
+ * and then lacks the registration it is checked against.
+ */
+function decisionBundleFromFile(file: string): DecisionBundle {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (parsed.decision && typeof parsed.decision === 'object') return parsed as unknown as DecisionBundle;
+  const entry = 'event' in parsed ? parsed : { seq: 0, recorded_at: '', event: parsed };
+  return { decision: entry as DecisionBundle['decision'], registration: null };
 }
 
 /** `grantflow audit ...`: read, prove, checkpoint and export the ledger. */
@@ -263,6 +276,35 @@ export function registerAuditCommands(program: Command): void {
           consistency
             ? `OK: the signed checkpoint of ${bundle.newSize} entries extends the one of ${bundle.oldSize}; nothing under it was removed or rewritten.\n`
             : 'OK: the event is included in the signed ledger checkpoint.\n',
+        );
+        return;
+      }
+      process.stdout.write(`NOT VERIFIED:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.exitCode = 1;
+    });
+
+  audit
+    .command('check-decision')
+    .description(
+      "Check offline that an approval's recorded passkey assertion was made by its approver's registered key over this very decision",
+    )
+    .argument('[event-id]', 'the event_id of the access.request.approved entry (read from the ledger)')
+    .option('--file <bundle.json>', 'check a bundle written by --out instead, with no database')
+    .option('--out <bundle.json>', 'also write the approval and registration events read, for an auditor')
+    .action(async (eventId: string | undefined, options: { file?: string; out?: string }) => {
+      if (!eventId === !options.file) {
+        throw new ValidationError('give either <event-id> (read from the ledger) or --file <bundle.json>');
+      }
+      const bundle: DecisionBundle = options.file
+        ? decisionBundleFromFile(options.file)
+        : await withRuntimeDatabase(cliContext(), ({ sql }) => loadDecisionBundle(sql, eventId as string));
+      if (options.out) writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
+      const result = checkDecision(bundle);
+      const what = result.decision;
+      if (result.ok && what) {
+        process.stdout.write(
+          `OK: ${what.approver} approved step ${what.step + 1} of request ${what.requestId} at ${what.decidedAt}, ` +
+            `signed with the passkey they registered (${what.credentialId}).\n`,
         );
         return;
       }

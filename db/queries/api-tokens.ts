@@ -6,13 +6,18 @@ import { type ApiToken, apiTokens, people } from '../schema.js';
 /** A role an API token carries. */
 export type ApiRole = ApiToken['role'];
 
-/** Who a valid token speaks for. */
+/**
+ * Who an authenticated API call speaks for: a bearer token's person (`via: 'token'`) or a console
+ * session's (`via: 'console'`), with the same fields either way.
+ */
 export type TokenPrincipal = {
-  tokenId: string;
   personId: string;
   email: string;
   name: string;
   role: ApiRole;
+  via: 'token' | 'console';
+  /** The token's id, for `via: 'token'`. */
+  tokenId?: string;
 };
 
 /** SHA-256 hex of a token: what is stored and looked up, never the token itself (SCIM tokens too). */
@@ -62,7 +67,7 @@ export async function findPrincipalByToken(db: Executor, token: string): Promise
       ),
     )
     .limit(1);
-  return row;
+  return row && { ...row, via: 'token' };
 }
 
 /** Whether a token (by id) still authenticates; used to reuse the dev admin token across restarts. */

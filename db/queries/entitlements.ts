@@ -8,7 +8,14 @@ export type NewEntitlement = typeof entitlements.$inferInsert;
 export type EntitlementPatch = Partial<
   Pick<
     Entitlement,
-    'name' | 'description' | 'riskLevel' | 'maxDurationSeconds' | 'policyId' | 'connectorTarget' | 'status'
+    | 'name'
+    | 'description'
+    | 'riskLevel'
+    | 'maxDurationSeconds'
+    | 'policyId'
+    | 'connectorTarget'
+    | 'stepUp'
+    | 'status'
   >
 >;
 /** An entitlement with the resource it belongs to. */

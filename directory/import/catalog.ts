@@ -119,6 +119,7 @@ export async function applyEntitlements(
           maxDurationSeconds: entry.maxDuration,
           policyId,
           connectorTarget: entry.target ?? {},
+          stepUp: entry.stepUp ?? null,
         });
         report.added.push(ref);
         continue;
@@ -130,6 +131,7 @@ export async function applyEntitlements(
         ['maxDuration', formatDuration(current.maxDurationSeconds), formatDuration(entry.maxDuration)],
         ['policy', policyKeys.get(current.policyId), entry.policy],
         ['target', current.connectorTarget, entry.target ?? {}],
+        ['stepUp', current.stepUp, entry.stepUp],
         ['status', current.status, 'active'],
       ]);
       if (fields.length === 0) {
@@ -144,6 +146,7 @@ export async function applyEntitlements(
         else if (field === 'maxDuration') patch.maxDurationSeconds = entry.maxDuration;
         else if (field === 'policy') patch.policyId = policyId;
         else if (field === 'target') patch.connectorTarget = entry.target ?? {};
+        else if (field === 'stepUp') patch.stepUp = entry.stepUp ?? null;
         else if (field === 'status') patch.status = 'active';
       }
       await updateEntitlement(tx, current.id, patch);

@@ -1,8 +1,7 @@
 // The App Home tab: the person's approvals waiting, open requests, access and reviews, each list
 // capped so the view stays within Slack's 100 blocks.
-import type { ActionsBlock } from '@slack/types';
 import { type GrantCard, grantLine, releaseButton } from './grant.js';
-import { ACTION, REVIEW_OPEN_ACTION } from './ids.js';
+import { REVIEW_OPEN_ACTION } from './ids.js';
 import {
   accessText,
   type Block,
@@ -20,7 +19,7 @@ import {
   SHOWN,
   section,
 } from './kit.js';
-import { type RequestCard, statusWithStep } from './request.js';
+import { decisionButtons, type RequestCard, statusWithStep } from './request.js';
 
 /** A Home tab view payload. */
 export type HomeView = { type: 'home'; blocks: Block[] };
@@ -34,6 +33,8 @@ export type HomeModel = {
   activeGrants: GrantCard[];
   /** "Waiting for my approval", each with Approve / Deny. */
   approvalsWaiting: RequestCard[];
+  /** The console, where Approve leads for requests that need a passkey. */
+  consoleUrl?: string;
   /** "My reviews"; "No reviews assigned to you." when empty or absent. */
   reviews?: {
     campaignName: string;
@@ -55,20 +56,14 @@ function capped<T>(items: T[], shown: number, render: (item: T) => Block[], noun
   return blocks;
 }
 
-function homeApproval(card: RequestCard): Block[] {
+function homeApproval(card: RequestCard, consoleUrl: string | undefined): Block[] {
   const reason = card.reason === undefined ? '' : `\n> ${esc(card.reason, COMMENT_MAX)}`;
   return [
     section(
       `${personText(card.requester)} requests *${accessText(card)}* for ${esc(card.durationText, NAME_MAX)}` +
-        ` · ${riskText(card.risk)}${reason}`,
+        ` · ${riskText(card.risk)}${card.stepUp ? ' · :key: needs your passkey' : ''}${reason}`,
     ),
-    {
-      type: 'actions',
-      elements: [
-        button('Approve', ACTION.approve, card.requestId, 'primary'),
-        button('Deny', ACTION.deny, card.requestId, 'danger'),
-      ],
-    } satisfies ActionsBlock,
+    decisionButtons(card, consoleUrl),
   ];
 }
 
@@ -111,7 +106,12 @@ export function homeView(model: HomeModel): HomeView {
     section(`Hello, *${esc(model.personName, NAME_MAX)}*. Type \`/access\` to request access.`),
     ...homeSection(
       'Waiting for my approval',
-      capped(model.approvalsWaiting, SHOWN.homeApprovals, homeApproval, 'waiting'),
+      capped(
+        model.approvalsWaiting,
+        SHOWN.homeApprovals,
+        (card) => homeApproval(card, model.consoleUrl),
+        'waiting',
+      ),
       'Nothing is waiting for you.',
     ),
     { type: 'divider' },

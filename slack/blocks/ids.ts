@@ -5,6 +5,8 @@
 /** Action ids of every button/select grantflow puts in Slack. */
 export const ACTION = {
   approve: 'request_approve',
+  // The Approve of a request that needs a passkey: a link to the console; the click decides nothing.
+  approveInConsole: 'request_approve_console',
   deny: 'request_deny', // value: requestId
   fulfilDone: 'fulfil_done',
   fulfilRefused: 'fulfil_refused', // value: requestId

@@ -149,6 +149,18 @@ export function button(text: string, actionId: string, value: string, style?: 'p
   return element;
 }
 
+/** A button that opens `url` in the browser; Slack still reports the click under `actionId`. */
+export function linkButton(
+  text: string,
+  actionId: string,
+  url: string,
+  style?: 'primary' | 'danger',
+): Button {
+  const element: Button = { type: 'button', text: plain(text, LIMIT.buttonText), action_id: actionId, url };
+  if (style !== undefined) element.style = style;
+  return element;
+}
+
 const RISK_MARKER: Record<Risk, string> = {
   low: ':large_green_circle:',
   medium: ':large_yellow_circle:',

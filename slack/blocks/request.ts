@@ -13,6 +13,7 @@ import {
   fallback,
   fieldsSection,
   header,
+  linkButton,
   more,
   NAME_MAX,
   personText,
@@ -49,7 +50,43 @@ export type RequestCard = {
   sodNote?: string;
   /** Words for a closed request: "denied by Mia Manager: not needed". */
   outcome?: string;
+  /** Approving needs a passkey: Approve opens the console's confirm page instead of deciding. */
+  stepUp?: boolean;
 };
+
+/** Where the console confirms an approval that needs a passkey. */
+const confirmUrl = (consoleUrl: string, requestId: string) =>
+  `${consoleUrl}/requests/${encodeURIComponent(requestId)}/confirm?decision=approve`;
+
+/**
+ * The Approve / Deny buttons of a decidable request. A request that needs a passkey cannot be
+ * approved by a click: its Approve is a link to the console (`consoleUrl`, the public URL), and
+ * without one there is no Approve at all, only Deny.
+ */
+export function decisionButtons(card: RequestCard, consoleUrl: string | undefined): ActionsBlock {
+  const approve = !card.stepUp
+    ? [button('Approve', ACTION.approve, card.requestId, 'primary')]
+    : consoleUrl
+      ? [
+          linkButton(
+            'Approve with passkey',
+            ACTION.approveInConsole,
+            confirmUrl(consoleUrl, card.requestId),
+            'primary',
+          ),
+        ]
+      : [];
+  return {
+    type: 'actions',
+    elements: [...approve, button('Deny', ACTION.deny, card.requestId, 'danger')],
+  };
+}
+
+/** The line under a step-up request's buttons saying why Approve opens the console. */
+const stepUpNote = () =>
+  context(
+    ':key: Approving this access needs your passkey: *Approve with passkey* opens the grantflow console.',
+  );
 
 export function statusWithStep(card: RequestCard): string {
   const step = card.stepText === undefined ? '' : ` (${esc(card.stepText, NAME_MAX)})`;
@@ -108,21 +145,20 @@ function closedContext(status: string, outcome: string | undefined, deciders: st
   return context(`${statusLine(status)} · decided by ${shown}${rest}`);
 }
 
-/** The approver's DM: Approve / Deny while `decidable`, else a context line with the status, outcome and who decided. */
+/**
+ * The approver's DM: Approve / Deny while `decidable` (Approve a link to the console at
+ * `consoleUrl` when the request needs a passkey), else a context line with the status, outcome and
+ * who decided.
+ */
 export function approvalMessage(
   card: RequestCard,
-  options: { decidable: boolean; heading?: string },
+  options: { decidable: boolean; heading?: string; consoleUrl?: string },
 ): SlackPayload {
   const heading = options.heading ?? `${card.requester.name} requests ${accessWords(card)}`;
   const blocks: Block[] = [header(heading), ...requestDetails(card, { withRequester: true })];
   if (options.decidable) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        button('Approve', ACTION.approve, card.requestId, 'primary'),
-        button('Deny', ACTION.deny, card.requestId, 'danger'),
-      ],
-    } satisfies ActionsBlock);
+    blocks.push(decisionButtons(card, options.consoleUrl));
+    if (card.stepUp) blocks.push(stepUpNote());
     return { text: fallback(`${heading} (${card.risk} risk)`), blocks };
   }
   const deciders = card.decisions.map((decision) => decision.approverName);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
 import { bin, grantflow, root } from '../helpers/cli.js';
+import { signIn } from '../helpers/dev-idp.js';
 import { ocsfSchema } from '../helpers/ocsf-schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
@@ -34,7 +35,7 @@ describe('the grantflow command', () => {
     const first = await grantflow(['directory', 'import', 'examples/acme.yaml'], env);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/people: 30 added/);
+    expect(first.stdout).toMatch(/people: 31 added/);
 
     const second = await grantflow(['directory', 'import', 'examples/acme.yaml'], env);
     expect(second.code).toBe(0);
@@ -172,11 +173,21 @@ describe('the grantflow command', () => {
     );
   });
 
-  it('runs dev against given services without Slack: ready, says Slack is off, stops cleanly on SIGTERM', async () => {
+  it('runs dev against given services without Slack: ready, says Slack is off, signs in through the dev IdP, stops cleanly on SIGTERM', async () => {
     const port = await findFreePort();
+    const idpPort = await findFreePort();
+    await database.runtime.sql`insert into people (email, name) values ('dev.signin@acme.test', 'Dev Sign-in')
+      on conflict (email) do nothing`;
     const child: ChildProcess = spawn(process.execPath, [bin, 'dev', '--no-seed'], {
       cwd: root,
-      env: { ...env, PORT: String(port), SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' },
+      env: {
+        ...env,
+        PORT: String(port),
+        GRANTFLOW_DEV_IDP_PORT: String(idpPort),
+        SLACK_BOT_TOKEN: '',
+        SLACK_SIGNING_SECRET: '',
+        SLACK_APP_TOKEN: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -195,6 +206,11 @@ describe('the grantflow command', () => {
         timeoutMs: 5_000,
         intervalMs: 100,
       });
+      expect(output).toContain(`Console      http://localhost:${port}  (sign in as any example person`);
+      expect(output).toContain(`Sign-in      the dev IdP at http://127.0.0.1:${idpPort}`);
+      // The browser's path: the public URL (localhost), the dev IdP's form, back with a session.
+      const session = await signIn(`http://localhost:${port}`, 'dev.signin@acme.test');
+      expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

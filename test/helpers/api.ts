@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { inject } from 'vitest';
+import type { ConsoleDeps } from '../../api/deps.js';
 import { type ApiServer, buildServer } from '../../api/server.js';
 import { createSlackApp } from '../../api/slack/app.js';
 import type { LedgerKeys } from '../../audit/keys.js';
@@ -20,7 +21,7 @@ export type TestApi = {
   temporal: Client;
   /** The keys /audit/verify trusts and where it looks for exported checkpoints. */
   ledger: { keys: LedgerKeys; exportDir: string };
-  /** With `slack`: the API listens on a real port (Slack posts to `${url}/slack/events`). */
+  /** With `slack` or `console`: the API listens on a real port (Slack posts to `${url}/slack/events`). */
   url?: string;
   close(): Promise<void>;
 };
@@ -37,6 +38,13 @@ export async function startTestApi(
     moverReviewSeconds?: number;
     /** Evidence packs' rubber-stamping test: more than `items` decisions within `seconds`. */
     rubberStamp?: { items: number; seconds: number };
+    /** The console's URL: the passkeys' relying party (default http://localhost:3000). */
+    publicUrl?: string;
+    /**
+     * Console sign-in: the API listens on `publicUrl`'s port (the IdP redirects the browser there);
+     * the policy defaults to the product's groups and timeouts.
+     */
+    console?: Omit<ConsoleDeps, 'policy'> & { policy?: Partial<ConsoleDeps['policy']> };
   } = {},
 ): Promise<TestApi> {
   // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
@@ -65,17 +73,36 @@ export async function startTestApi(
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
       GRANTFLOW_LOG_REVIEW_GROUP: 'security',
       GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
+      publicUrl: options.console?.publicUrl ?? options.publicUrl ?? 'http://localhost:3000',
     },
     db: database.runtime.db,
     sql: database.runtime.sql,
     temporal,
     ledger: { verifiers: ledger.keys.verifiers, exportDir: ledger.exportDir },
+    ...(options.console
+      ? {
+          console: {
+            ...options.console,
+            policy: {
+              adminGroups: ['grantflow-admins'],
+              auditorGroups: ['auditors'],
+              idleSeconds: 1_800,
+              maxSeconds: 43_200,
+              ...options.console.policy,
+            },
+          },
+        }
+      : {}),
   };
   const log = pino({ level: 'silent' });
   const slack = options.slack ? createSlackApp(deps, options.slack, log) : undefined;
   const app = await buildServer(deps, log, slack ? { slack } : {});
   await app.ready();
-  const url = slack ? await app.listen({ port: 0, host: '127.0.0.1' }) : undefined;
+  const consolePort = options.console ? Number(new URL(options.console.publicUrl).port) : undefined;
+  const url =
+    slack || consolePort !== undefined
+      ? await app.listen({ port: consolePort ?? 0, host: '127.0.0.1' })
+      : undefined;
   return {
     app,
     temporal,

@@ -99,6 +99,9 @@ policies:
   - key: quorum
     steps:
       - { name: Security, approvers: ["group:security"], require: 2 }
+    # db/write is high risk, which needs a passkey by default; the tests on this stack are about
+    # quorums, provisioning and crashes, so it says no explicitly (step-up.test.ts tests step-up).
+    stepUp: none
   - key: auto-low
     autoApprove:
       - { maxRisk: low, requesterInGroups: [engineering] }
@@ -160,6 +163,7 @@ function slackChannelFor(
       directory: createSlackDirectory(database.runtime.db, client, log),
       alert,
       log,
+      config: { publicUrl: 'http://localhost:3000' },
     }),
     alert: (a) => alert({ ...a, severity: 'warning' }),
     probe: async () => {

@@ -40,7 +40,7 @@ describe('configuration changes are recorded in the audit ledger', () => {
     ]);
     const imported = events.find((e) => e.event_type === 'config.directory.imported');
     if (!imported) throw new Error('no config.directory.imported event');
-    expect((imported.details.changes as { people: { added: string[] } }).people.added).toHaveLength(30);
+    expect((imported.details.changes as { people: { added: string[] } }).people.added).toHaveLength(31);
   });
 
   it('records nothing when a re-import changes nothing', async () => {

@@ -105,7 +105,7 @@ describe('importDirectory', () => {
     const entitlementCount = file.resources.reduce((n, r) => n + r.entitlements.length, 0);
     const membershipCount = file.groups.reduce((n, g) => n + g.members.length, 0);
     expect(report.changed).toBe(true);
-    expect(report.people.added).toHaveLength(30);
+    expect(report.people.added).toHaveLength(31);
     expect(report.people.added).toContain('alex.morgan@acme.test');
     expect(report.groups.added).toEqual(file.groups.map((g) => g.key));
     expect(report.memberships.added).toHaveLength(membershipCount);
@@ -123,9 +123,9 @@ describe('importDirectory', () => {
       expect(report[kind].unchanged, kind).toBe(0);
     }
 
-    expect(await count('people')).toBe(30);
+    expect(await count('people')).toBe(31);
     expect(await count('people', "status = 'inactive'")).toBe(1);
-    expect(await count('groups')).toBe(7);
+    expect(await count('groups')).toBe(9);
     expect(await count('group_members')).toBe(membershipCount);
     expect(await count('policies')).toBe(6);
     expect(await count('policy_versions', "version = 1 and created_by = 'test:admin'")).toBe(6);
@@ -190,7 +190,7 @@ describe('importDirectory', () => {
     for (const kind of IMPORT_KINDS) {
       expect(report[kind], kind).toEqual({ ...emptyKind(), unchanged: report[kind].unchanged });
     }
-    expect(report.people.unchanged).toBe(30);
+    expect(report.people.unchanged).toBe(31);
     expect(report.policies.unchanged).toBe(6);
     expect(report.entitlements.unchanged).toBe(await count('entitlements'));
     expect(await dump()).toEqual(before);
@@ -223,7 +223,7 @@ describe('importDirectory', () => {
       ],
       removed: [],
       deactivated: ['zara.ahmed@acme.test'],
-      unchanged: 28,
+      unchanged: 29,
     });
     expect(report.policies).toEqual({
       added: [],
@@ -244,7 +244,7 @@ describe('importDirectory', () => {
       expect(report[kind], kind).toEqual({ ...emptyKind(), unchanged: report[kind].unchanged });
     }
     expect(formatImportReport(report)).toContain(
-      'people: 1 changed (liam.nguyen@acme.test: department), 1 deactivated (zara.ahmed@acme.test), 28 unchanged',
+      'people: 1 changed (liam.nguyen@acme.test: department), 1 deactivated (zara.ahmed@acme.test), 29 unchanged',
     );
 
     const db = database.runtime.db;
@@ -398,7 +398,7 @@ describe('importDirectory', () => {
         beforeCommit: async (tx, report) => {
           seen.push(structuredClone(report));
           const [row] = await tx.execute<{ n: number }>(sql`select count(*)::int as n from people`);
-          expect(row?.n).toBe(30);
+          expect(row?.n).toBe(31);
           throw new Error('audit intake unavailable');
         },
       }),
@@ -406,7 +406,7 @@ describe('importDirectory', () => {
 
     expect(seen).toHaveLength(1);
     expect(seen[0]?.changed).toBe(true);
-    expect(seen[0]?.people.added).toHaveLength(30);
+    expect(seen[0]?.people.added).toHaveLength(31);
     expect(await count('people')).toBe(0);
     expect(await count('policy_versions')).toBe(0);
   });

@@ -91,6 +91,7 @@ describe('audit event catalogue', () => {
       'config.token.revoked',
       'config.scim_connection.created',
       'config.scim_connection.revoked',
+      'auth.passkey.registered',
       'identity.person.created',
       'identity.person.updated',
       'identity.person.deactivated',
@@ -125,6 +126,10 @@ describe('audit event catalogue', () => {
       'notification.delivery.recovered',
       'security.slack.signature_rejected',
       'security.auth.denied',
+      'auth.session.started',
+      'auth.session.refused',
+      'auth.session.ended',
+      'auth.csrf.refused',
     ];
     expect([...auditEventTypeNames].sort()).toEqual([...required].sort());
     for (const [type, description] of Object.entries(auditEventTypes)) {

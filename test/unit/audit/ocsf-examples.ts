@@ -32,6 +32,12 @@ const fromApi = {
   ip: '203.0.113.7',
   user_agent: 'grantflow-cli/0.9',
 };
+const fromConsole = {
+  service: 'grantflow-console',
+  host: 'api-1',
+  ip: '203.0.113.9',
+  user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0',
+};
 const fromSlack = { service: 'grantflow-slack', host: 'api-1' };
 const fromScim = {
   service: 'grantflow-scim',
@@ -444,6 +450,22 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     result: 'success',
     details: { before: { revoked: false }, after: { revoked: true, prefix: 'gfs_8a' } },
   },
+  'auth.passkey.registered': {
+    actor: ada,
+    source: fromApi,
+    target: { type: 'person', id: PERSON, name: 'ada@acme.test' },
+    action: 'register',
+    result: 'success',
+    details: {
+      credentialId: 'q3V2bGlkLWNyZWRlbnRpYWw',
+      publicKey: 'pQECAyYgASFYIBf0w3Xr3nO6q3kq4n8fO2nC6gq0o8s4v0ZqfX3kZpQfIlgg',
+      name: 'YubiKey 5C',
+      transports: ['usb'],
+      attestationFormat: 'none',
+      rpId: 'grantflow.acme.test',
+      origin: 'https://grantflow.acme.test',
+    },
+  },
   'identity.person.created': fromIdp({
     target: person,
     action: 'create',
@@ -657,5 +679,37 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     action: 'launch',
     result: 'denied',
     reason: 'only admins launch campaigns',
+  },
+  'auth.session.started': {
+    actor: ada,
+    source: fromConsole,
+    target: { type: 'console_session', id: 'console' },
+    action: 'sign_in',
+    result: 'success',
+    details: { role: 'admin', expires_at: '2026-12-04T14:00:00.000Z', issuer: 'https://idp.acme.test' },
+  },
+  'auth.session.refused': {
+    actor: { type: 'person', id: 'mallory@acme.test', email: 'mallory@acme.test' },
+    source: fromConsole,
+    target: { type: 'console_session', id: 'console' },
+    action: 'sign_in',
+    result: 'denied',
+    reason: 'no active person with this email in the directory',
+    details: { code: 'unknown_person', issuer: 'https://idp.acme.test' },
+  },
+  'auth.session.ended': {
+    actor: ada,
+    source: fromConsole,
+    target: { type: 'console_session', id: 'console' },
+    action: 'sign_out',
+    result: 'success',
+  },
+  'auth.csrf.refused': {
+    actor: ada,
+    source: fromConsole,
+    target: { type: 'api_route', id: 'POST /api/v1/requests' },
+    action: 'write',
+    result: 'denied',
+    reason: 'the x-csrf-token header is missing',
   },
 };

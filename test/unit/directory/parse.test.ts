@@ -58,9 +58,18 @@ describe('parseDirectorySource on examples/acme.yaml', () => {
   it('reads every section of the example', () => {
     expect(fileName).toBe('acme.yaml');
     expect(sourceHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(directory.people).toHaveLength(30);
+    expect(directory.people).toHaveLength(31);
     expect(new Set(directory.people.map((p) => p.department))).toEqual(
-      new Set(['Executive', 'Engineering', 'IT', 'Security', 'Finance', 'Sales', 'People Operations']),
+      new Set([
+        'Executive',
+        'Engineering',
+        'IT',
+        'Security',
+        'Finance',
+        'Sales',
+        'People Operations',
+        'Internal Audit',
+      ]),
     );
     expect(directory.groups.map((g) => g.key)).toEqual([
       'security',
@@ -70,6 +79,8 @@ describe('parseDirectorySource on examples/acme.yaml', () => {
       'finance',
       'finance-controllers',
       'it-admins',
+      'grantflow-admins',
+      'auditors',
     ]);
     expect(directory.policies).toHaveLength(6);
     expect(directory.resources.map((r) => r.key)).toEqual([
@@ -598,6 +609,6 @@ describe('DirectoryFileError', () => {
   it('reads the example from disk', async () => {
     const parsed = await parseDirectoryFile(ACME_PATH.pathname);
     expect(parsed.fileName).toBe(ACME_PATH.pathname);
-    expect(parsed.directory.people).toHaveLength(30);
+    expect(parsed.directory.people).toHaveLength(31);
   });
 });

@@ -165,6 +165,7 @@ describe('ids', () => {
   it('keeps the action, block and callback ids the listeners are written against', () => {
     expect(ACTION).toEqual({
       approve: 'request_approve',
+      approveInConsole: 'request_approve_console',
       deny: 'request_deny',
       fulfilDone: 'fulfil_done',
       fulfilRefused: 'fulfil_refused',

@@ -15,8 +15,13 @@ import {
 } from '../../context.js';
 import { refreshHomeIfThere } from '../events/app-home.js';
 
-/** Registers the Approve button. */
+/** Registers the Approve button, and the console link that stands for it when a passkey is needed. */
 export function registerApprove(app: App, ctx: SlackContext): void {
+  // The link opens the console's confirm page in the browser; Slack reports the click too, and
+  // it must decide nothing here (the passkey is asked for there).
+  app.action<BlockAction<ButtonAction>>(ACTION.approveInConsole, async ({ ack }) => {
+    await ack();
+  });
   app.action<BlockAction<ButtonAction>>(ACTION.approve, async ({ ack, action, body, context, client }) => {
     await ack();
     const person = personOf(context);
