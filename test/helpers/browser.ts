@@ -33,7 +33,7 @@ import { createRecordingNotifier, type RecordingNotifier } from './recording-not
 import { createTestDatabase, type TestDatabase } from './services.js';
 
 /** Where screenshots go (gitignored); CI keeps the folder as an artifact. */
-export const SCREENSHOT_DIR = path.join(root, 'test-artifacts', 'screenshots');
+const SCREENSHOT_DIR = path.join(root, 'test-artifacts', 'screenshots');
 
 /** Debian's chromium, installed by .ci/run. */
 const CHROMIUM = process.env.GRANTFLOW_CHROMIUM ?? '/usr/bin/chromium';
@@ -69,7 +69,7 @@ export type BrowserStack = {
 const quiet = pino({ level: 'silent' });
 
 /** Starts everything on a fresh test database. */
-export async function startBrowserStack(): Promise<BrowserStack> {
+async function startBrowserStack(): Promise<BrowserStack> {
   const services = inject('services');
   const database = await createTestDatabase();
   const db = database.runtime.db;
@@ -232,10 +232,11 @@ export async function signInAs(
   } catch (error) {
     // Where it stuck, for the artifacts: the page as it was and what it said.
     await screenshot(page, `sign-in-failed-${email}`).catch(() => undefined);
-    const text = await page
-      .locator('body')
-      .innerText()
-      .catch(() => '');
+    const text =
+      (await page
+        .locator('body')
+        .textContent()
+        .catch(() => '')) ?? '';
     throw new Error(`signing ${email} in stuck at ${page.url()}: ${text.slice(0, 500)}`, { cause: error });
   }
 }

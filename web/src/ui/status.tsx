@@ -25,8 +25,8 @@ const TONE: Record<string, string> = {
   awaiting_fulfilment: 'warn',
 };
 
-/** A request's or grant's status in words. */
-export function statusWords(status: string): string {
+// A request's or grant's status in words.
+function statusWords(status: string): string {
   return WORDS[status] ?? status;
 }
 
