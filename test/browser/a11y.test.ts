@@ -32,6 +32,7 @@ describe('accessibility of the console pages', () => {
     await check(tom, '/requests', 'You have not asked for anything yet.', 'a11y-my-requests-empty');
     await check(tom, '/approvals', 'Nothing waits for your decision.', 'a11y-approvals-empty');
     await check(tom, '/passkeys', 'You have no passkey yet.', 'a11y-passkeys-empty');
+    await check(tom, '/reviews', 'Nothing to review.', 'a11y-reviews-empty');
     await check(tom, '/request', 'Payments database', 'a11y-request-catalog');
     await tom.getByRole('button', { name: 'Request Read payments on Payments database' }).click();
     await expectNoSeriousA11yViolations(tom);

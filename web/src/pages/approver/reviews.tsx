@@ -169,7 +169,7 @@ function OpenItems({ items }: { items: Item[] }) {
           Keep selected ({chosen.length})
         </button>
         <form
-          className="inline-fields"
+          className="delegate-form"
           aria-label="Delegate the selected items"
           onSubmit={(event) => {
             event.preventDefault();
