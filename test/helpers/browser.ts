@@ -20,6 +20,7 @@ import { type DemoWebhookReceiver, startDemoWebhookReceiver } from '../../dev/de
 import type { DevIdp } from '../../dev/oidc-provider.js';
 import { importDirectory } from '../../directory/import.js';
 import { parseDirectorySource } from '../../directory/parse.js';
+import { startImportedGrantLifetimes } from '../../grants/start-lifetimes.js';
 import { type Deliverer, startDeliverer } from '../../notifications/deliverer.js';
 import { createOutboxNotifier } from '../../notifications/outbox.js';
 import { connectClient, connectWorker } from '../../temporal/connection.js';
@@ -30,6 +31,7 @@ import { testLedgerKeys } from './audit.js';
 import { root } from './cli.js';
 import { startDevIdp } from './dev-idp.js';
 import { createRecordingNotifier, type RecordingNotifier } from './recording-notifier.js';
+import { QUICK_RETRY } from './requests.js';
 import { createTestDatabase, type TestDatabase } from './services.js';
 
 /** Where screenshots go (gitignored); CI keeps the folder as an artifact. */
@@ -121,6 +123,10 @@ async function startBrowserStack(): Promise<BrowserStack> {
     },
   });
   const running = worker.run();
+  // As the production worker's first pass does: the imported access gets its lifetime workflow, so
+  // it can be given back, extended and revoked like any other grant.
+  const lifetimes = { db, temporal: client, taskQueue, provisioningRetry: QUICK_RETRY };
+  while ((await startImportedGrantLifetimes(lifetimes)) > 0);
 
   const url = `http://localhost:${await findFreePort()}`;
   const idp = await startDevIdp(db, url);
