@@ -45,6 +45,7 @@ describe('accessibility of the console pages', () => {
     await tom.getByRole('button', { name: 'Submit request' }).click();
     await tom.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     const detail = new URL(tom.url()).pathname;
+    await expect.poll(() => tom.locator('.steps').textContent()).toContain(HANNAH);
     await check(tom, detail, 'Who approves', 'a11y-request-detail');
     await check(tom, '/requests', 'Read payments', 'a11y-my-requests');
     await check(tom, '/nowhere', 'There is no page here.', 'a11y-not-found');

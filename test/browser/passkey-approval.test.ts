@@ -52,6 +52,7 @@ describe('passkey step-up in the console', () => {
     await tom.waitForURL(/\/requests\/[0-9a-f-]{36}$/);
     const requestId = tom.url().split('/').pop() ?? '';
     await expect.poll(() => tom.getByText('Each approver confirms with a passkey.').isVisible()).toBe(true);
+    await expect.poll(() => tom.locator('.steps').textContent()).toContain(HANNAH);
 
     // Act: Hannah registers a passkey.
     const hannah = await stack.newPage();

@@ -27,6 +27,8 @@ describe('user-supplied text in the console', () => {
 
     await expect.poll(() => tom.getByText(`Ticket ${MARKUP} please`).isVisible()).toBe(true);
     expect(await tom.locator('main img').count()).toBe(0);
+    // The request reaches Hannah's step before she looks (the workflow works out the plan first).
+    await expect.poll(() => tom.locator('.steps').textContent()).toContain(HANNAH);
 
     const hannah = await stack.newPage();
     hannah.on('dialog', (dialog) => {

@@ -36,14 +36,23 @@ describe('certification reviews in the console', () => {
     });
     expect(launched.statusCode, launched.body).toBe(201);
 
+    // The campaign snapshots its population and assigns reviewers in its workflow: wait for it.
+    const { campaignId } = launched.json() as { campaignId: string };
+    await expect
+      .poll(async () => {
+        const read = await stack.api.app.inject({
+          url: `/api/v1/campaigns/${campaignId}`,
+          headers: bearer(token),
+        });
+        return (read.json() as { status: string }).status;
+      })
+      .toBe('reviewing');
+
     // Act: Hannah opens her reviews; her reports Aisha and Yuki hold access in scope.
     const hannah = await stack.newPage();
     await signInAs(hannah, stack, HANNAH, '/reviews');
     await expect
-      .poll(async () => {
-        await hannah.reload();
-        return hannah.getByText('Payments and code, Q4', { exact: true }).first().isVisible();
-      })
+      .poll(() => hannah.getByText('Payments and code, Q4', { exact: true }).first().isVisible())
       .toBe(true);
     const rows = hannah.locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);

@@ -14,6 +14,8 @@ export type Page<T> = { items: T[]; nextCursor?: string | null };
 export function usePagedQuery<T, P extends Page<T> = Page<T>>(
   key: QueryKey,
   fetchPage: (cursor: string | undefined) => Promise<P>,
+  /** `refetchInterval`: read the page again every so many ms (an inbox that stays current). */
+  options: { refetchInterval?: number } = {},
 ) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -21,6 +23,7 @@ export function usePagedQuery<T, P extends Page<T> = Page<T>>(
     queryKey: [...key, { cursor }],
     queryFn: () => fetchPage(cursor),
     placeholderData: keepPreviousData,
+    ...options,
   });
   const nextCursor = query.data?.nextCursor ?? undefined;
   return {

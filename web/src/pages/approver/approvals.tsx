@@ -12,6 +12,9 @@ import { Empty, Failed, Loading } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 type State = 'waiting' | 'decided';
+
+/** How often the waiting list is read again while open. */
+const INBOX_REFRESH_MS = 10_000;
 type Approval = Awaited<ReturnType<typeof fetchApprovals>>['items'][number];
 
 async function fetchApprovals(state: State, cursor: string | undefined) {
@@ -43,7 +46,10 @@ export function Approvals() {
 }
 
 function Waiting() {
-  const paged = usePagedQuery(['approvals', 'waiting'], (cursor) => fetchApprovals('waiting', cursor));
+  // New requests arrive while the page is open: the inbox reads itself again.
+  const paged = usePagedQuery(['approvals', 'waiting'], (cursor) => fetchApprovals('waiting', cursor), {
+    refetchInterval: INBOX_REFRESH_MS,
+  });
   const approvals = paged.query;
   if (approvals.isPending) return <Loading what="your approvals" />;
   if (approvals.isError) return <Failed error={approvals.error} retry={() => void approvals.refetch()} />;
