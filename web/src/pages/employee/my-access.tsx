@@ -32,8 +32,16 @@ export function MyAccess() {
   return <MyGrants session={session} />;
 }
 
+/** How often the list is read again while something given back is still being removed. */
+const REMOVAL_POLL_MS = 2_000;
+
 function MyGrants({ session }: { session: Session }) {
-  const paged = usePagedQuery(['grants', 'mine', 'active'], (cursor) => fetchGrants(session, cursor));
+  // Given back here: removed at the target by the worker, which takes a moment; until then the
+  // row says so and the list is read again.
+  const [givenBack, setGivenBack] = useState<ReadonlySet<string>>(new Set());
+  const paged = usePagedQuery(['grants', 'mine', 'active'], (cursor) => fetchGrants(session, cursor), {
+    refetchInterval: givenBack.size > 0 ? REMOVAL_POLL_MS : undefined,
+  });
   const grants = paged.query;
   return (
     <section>
@@ -61,7 +69,12 @@ function MyGrants({ session }: { session: Session }) {
             </thead>
             <tbody>
               {grants.data.items.map((grant) => (
-                <GrantRow key={grant.id} grant={grant} />
+                <GrantRow
+                  key={grant.id}
+                  grant={grant}
+                  givenBack={givenBack.has(grant.id)}
+                  onGivenBack={() => setGivenBack((ids) => new Set([...ids, grant.id]))}
+                />
               ))}
             </tbody>
           </table>
@@ -72,7 +85,15 @@ function MyGrants({ session }: { session: Session }) {
   );
 }
 
-function GrantRow({ grant }: { grant: Grant }) {
+function GrantRow({
+  grant,
+  givenBack,
+  onGivenBack,
+}: {
+  grant: Grant;
+  givenBack: boolean;
+  onGivenBack: () => void;
+}) {
   const [open, setOpen] = useState<'extend' | 'release' | null>(null);
   return (
     <>
@@ -82,23 +103,29 @@ function GrantRow({ grant }: { grant: Grant }) {
         <td>{formatTime(grant.grantedAt)}</td>
         <td>{grant.expiresAt ? formatTime(grant.expiresAt) : 'Standing (no end date)'}</td>
         <td>
-          <StatusBadge status={grant.status} />
+          <StatusBadge status={givenBack ? 'ending' : grant.status} />
         </td>
         <td className="actions">
-          <button
-            type="button"
-            aria-expanded={open === 'extend'}
-            onClick={() => setOpen(open === 'extend' ? null : 'extend')}
-          >
-            Extend
-          </button>
-          <button
-            type="button"
-            aria-expanded={open === 'release'}
-            onClick={() => setOpen(open === 'release' ? null : 'release')}
-          >
-            Give back
-          </button>
+          {givenBack ? (
+            <span className="hint">Being removed…</span>
+          ) : (
+            <>
+              <button
+                type="button"
+                aria-expanded={open === 'extend'}
+                onClick={() => setOpen(open === 'extend' ? null : 'extend')}
+              >
+                Extend
+              </button>
+              <button
+                type="button"
+                aria-expanded={open === 'release'}
+                onClick={() => setOpen(open === 'release' ? null : 'release')}
+              >
+                Give back
+              </button>
+            </>
+          )}
         </td>
       </tr>
       {open && (
@@ -107,7 +134,13 @@ function GrantRow({ grant }: { grant: Grant }) {
             {open === 'extend' ? (
               <ExtendForm grant={grant} done={() => setOpen(null)} />
             ) : (
-              <ReleaseForm grant={grant} done={() => setOpen(null)} />
+              <ReleaseForm
+                grant={grant}
+                done={() => {
+                  setOpen(null);
+                  onGivenBack();
+                }}
+              />
             )}
           </td>
         </tr>
