@@ -82,6 +82,7 @@ async function startBrowserStack(): Promise<BrowserStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-browser-'));
   const targetEnv: Record<string, string | undefined> = {};
   await setUpDemoDatabases(services.adminUrl, db, targetEnv as NodeJS.ProcessEnv, dataDir, quiet);
+  await alignDemoConnectorPassword(services.adminUrl, dataDir);
   const webhooks: DemoWebhookReceiver = await startDemoWebhookReceiver(db, targetEnv, dataDir, quiet);
   const connectorEnv = Object.fromEntries(
     Object.entries(targetEnv).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -185,6 +186,20 @@ async function startBrowserStack(): Promise<BrowserStack> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The demo connector's login is a role of the whole test server, made by the first file with its
+ * data folder's password; a later file has a folder (and password) of its own, so the role takes it.
+ */
+async function alignDemoConnectorPassword(adminUrl: string, dataDir: string): Promise<void> {
+  const password = readFileSync(path.join(dataDir, 'demo-connector-password'), 'utf8').trim();
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`alter role grantflow_demo_connector password '${password.replaceAll("'", "''")}'`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** The demo databases live in the shared test server: gone after each file (files run one by one). */
