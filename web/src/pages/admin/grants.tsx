@@ -1,4 +1,4 @@
-// Every grant, newest first, filtered by status and paged on the server; an admin can revoke one,
+// Every grant, newest first, filtered by status and holder and paged on the server; an admin can revoke one,
 // giving the reason the ledger records.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -29,18 +29,32 @@ export function AdminGrants() {
 
 function GrantSearch() {
   const [status, setStatus] = useState<GrantStatus | undefined>('active');
+  const [holder, setHolder] = useState<string | undefined>();
   const [revoking, setRevoking] = useState<Grant | undefined>();
-  const paged = usePagedQuery(['admin', 'grants', { status }], async (cursor) =>
+  const paged = usePagedQuery(['admin', 'grants', { status, holder }], async (cursor) =>
     must(
       await api.GET('/api/v1/grants', {
-        params: { query: { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}), limit: 25 } },
+        params: {
+          query: {
+            ...(status ? { status } : {}),
+            ...(holder ? { holder } : {}),
+            ...(cursor ? { cursor } : {}),
+            limit: 25,
+          },
+        },
       }),
     ),
   );
   const { query } = paged;
+  const search = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const email = String(new FormData(event.currentTarget).get('holder') ?? '').trim();
+    setHolder(email || undefined);
+    paged.reset();
+  };
   return (
     <>
-      <form className="filters" aria-label="Filter grants" onSubmit={(event) => event.preventDefault()}>
+      <form className="filters" aria-label="Filter grants" onSubmit={search}>
         <div className="field">
           <label htmlFor="grant-status">Status</label>
           <select
@@ -59,6 +73,13 @@ function GrantSearch() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="grant-holder">Holder email</label>
+          <input id="grant-holder" name="holder" type="email" autoComplete="off" />
+        </div>
+        <button type="submit" className="primary">
+          Search
+        </button>
       </form>
       {revoking && <RevokeForm grant={revoking} done={() => setRevoking(undefined)} />}
       {query.isPending ? (
