@@ -14,6 +14,8 @@ import { QUICK_RETRY } from '../helpers/requests.js';
 const RUTH = 'ruth.adeyemi@acme.test';
 const PRIYA = 'priya.raman@acme.test';
 const TOM = 'tom.becker@acme.test';
+/** The campaign's name holds markup: the pages must show it as the characters typed. */
+const NAME = 'Payments read, Q3 <img src=x onerror=alert(1)>';
 
 type Dashboard = {
   openRequests: { total: number };
@@ -49,6 +51,11 @@ describe('an admin in the console', () => {
   it('reads the dashboard, launches a campaign, watches its burn-down, downloads its report', async () => {
     const { stack } = fixture;
     const ruth = await stack.newPage();
+    const dialogs: string[] = [];
+    ruth.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
     await signInAs(ruth, stack, RUTH, '/admin');
     // What the worker's sequencer does every few seconds, now: the ledger's figures are non-zero.
     await sequenceAll(stack.database.runtime.sql);
@@ -75,7 +82,7 @@ describe('an admin in the console', () => {
     await expectNoSeriousA11yViolations(ruth);
     await ruth.getByRole('button', { name: 'Launch a campaign' }).click();
     const form = ruth.getByRole('form', { name: 'Launch a campaign' });
-    await form.getByLabel('Name', { exact: true }).fill('Payments read, Q3');
+    await form.getByLabel('Name', { exact: true }).fill(NAME);
     await form.getByLabel('Due', { exact: true }).fill('2031-03-31T17:00');
     await form.getByLabel('If a reviewer does not answer by the due date').selectOption('keep');
     await form.getByLabel('Who reviews').selectOption('person');
@@ -95,7 +102,8 @@ describe('an admin in the console', () => {
     await form.getByRole('button', { name: 'Launch campaign' }).click();
     await ruth.waitForURL(/\/admin\/campaigns\/[0-9a-f-]{36}$/, { timeout: 20_000 });
     const campaignId = ruth.url().split('/').pop() ?? '';
-    await shows(ruth, 'Payments read, Q3');
+    await shows(ruth, NAME);
+    expect(await ruth.locator('main img').count()).toBe(0);
     await shows(ruth, 'decided (0 of 4)', 30_000);
     const decided = () =>
       chartRows(ruth, 'Burn-down').then((rows) => rows.map((row) => Number(row[2])).at(-1));
@@ -182,7 +190,9 @@ describe('an admin in the console', () => {
 
     // Every other admin page: designed, accessible, with data.
     await ruth.goto('/admin/campaigns');
-    await shows(ruth, 'Payments read, Q3');
+    await shows(ruth, NAME);
+    expect(await ruth.locator('main img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
     await expectNoSeriousA11yViolations(ruth);
     for (const [path, ready] of [
       ['/admin/requests', 'Requester email'],
