@@ -182,11 +182,24 @@ describe('an admin in the console', () => {
     await expectNoSeriousA11yViolations(ruth);
     await screenshot(ruth, 'a11y-admin-grants');
     const before = await revokeWrite.count();
+    const revokedOfHannah = async () => {
+      const answer = await ruth.request.get('/api/v1/grants?holder=hannah.kim@acme.test&status=revoked');
+      return ((await answer.json()) as { items: unknown[] }).items.length;
+    };
+    const revokedBefore = await revokedOfHannah();
     await revokeWrite.first().click();
     await ruth.getByLabel('Reason').fill('Moved off the payments on-call rota');
     await expectNoSeriousA11yViolations(ruth);
     await ruth.getByRole('button', { name: 'Revoke access' }).click();
+    await expect
+      .poll(() => ruth.getByRole('heading', { name: /^Revoke / }).count(), {
+        timeout: 30_000,
+        message: 'the revoke form closes (an error would keep it open)',
+      })
+      .toBe(0);
     await expect.poll(() => revokeWrite.count(), { timeout: 30_000 }).toBe(before - 1);
+    // The workflow removes it at the target; the API then lists it revoked.
+    await expect.poll(revokedOfHannah, { timeout: 30_000 }).toBe(revokedBefore + 1);
 
     // Every other admin page: designed, accessible, with data.
     await ruth.goto('/admin/campaigns');

@@ -23,7 +23,7 @@ export type Bar = { label: string; value: number; className?: string };
  */
 function axisTop(values: number[]): number {
   const max = Math.max(0, ...values);
-  if (max > 0 && values.every(Number.isInteger)) return niceMax(Math.ceil(max / Y_TICKS)) * Y_TICKS;
+  if (values.every(Number.isInteger)) return niceMax(Math.max(1, Math.ceil(max / Y_TICKS))) * Y_TICKS;
   return niceMax(max);
 }
 

@@ -31,6 +31,8 @@ function GrantSearch() {
   const [status, setStatus] = useState<GrantStatus | undefined>('active');
   const [holder, setHolder] = useState<string | undefined>();
   const [revoking, setRevoking] = useState<Grant | undefined>();
+  // Revoked here but still active in the list until the workflow has removed it at the target.
+  const [ending, setEnding] = useState<ReadonlySet<string>>(new Set());
   const paged = usePagedQuery(['admin', 'grants', { status, holder }], async (cursor) =>
     must(
       await api.GET('/api/v1/grants', {
@@ -81,7 +83,15 @@ function GrantSearch() {
           Search
         </button>
       </form>
-      {revoking && <RevokeForm grant={revoking} done={() => setRevoking(undefined)} />}
+      {revoking && (
+        <RevokeForm
+          grant={revoking}
+          done={(revoked) => {
+            if (revoked) setEnding((ids) => new Set([...ids, revoked]));
+            setRevoking(undefined);
+          }}
+        />
+      )}
       {query.isPending ? (
         <Loading what="grants" />
       ) : query.isError ? (
@@ -112,7 +122,9 @@ function GrantSearch() {
                     {grant.resource} / {grant.entitlementName}
                   </td>
                   <td>
-                    <StatusBadge status={grant.status} />
+                    <StatusBadge
+                      status={ending.has(grant.id) && grant.status === 'active' ? 'ending' : grant.status}
+                    />
                   </td>
                   <td>{grant.source}</td>
                   <td>{formatTime(grant.grantedAt)}</td>
@@ -124,7 +136,7 @@ function GrantSearch() {
                         : 'standing'}
                   </td>
                   <td>
-                    {grant.status === 'active' && (
+                    {grant.status === 'active' && !ending.has(grant.id) && (
                       <button
                         type="button"
                         className="danger"
@@ -146,7 +158,8 @@ function GrantSearch() {
   );
 }
 
-function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
+/** `done` gets the grant's id once the revocation is under way, nothing when cancelled. */
+function RevokeForm({ grant, done }: { grant: Grant; done: (revoked?: string) => void }) {
   const queries = useQueryClient();
   const revoke = useMutation({
     mutationFn: async (reason: string) =>
@@ -158,7 +171,7 @@ function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
       ),
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ['admin', 'grants'] });
-      done();
+      done(grant.id);
     },
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -185,7 +198,7 @@ function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
         <button type="submit" className="danger" disabled={revoke.isPending}>
           {revoke.isPending ? 'Revoking…' : 'Revoke access'}
         </button>
-        <button type="button" onClick={done}>
+        <button type="button" onClick={() => done()}>
           Cancel
         </button>
       </div>
