@@ -61,6 +61,8 @@ export type BrowserStack = {
   idp: DevIdp;
   browser: Browser;
   notifier: RecordingNotifier;
+  /** The Temporal task queue this stack's worker polls (to start workflows as the worker's loops do). */
+  taskQueue: string;
   /** Environment for the `grantflow` CLI (test/helpers/cli.ts) against this stack's database. */
   cliEnv(): NodeJS.ProcessEnv;
   /** A fresh browser context (its own cookies: one person) and a page in it. */
@@ -147,6 +149,7 @@ async function startBrowserStack(): Promise<BrowserStack> {
     idp,
     browser,
     notifier,
+    taskQueue,
     cliEnv: () => ({
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -17,7 +17,16 @@ export type Series = { name: string; points: { x: number; y: number }[] };
 /** One bar: its label under it and its value. */
 export type Bar = { label: string; value: number; className?: string };
 
-/** A y axis from zero to a round number at or above `max`. */
+/**
+ * A y axis from zero to a round number at or above `max`, whose ticks are whole numbers when the
+ * values are (counts of items read badly as "3.8").
+ */
+function axisTop(values: number[]): number {
+  const max = Math.max(0, ...values);
+  if (values.every(Number.isInteger)) return niceMax(Math.max(1, Math.ceil(max / Y_TICKS))) * Y_TICKS;
+  return niceMax(max);
+}
+
 function niceMax(max: number): number {
   if (max <= 0) return 1;
   const step = 10 ** Math.floor(Math.log10(max));
@@ -112,7 +121,7 @@ export function LineChart({
   const xs = series.flatMap((line) => line.points.map((point) => point.x));
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs);
-  const top = niceMax(Math.max(0, ...series.flatMap((line) => line.points.map((point) => point.y))));
+  const top = axisTop(series.flatMap((line) => line.points.map((point) => point.y)));
   const spanX = maxX - minX || 1;
   const px = (x: number) => MARGIN.left + ((x - minX) / spanX) * PLOT_W;
   const py = (y: number) => MARGIN.top + PLOT_H - (y / top) * PLOT_H;
@@ -214,7 +223,7 @@ export function BarChart({
   bars: Bar[];
   valueLabel: string;
 }) {
-  const top = niceMax(Math.max(0, ...bars.map((bar) => bar.value)));
+  const top = axisTop(bars.map((bar) => bar.value));
   const slot = PLOT_W / Math.max(1, bars.length);
   const barWidth = Math.min(56, slot * 0.7);
   return (

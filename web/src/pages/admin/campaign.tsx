@@ -140,7 +140,7 @@ function SignOff({ id, status, undecided }: { id: string; status: string; undeci
         type="button"
         className="primary"
         onClick={() => signOff.mutate()}
-        disabled={signOff.isPending}
+        disabled={signOff.isPending || status !== 'awaiting_signoff'}
         aria-describedby="signoff-hint"
       >
         Sign off

@@ -4,57 +4,40 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, must } from '../../api/client';
+import type { paths } from '../../api/schema';
 import { RiskBadge, StatusBadge } from '../../ui/badges';
 import { BarChart, LineChart } from '../../ui/charts';
-import { ForRoles } from '../../ui/guard';
+import { isRoleRefusal, NotForRole } from '../../ui/guard';
 import { Empty, Failed, Loading } from '../../ui/states';
 import { formatAge, formatDay, formatTime } from '../../ui/time';
 
-/** GET /api/v1/dashboard as the contract describes it. */
-type Dashboard = {
-  openRequests: { total: number; oldestAgeSeconds: number | null; byAge: { label: string; count: number }[] };
-  slaBreaches: {
-    total: number;
-    items: { requestId: string; requester: string; entitlement: string; ageSeconds: number }[];
-  };
-  grantsByRisk: { risk: string; count: number }[];
-  campaigns: {
-    campaignId: string;
-    name: string;
-    status: string;
-    dueAt: string;
-    decided: number;
-    total: number;
-    completionPercent: number;
-  }[];
-  ledger: {
-    entries: number;
-    unsequenced: number;
-    latestCheckpoint: { id: number; treeSize: number; createdAt: string } | null;
-  };
-  requestVolume: { day: string; count: number }[];
-  timeToApprove: { label: string; count: number }[];
-};
+/** GET /api/v1/dashboard, as the API documents it. */
+type Dashboard = paths['/api/v1/dashboard']['get']['responses'][200]['content']['application/json'];
 
-/** The admin dashboard. */
-export function AdminDashboard() {
-  return (
-    <ForRoles roles={['admin']}>
-      <DashboardView />
-    </ForRoles>
-  );
+/** Seconds from `iso` to `now` (the server's generatedAt, so every age on the page is of one moment). */
+function ageOf(iso: string, now: string): number {
+  return Math.max(0, (Date.parse(now) - Date.parse(iso)) / 1000);
 }
 
-function DashboardView() {
+/**
+ * The admin dashboard. It asks the API whoever is signed in (the console's home for admins is the
+ * page a curious employee tries first), so someone else sees the API's own refusal with the
+ * designed "not for your role" state.
+ */
+export function AdminDashboard() {
   const dashboard = useQuery({
     queryKey: ['admin', 'dashboard'],
-    queryFn: async () => must(await api.GET('/api/v1/dashboard')) as unknown as Dashboard,
-    refetchInterval: 30_000,
+    queryFn: async (): Promise<Dashboard> => must(await api.GET('/api/v1/dashboard')),
+    refetchInterval: (query) => (isRoleRefusal(query.state.error) ? false : 30_000),
+    retry: (count, error) => !isRoleRefusal(error) && count < 3,
   });
   if (dashboard.isPending) return <Loading what="the dashboard" />;
+  if (isRoleRefusal(dashboard.error)) return <NotForRole roles={['admin']} refusal={dashboard.error} />;
   if (dashboard.isError) return <Failed error={dashboard.error} retry={() => void dashboard.refetch()} />;
   const data = dashboard.data;
-  const unsealed = data.ledger.entries - (data.ledger.latestCheckpoint?.treeSize ?? 0);
+  const { approvals, leavers } = data.slaBreaches;
+  const { timeToApprove, ledger } = data;
+  const breaches = approvals.count + leavers.overdueNow;
   return (
     <section>
       <h1>Dashboard</h1>
@@ -62,32 +45,49 @@ function DashboardView() {
         <div className="card">
           <div className="figure">{data.openRequests.total}</div>
           open requests
-          {data.openRequests.oldestAgeSeconds !== null && (
-            <div className="hint">oldest waiting {formatAge(data.openRequests.oldestAgeSeconds)}</div>
+          {data.openRequests.oldestCreatedAt !== null && (
+            <div className="hint">
+              oldest waiting {formatAge(ageOf(data.openRequests.oldestCreatedAt, data.generatedAt))}
+            </div>
           )}
         </div>
-        <div className={`card ${data.slaBreaches.total > 0 ? 'card-bad' : ''}`}>
-          <div className="figure">{data.slaBreaches.total}</div>
+        <div className={`card ${breaches > 0 ? 'card-bad' : ''}`}>
+          <div className="figure">{breaches}</div>
           past their SLA
+          <div className="hint">
+            {approvals.count} approvals waiting past escalation, {leavers.overdueNow} leavers still holding
+            access ({leavers.breachedLast30Days} leaver breaches in 30 days)
+          </div>
         </div>
-        <div className={`card ${data.ledger.unsequenced > 0 || unsealed > 0 ? 'card-warn' : ''}`}>
-          <div className="figure">{data.ledger.entries}</div>
+        <div className="card">
+          <div className="figure">{timeToApprove.approved}</div>
+          approved in 30 days
+          <div className="hint">
+            {timeToApprove.medianSeconds === null
+              ? 'none decided by a person yet'
+              : `median ${formatAge(timeToApprove.medianSeconds)}, 90% within ${formatAge(timeToApprove.p90Seconds ?? timeToApprove.medianSeconds)}`}
+            {timeToApprove.autoApproved > 0 && `; ${timeToApprove.autoApproved} approved automatically`}
+          </div>
+        </div>
+        <div className={`card ${ledger.pendingIntake > 0 || ledger.unsealedEntries > 0 ? 'card-warn' : ''}`}>
+          <div className="figure">{ledger.entries}</div>
           ledger entries
           <div className="hint">
-            {data.ledger.latestCheckpoint
-              ? `sealed to ${data.ledger.latestCheckpoint.treeSize} at ${formatTime(data.ledger.latestCheckpoint.createdAt)}`
+            {ledger.latestCheckpoint
+              ? `sealed to ${ledger.latestCheckpoint.treeSize} at ${formatTime(ledger.latestCheckpoint.createdAt)}`
               : 'no checkpoint yet'}
-            {data.ledger.unsequenced > 0 && `, ${data.ledger.unsequenced} waiting to be sequenced`}
+            {ledger.unsealedEntries > 0 && `, ${ledger.unsealedEntries} after it`}
+            {ledger.pendingIntake > 0 && `, ${ledger.pendingIntake} waiting to be sequenced`}
           </div>
         </div>
       </div>
       <div className="chart-grid">
         {data.requestVolume.length === 0 ? (
-          <Empty title="No request in the period yet." />
+          <Empty title="No request in the last 30 days." />
         ) : (
           <LineChart
             title="Requests per day"
-            description={`Access requests filed per day, ${data.requestVolume.reduce((sum, day) => sum + day.count, 0)} in all.`}
+            description={`Access requests filed per day, ${data.requestVolume.reduce((sum, day) => sum + day.count, 0)} in the last 30 days.`}
             yLabel="requests"
             formatX={formatDay}
             series={[
@@ -100,13 +100,13 @@ function DashboardView() {
         )}
         <BarChart
           title="Time to approve"
-          description="How long approved requests waited for their last approval."
+          description="How long requests approved in the last 30 days waited for their last approval."
           valueLabel="requests"
-          bars={data.timeToApprove.map((bucket) => ({ label: bucket.label, value: bucket.count }))}
+          bars={timeToApprove.buckets.map((bucket) => ({ label: bucket.bucket, value: bucket.count }))}
         />
         <BarChart
           title="Active grants by risk"
-          description={data.grantsByRisk.map((row) => `${row.risk}: ${row.count}`).join(', ')}
+          description={data.grantsByRisk.map((row) => `${row.risk}: ${row.count}`).join(', ') || 'No grant.'}
           valueLabel="grants"
           bars={data.grantsByRisk.map((row) => ({
             label: row.risk,
@@ -118,12 +118,12 @@ function DashboardView() {
           title="Open requests by age"
           description="How long the open requests have been waiting."
           valueLabel="requests"
-          bars={data.openRequests.byAge.map((bucket) => ({ label: bucket.label, value: bucket.count }))}
+          bars={data.openRequests.age.map((bucket) => ({ label: bucket.bucket, value: bucket.count }))}
         />
       </div>
-      <h2>Past their SLA</h2>
-      {data.slaBreaches.items.length === 0 ? (
-        <Empty title="Nothing is past its SLA." />
+      <h2>Approvals past their SLA</h2>
+      {approvals.oldest.length === 0 ? (
+        <Empty title="No approval is waiting past its escalation time." />
       ) : (
         <table>
           <thead>
@@ -131,20 +131,22 @@ function DashboardView() {
               <th scope="col">Requester</th>
               <th scope="col">Access</th>
               <th scope="col">Waiting</th>
+              <th scope="col">Escalates after</th>
             </tr>
           </thead>
           <tbody>
-            {data.slaBreaches.items.map((item) => (
+            {approvals.oldest.map((item) => (
               <tr key={item.requestId}>
                 <td>{item.requester}</td>
                 <td>{item.entitlement}</td>
-                <td>{formatAge(item.ageSeconds)}</td>
+                <td>{formatAge(ageOf(item.waitingSince, data.generatedAt))}</td>
+                <td>{formatAge(item.escalateAfterSeconds)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h2>Campaigns</h2>
+      <h2>Campaigns in progress</h2>
       {data.campaigns.length === 0 ? (
         <Empty title="No campaign is running.">
           <Link to="/admin/campaigns">Launch one</Link> to certify who holds what.
@@ -160,38 +162,46 @@ function DashboardView() {
             </tr>
           </thead>
           <tbody>
-            {data.campaigns.map((campaign) => (
-              <tr key={campaign.campaignId}>
-                <td>
-                  <Link to="/admin/campaigns/$id" params={{ id: campaign.campaignId }}>
-                    {campaign.name}
-                  </Link>
-                </td>
-                <td>
-                  <StatusBadge status={campaign.status} />
-                </td>
-                <td>{formatTime(campaign.dueAt)}</td>
-                <td>
-                  <progress
-                    max={100}
-                    value={campaign.completionPercent}
-                    aria-label={`${campaign.name}: ${campaign.completionPercent}% decided`}
-                  />{' '}
-                  {campaign.decided} of {campaign.total}
-                </td>
-              </tr>
-            ))}
+            {data.campaigns.map((campaign) => {
+              const percent =
+                campaign.total === 0 ? 100 : Math.floor((campaign.decided / campaign.total) * 100);
+              return (
+                <tr key={campaign.id}>
+                  <td>
+                    <Link to="/admin/campaigns/$id" params={{ id: campaign.id }}>
+                      {campaign.name}
+                    </Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={campaign.status} />
+                  </td>
+                  <td>{formatTime(campaign.dueAt)}</td>
+                  <td>
+                    <progress
+                      max={100}
+                      value={percent}
+                      aria-label={`${campaign.name}: ${percent}% decided`}
+                    />{' '}
+                    {campaign.decided} of {campaign.total}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
       <h2>Risk held</h2>
-      <p>
-        {data.grantsByRisk.map((row) => (
-          <span key={row.risk} className="risk-count">
-            <RiskBadge risk={row.risk} /> {row.count}
-          </span>
-        ))}
-      </p>
+      {data.grantsByRisk.length === 0 ? (
+        <Empty title="Nobody holds access through grantflow yet." />
+      ) : (
+        <p>
+          {data.grantsByRisk.map((row) => (
+            <span key={row.risk} className="risk-count">
+              <RiskBadge risk={row.risk} /> {row.count}
+            </span>
+          ))}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-// Every grant, newest first, filtered by status and paged on the server; an admin can revoke one,
+// Every grant, newest first, filtered by status and holder and paged on the server; an admin can revoke one,
 // giving the reason the ledger records.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -29,18 +29,34 @@ export function AdminGrants() {
 
 function GrantSearch() {
   const [status, setStatus] = useState<GrantStatus | undefined>('active');
+  const [holder, setHolder] = useState<string | undefined>();
   const [revoking, setRevoking] = useState<Grant | undefined>();
-  const paged = usePagedQuery(['admin', 'grants', { status }], async (cursor) =>
+  // Revoked here but still active in the list until the workflow has removed it at the target.
+  const [ending, setEnding] = useState<ReadonlySet<string>>(new Set());
+  const paged = usePagedQuery(['admin', 'grants', { status, holder }], async (cursor) =>
     must(
       await api.GET('/api/v1/grants', {
-        params: { query: { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}), limit: 25 } },
+        params: {
+          query: {
+            ...(status ? { status } : {}),
+            ...(holder ? { holder } : {}),
+            ...(cursor ? { cursor } : {}),
+            limit: 25,
+          },
+        },
       }),
     ),
   );
   const { query } = paged;
+  const search = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const email = String(new FormData(event.currentTarget).get('holder') ?? '').trim();
+    setHolder(email || undefined);
+    paged.reset();
+  };
   return (
     <>
-      <form className="filters" aria-label="Filter grants" onSubmit={(event) => event.preventDefault()}>
+      <form className="filters" aria-label="Filter grants" onSubmit={search}>
         <div className="field">
           <label htmlFor="grant-status">Status</label>
           <select
@@ -59,8 +75,23 @@ function GrantSearch() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="grant-holder">Holder email</label>
+          <input id="grant-holder" name="holder" type="email" autoComplete="off" />
+        </div>
+        <button type="submit" className="primary">
+          Search
+        </button>
       </form>
-      {revoking && <RevokeForm grant={revoking} done={() => setRevoking(undefined)} />}
+      {revoking && (
+        <RevokeForm
+          grant={revoking}
+          done={(revoked) => {
+            if (revoked) setEnding((ids) => new Set([...ids, revoked]));
+            setRevoking(undefined);
+          }}
+        />
+      )}
       {query.isPending ? (
         <Loading what="grants" />
       ) : query.isError ? (
@@ -91,7 +122,9 @@ function GrantSearch() {
                     {grant.resource} / {grant.entitlementName}
                   </td>
                   <td>
-                    <StatusBadge status={grant.status} />
+                    <StatusBadge
+                      status={ending.has(grant.id) && grant.status === 'active' ? 'ending' : grant.status}
+                    />
                   </td>
                   <td>{grant.source}</td>
                   <td>{formatTime(grant.grantedAt)}</td>
@@ -103,7 +136,7 @@ function GrantSearch() {
                         : 'standing'}
                   </td>
                   <td>
-                    {grant.status === 'active' && (
+                    {grant.status === 'active' && !ending.has(grant.id) && (
                       <button
                         type="button"
                         className="danger"
@@ -125,7 +158,8 @@ function GrantSearch() {
   );
 }
 
-function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
+/** `done` gets the grant's id once the revocation is under way, nothing when cancelled. */
+function RevokeForm({ grant, done }: { grant: Grant; done: (revoked?: string) => void }) {
   const queries = useQueryClient();
   const revoke = useMutation({
     mutationFn: async (reason: string) =>
@@ -137,7 +171,7 @@ function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
       ),
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ['admin', 'grants'] });
-      done();
+      done(grant.id);
     },
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -164,7 +198,7 @@ function RevokeForm({ grant, done }: { grant: Grant; done: () => void }) {
         <button type="submit" className="danger" disabled={revoke.isPending}>
           {revoke.isPending ? 'Revoking…' : 'Revoke access'}
         </button>
-        <button type="button" onClick={done}>
+        <button type="button" onClick={() => done()}>
           Cancel
         </button>
       </div>

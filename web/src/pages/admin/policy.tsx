@@ -5,20 +5,18 @@ import { getRouteApi } from '@tanstack/react-router';
 import { diffLines } from 'diff';
 import { useState } from 'react';
 import { api, must } from '../../api/client';
+import type { paths } from '../../api/schema';
 import { ForRoles } from '../../ui/guard';
 import { Empty, Failed, Loading } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 const route = getRouteApi('/admin/policies/$key');
 
-/** One stored version, as GET /api/v1/policies/:key/versions lists it. */
-type PolicyVersion = {
-  version: number;
-  definition: unknown;
-  definitionHash: string;
-  createdBy: string;
-  createdAt: string;
-};
+/** GET /api/v1/policies/:key/versions, as the API documents it. */
+type PolicyVersions =
+  paths['/api/v1/policies/{key}/versions']['get']['responses'][200]['content']['application/json'];
+/** One stored version with its definition. */
+type PolicyVersion = PolicyVersions['items'][number];
 
 /** A definition as canonical text: object keys sorted at every level, so a diff shows only real changes. */
 function canonical(value: unknown): string {
@@ -48,10 +46,8 @@ function PolicyHistory() {
   const { key } = route.useParams();
   const versions = useQuery({
     queryKey: ['admin', 'policy-versions', key],
-    queryFn: async () =>
-      must(await api.GET('/api/v1/policies/{key}/versions', { params: { path: { key } } })) as {
-        items: PolicyVersion[];
-      },
+    queryFn: async (): Promise<PolicyVersions> =>
+      must(await api.GET('/api/v1/policies/{key}/versions', { params: { path: { key } } })),
   });
   return (
     <section>
