@@ -1,4 +1,5 @@
-// A request's status in words, as a badge; the raw enum value stays out of sight.
+// A status (request, grant, campaign, person) in words, as a badge; the raw enum value stays out of
+// sight, and one the table does not name reads with spaces for underscores.
 const WORDS: Record<string, string> = {
   pending: 'Submitted',
   pending_approval: 'Waiting for approval',
@@ -25,9 +26,8 @@ const TONE: Record<string, string> = {
   awaiting_fulfilment: 'warn',
 };
 
-// A request's or grant's status in words.
 function statusWords(status: string): string {
-  return WORDS[status] ?? status;
+  return WORDS[status] ?? status.replaceAll('_', ' ');
 }
 
 /** The status as a badge. */

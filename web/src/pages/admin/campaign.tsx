@@ -3,11 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { api, must } from '../../api/client';
-import { StatusBadge } from '../../ui/badges';
 import { LineChart } from '../../ui/charts';
 import { filenameOf, saveFile } from '../../ui/download';
 import { ForRoles } from '../../ui/guard';
 import { Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatClock, formatDay, formatTime } from '../../ui/time';
 
 const route = getRouteApi('/admin/campaigns/$id');

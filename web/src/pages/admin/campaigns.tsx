@@ -3,9 +3,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, must } from '../../api/client';
-import { StatusBadge } from '../../ui/badges';
 import { ForRoles } from '../../ui/guard';
 import { Empty, Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 import { LaunchForm } from './launch-form';
 

@@ -3,9 +3,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, must } from '../../api/client';
-import { RiskBadge } from '../../ui/badges';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
+import { RiskBadge } from '../../ui/risk';
 import { Empty, Failed, Loading } from '../../ui/states';
 
 /** The admin's catalog page. */

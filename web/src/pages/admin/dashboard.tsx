@@ -5,10 +5,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { RiskBadge, StatusBadge } from '../../ui/badges';
 import { BarChart, LineChart } from '../../ui/charts';
 import { isRoleRefusal, NotForRole } from '../../ui/guard';
+import { RiskBadge } from '../../ui/risk';
 import { Empty, Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatAge, formatDay, formatTime } from '../../ui/time';
 
 /** GET /api/v1/dashboard, as the API documents it. */

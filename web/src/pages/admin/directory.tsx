@@ -3,10 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, must } from '../../api/client';
-import { StatusBadge } from '../../ui/badges';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
 import { Empty, Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
 /** The admin's directory page. */

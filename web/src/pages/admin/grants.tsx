@@ -4,10 +4,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { StatusBadge } from '../../ui/badges';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
 import { Empty, Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
 type GrantStatus = NonNullable<NonNullable<paths['/api/v1/grants']['get']['parameters']['query']>['status']>;

@@ -2,10 +2,10 @@
 import { type FormEvent, useState } from 'react';
 import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { StatusBadge } from '../../ui/badges';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
 import { Empty, Failed, Loading } from '../../ui/states';
+import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
 type RequestStatus = NonNullable<
