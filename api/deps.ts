@@ -37,8 +37,6 @@ export type ApiDeps = {
 
 /** What console sign-in and sessions need. */
 export type ConsoleDeps = {
-  /** GRANTFLOW_PUBLIC_URL: the redirect URI and the Origin writes must come from derive from it. */
-  publicUrl: string;
   oidc?: { issuer: string; clientId: string; clientSecret?: string };
   policy: ConsoleSessionPolicy;
   /** Sign-in attempts (/auth/login, /auth/callback) per source IP per minute; default 20. */

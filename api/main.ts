@@ -78,7 +78,6 @@ function consoleDepsOf(config: Config): ConsoleDeps {
   const clientId = config.GRANTFLOW_OIDC_CLIENT_ID;
   const secret = config.GRANTFLOW_OIDC_CLIENT_SECRET;
   return {
-    publicUrl: config.publicUrl,
     ...(issuer && clientId
       ? { oidc: { issuer, clientId, ...(secret ? { clientSecret: secret } : {}) } }
       : {}),

@@ -92,7 +92,7 @@ export async function buildServer(
  * and a per-IP rate limit that only the sign-in routes opt into.
  */
 async function registerWebSecurity(app: ApiServer, deps: ApiDeps): Promise<void> {
-  const publicUrl = deps.console?.publicUrl;
+  const publicUrl = deps.config.publicUrl;
   app.decorate('consoleOrigin', publicUrl ? new URL(publicUrl).origin : undefined);
   app.decorate('consolePolicy', deps.console?.policy);
   await app.register(cookie);

@@ -159,7 +159,7 @@ function callbackRoute(app: ApiServer, deps: ApiDeps, client: () => OidcClient):
             }
             returnTo = pending.returnTo;
             // The IdP redirected to our public URL: check the answer against that, not the listen address.
-            const url = new URL(request.url, settings.publicUrl);
+            const url = new URL(request.url, deps.config.publicUrl);
             return client().finish(url, pending);
           },
           sourceOf(request),
@@ -247,7 +247,7 @@ export function sessionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   let oidcClient: OidcClient | undefined;
   const client = () => {
     const settings = consoleOf(deps);
-    oidcClient ??= createOidcClient(settings.oidc, `${settings.publicUrl}/auth/callback`);
+    oidcClient ??= createOidcClient(settings.oidc, `${deps.config.publicUrl}/auth/callback`);
     return oidcClient;
   };
   return async (app) => {

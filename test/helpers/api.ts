@@ -73,7 +73,7 @@ export async function startTestApi(
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
       GRANTFLOW_LOG_REVIEW_GROUP: 'security',
       GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
-      publicUrl: options.console?.publicUrl ?? options.publicUrl ?? 'http://localhost:3000',
+      publicUrl: options.publicUrl ?? 'http://localhost:3000',
     },
     db: database.runtime.db,
     sql: database.runtime.sql,
@@ -98,7 +98,8 @@ export async function startTestApi(
   const slack = options.slack ? createSlackApp(deps, options.slack, log) : undefined;
   const app = await buildServer(deps, log, slack ? { slack } : {});
   await app.ready();
-  const consolePort = options.console ? Number(new URL(options.console.publicUrl).port) : undefined;
+  const consolePort =
+    options.console && options.publicUrl ? Number(new URL(options.publicUrl).port) : undefined;
   const url =
     slack || consolePort !== undefined
       ? await app.listen({ port: consolePort ?? 0, host: '127.0.0.1' })

@@ -137,7 +137,7 @@ async function startBrowserStack(): Promise<BrowserStack> {
     taskQueue,
     ledgerKeys: keys,
     publicUrl: url,
-    console: { publicUrl: url, oidc: { issuer: idp.issuer, clientId: idp.clientId }, signInPerMinute: 1_000 },
+    console: { oidc: { issuer: idp.issuer, clientId: idp.clientId }, signInPerMinute: 1_000 },
   });
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -29,8 +29,8 @@ async function consoleStack(
     accounts: async (email) => vouched.get(email) ?? directory(email),
   });
   const api = await startTestApi(database, {
+    publicUrl,
     console: {
-      publicUrl,
       oidc: { issuer: idp.issuer, clientId: idp.clientId },
       policy,
       signInPerMinute,
