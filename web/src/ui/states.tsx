@@ -1,5 +1,6 @@
 // The states every data view has besides "here it is": loading, failed, and nothing yet (with
 // what to do about it). Designed once, used everywhere, so no page is ever blank.
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 
 /** While the first answer is on its way. */
@@ -34,4 +35,19 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
       {children && <div className="state-hint">{children}</div>}
     </div>
   );
+}
+
+/** What a query shows: Loading, Failed (with a retry), or its data handed to `children`. */
+export function QueryStates<T>({
+  query,
+  what,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading what={what} />;
+  if (query.isError) return <Failed error={query.error} retry={() => void query.refetch()} />;
+  return children(query.data);
 }

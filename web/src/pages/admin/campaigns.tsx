@@ -4,7 +4,7 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, must } from '../../api/client';
 import { ForRoles } from '../../ui/guard';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, Failed, Loading, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 import { LaunchForm } from './launch-form';
@@ -118,47 +118,47 @@ function Schedules() {
           }}
         />
       )}
-      {schedules.isPending ? (
-        <Loading what="schedules" />
-      ) : schedules.isError ? (
-        <Failed error={schedules.error} retry={() => void schedules.refetch()} />
-      ) : schedules.data.items.length === 0 ? (
-        <Empty title="Nothing is scheduled.">
-          Set up the quarterly campaign to launch one on the first day of every quarter.
-        </Empty>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Template</th>
-              <th scope="col">Unanswered items</th>
-              <th scope="col">Set up by</th>
-              <th scope="col">Next runs</th>
-              <th scope="col">Last run</th>
-            </tr>
-          </thead>
-          <tbody>
-            {schedules.data.items.map((schedule) => (
-              <tr key={schedule.scheduleId}>
-                <td>
-                  {schedule.name ?? schedule.scheduleId}
-                  {schedule.paused && <span className="badge">paused</span>}
-                </td>
-                <td>{schedule.defaultAction ?? '—'}</td>
-                <td>{schedule.launchedBy ?? '—'}</td>
-                <td>
-                  <ul className="plain">
-                    {schedule.nextRuns.map((at) => (
-                      <li key={at}>{formatTime(at)}</li>
-                    ))}
-                  </ul>
-                </td>
-                <td>{schedule.lastRunAt ? formatTime(schedule.lastRunAt) : 'not yet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryStates query={schedules} what="schedules">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="Nothing is scheduled.">
+              Set up the quarterly campaign to launch one on the first day of every quarter.
+            </Empty>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Template</th>
+                  <th scope="col">Unanswered items</th>
+                  <th scope="col">Set up by</th>
+                  <th scope="col">Next runs</th>
+                  <th scope="col">Last run</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((schedule) => (
+                  <tr key={schedule.scheduleId}>
+                    <td>
+                      {schedule.name ?? schedule.scheduleId}
+                      {schedule.paused && <span className="badge">paused</span>}
+                    </td>
+                    <td>{schedule.defaultAction ?? '—'}</td>
+                    <td>{schedule.launchedBy ?? '—'}</td>
+                    <td>
+                      <ul className="plain">
+                        {schedule.nextRuns.map((at) => (
+                          <li key={at}>{formatTime(at)}</li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td>{schedule.lastRunAt ? formatTime(schedule.lastRunAt) : 'not yet'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { api, must } from '../../api/client';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, Failed, Loading, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
@@ -133,41 +133,41 @@ function People() {
           <option value="inactive">Inactive (left)</option>
         </select>
       </div>
-      {query.isPending ? (
-        <Loading what="people" />
-      ) : query.isError ? (
-        <Failed error={query.error} retry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty title="Nobody here.">Import the directory file or connect SCIM to bring people in.</Empty>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Title</th>
-                <th scope="col">Department</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((person) => (
-                <tr key={person.id}>
-                  <td>{person.name}</td>
-                  <td>{person.email}</td>
-                  <td>{person.title ?? '—'}</td>
-                  <td>{person.department ?? '—'}</td>
-                  <td>
-                    <StatusBadge status={person.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager {...paged} />
-        </>
-      )}
+      <QueryStates query={query} what="people">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="Nobody here.">Import the directory file or connect SCIM to bring people in.</Empty>
+          ) : (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Title</th>
+                    <th scope="col">Department</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((person) => (
+                    <tr key={person.id}>
+                      <td>{person.name}</td>
+                      <td>{person.email}</td>
+                      <td>{person.title ?? '—'}</td>
+                      <td>{person.department ?? '—'}</td>
+                      <td>
+                        <StatusBadge status={person.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager {...paged} />
+            </>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

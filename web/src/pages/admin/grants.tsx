@@ -6,7 +6,7 @@ import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
@@ -92,68 +92,68 @@ function GrantSearch() {
           }}
         />
       )}
-      {query.isPending ? (
-        <Loading what="grants" />
-      ) : query.isError ? (
-        <Failed error={query.error} retry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty title="No grant matches.">Pick another status.</Empty>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Holder</th>
-                <th scope="col">Access</th>
-                <th scope="col">Status</th>
-                <th scope="col">Source</th>
-                <th scope="col">Since</th>
-                <th scope="col">Ends</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((grant) => (
-                <tr key={grant.id}>
-                  <td>{grant.holder}</td>
-                  <td>
-                    {grant.resource} / {grant.entitlementName}
-                  </td>
-                  <td>
-                    <StatusBadge
-                      status={ending.has(grant.id) && grant.status === 'active' ? 'ending' : grant.status}
-                    />
-                  </td>
-                  <td>{grant.source}</td>
-                  <td>{formatTime(grant.grantedAt)}</td>
-                  <td>
-                    {grant.endedAt
-                      ? `ended ${formatTime(grant.endedAt)}`
-                      : grant.expiresAt
-                        ? formatTime(grant.expiresAt)
-                        : 'standing'}
-                  </td>
-                  <td>
-                    {grant.status === 'active' && !ending.has(grant.id) && (
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => setRevoking(grant)}
-                        aria-label={`Revoke ${grant.entitlementName} on ${grant.resource} from ${grant.holder}`}
-                      >
-                        Revoke…
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager {...paged} />
-        </>
-      )}
+      <QueryStates query={query} what="grants">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="No grant matches.">Pick another status.</Empty>
+          ) : (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Holder</th>
+                    <th scope="col">Access</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">Ends</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((grant) => (
+                    <tr key={grant.id}>
+                      <td>{grant.holder}</td>
+                      <td>
+                        {grant.resource} / {grant.entitlementName}
+                      </td>
+                      <td>
+                        <StatusBadge
+                          status={ending.has(grant.id) && grant.status === 'active' ? 'ending' : grant.status}
+                        />
+                      </td>
+                      <td>{grant.source}</td>
+                      <td>{formatTime(grant.grantedAt)}</td>
+                      <td>
+                        {grant.endedAt
+                          ? `ended ${formatTime(grant.endedAt)}`
+                          : grant.expiresAt
+                            ? formatTime(grant.expiresAt)
+                            : 'standing'}
+                      </td>
+                      <td>
+                        {grant.status === 'active' && !ending.has(grant.id) && (
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => setRevoking(grant)}
+                            aria-label={`Revoke ${grant.entitlementName} on ${grant.resource} from ${grant.holder}`}
+                          >
+                            Revoke…
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager {...paged} />
+            </>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

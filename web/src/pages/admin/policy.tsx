@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ForRoles } from '../../ui/guard';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 const route = getRouteApi('/admin/policies/$key');
@@ -54,15 +54,15 @@ function PolicyHistory() {
       <h1>
         Policy <code>{key}</code>
       </h1>
-      {versions.isPending ? (
-        <Loading what="the versions" />
-      ) : versions.isError ? (
-        <Failed error={versions.error} retry={() => void versions.refetch()} />
-      ) : versions.data.items.length === 0 ? (
-        <Empty title="This policy has no stored version." />
-      ) : (
-        <History versions={[...versions.data.items].sort((a, b) => b.version - a.version)} />
-      )}
+      <QueryStates query={versions} what="the versions">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="This policy has no stored version." />
+          ) : (
+            <History versions={[...data.items].sort((a, b) => b.version - a.version)} />
+          )
+        }
+      </QueryStates>
     </section>
   );
 }

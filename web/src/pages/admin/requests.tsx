@@ -4,7 +4,7 @@ import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
@@ -81,45 +81,47 @@ function RequestSearch() {
           Search
         </button>
       </form>
-      {query.isPending ? (
-        <Loading what="requests" />
-      ) : query.isError ? (
-        <Failed error={query.error} retry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty title="No request matches.">Change the filters, or wait for someone to ask for access.</Empty>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Requester</th>
-                <th scope="col">Access</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Asked</th>
-                <th scope="col">Plan</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.items.map((request) => (
-                <tr key={request.id}>
-                  <td>{request.requester}</td>
-                  <td>
-                    {request.resource} / {request.entitlementName}
-                  </td>
-                  <td>
-                    <StatusBadge status={request.status} />
-                  </td>
-                  <td>{request.reason ?? '—'}</td>
-                  <td>{formatTime(request.createdAt)}</td>
-                  <td>{request.plan ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager {...paged} />
-        </>
-      )}
+      <QueryStates query={query} what="requests">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="No request matches.">
+              Change the filters, or wait for someone to ask for access.
+            </Empty>
+          ) : (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Requester</th>
+                    <th scope="col">Access</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Reason</th>
+                    <th scope="col">Asked</th>
+                    <th scope="col">Plan</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((request) => (
+                    <tr key={request.id}>
+                      <td>{request.requester}</td>
+                      <td>
+                        {request.resource} / {request.entitlementName}
+                      </td>
+                      <td>
+                        <StatusBadge status={request.status} />
+                      </td>
+                      <td>{request.reason ?? '—'}</td>
+                      <td>{formatTime(request.createdAt)}</td>
+                      <td>{request.plan ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager {...paged} />
+            </>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

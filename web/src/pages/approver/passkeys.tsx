@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../../api/client';
 import { FormError } from '../../ui/form-error';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 /** The "Passkeys" page. */
@@ -18,34 +18,34 @@ export function Passkeys() {
     <section>
       <h1>Passkeys</h1>
       <p>Approving high-risk access asks for a passkey, so your decision is signed by you.</p>
-      {passkeys.isPending ? (
-        <Loading what="your passkeys" />
-      ) : passkeys.isError ? (
-        <Failed error={passkeys.error} retry={() => void passkeys.refetch()} />
-      ) : passkeys.data.items.length === 0 ? (
-        <Empty title="You have no passkey yet.">
-          Register one below before you approve high-risk access.
-        </Empty>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Registered</th>
-              <th scope="col">Last used</th>
-            </tr>
-          </thead>
-          <tbody>
-            {passkeys.data.items.map((passkey) => (
-              <tr key={passkey.id}>
-                <td>{passkey.name}</td>
-                <td>{formatTime(passkey.createdAt)}</td>
-                <td>{passkey.lastUsedAt ? formatTime(passkey.lastUsedAt) : 'Never'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryStates query={passkeys} what="your passkeys">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="You have no passkey yet.">
+              Register one below before you approve high-risk access.
+            </Empty>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Registered</th>
+                  <th scope="col">Last used</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((passkey) => (
+                  <tr key={passkey.id}>
+                    <td>{passkey.name}</td>
+                    <td>{formatTime(passkey.createdAt)}</td>
+                    <td>{passkey.lastUsedAt ? formatTime(passkey.lastUsedAt) : 'Never'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </QueryStates>
       <RegisterForm />
     </section>
   );

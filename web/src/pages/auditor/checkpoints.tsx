@@ -5,7 +5,7 @@ import { api, must } from '../../api/client';
 import { filenameOf, saveFile } from '../../ui/download';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 /** The checkpoints page (auditors and admins). */
@@ -26,49 +26,49 @@ export function AuditCheckpoints() {
           Each checkpoint signs the Merkle root of the ledger up to its size. A proof or consistency check is
           only as recent as the newest one.
         </p>
-        {query.isPending ? (
-          <Loading what="checkpoints" />
-        ) : query.isError ? (
-          <Failed error={query.error} retry={() => void query.refetch()} />
-        ) : query.data.items.length === 0 ? (
-          <Empty title="No checkpoint has been sealed yet.">
-            The worker seals one every few minutes; grantflow audit checkpoint seals one now.
-          </Empty>
-        ) : (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Id</th>
-                  <th scope="col">Tree size</th>
-                  <th scope="col">Root hash</th>
-                  <th scope="col">Sealed</th>
-                  <th scope="col">Signed by</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Download</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.items.map((checkpoint) => (
-                  <tr key={checkpoint.id}>
-                    <td>{checkpoint.id}</td>
-                    <td>{checkpoint.treeSize}</td>
-                    <td>
-                      <code className="hash">{checkpoint.rootHash}</code>
-                    </td>
-                    <td>{formatTime(checkpoint.time ?? checkpoint.createdAt)}</td>
-                    <td>{[...checkpoint.signedBy, ...checkpoint.otherSignatures].join(', ') || '—'}</td>
-                    <td>
-                      <NoteButton id={checkpoint.id} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager {...paged} />
-          </>
-        )}
+        <QueryStates query={query} what="checkpoints">
+          {(data) =>
+            data.items.length === 0 ? (
+              <Empty title="No checkpoint has been sealed yet.">
+                The worker seals one every few minutes; grantflow audit checkpoint seals one now.
+              </Empty>
+            ) : (
+              <>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Id</th>
+                      <th scope="col">Tree size</th>
+                      <th scope="col">Root hash</th>
+                      <th scope="col">Sealed</th>
+                      <th scope="col">Signed by</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Download</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((checkpoint) => (
+                      <tr key={checkpoint.id}>
+                        <td>{checkpoint.id}</td>
+                        <td>{checkpoint.treeSize}</td>
+                        <td>
+                          <code className="hash">{checkpoint.rootHash}</code>
+                        </td>
+                        <td>{formatTime(checkpoint.time ?? checkpoint.createdAt)}</td>
+                        <td>{[...checkpoint.signedBy, ...checkpoint.otherSignatures].join(', ') || '—'}</td>
+                        <td>
+                          <NoteButton id={checkpoint.id} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <Pager {...paged} />
+              </>
+            )
+          }
+        </QueryStates>
       </section>
     </ForRoles>
   );

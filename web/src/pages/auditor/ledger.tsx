@@ -7,7 +7,7 @@ import { api, must } from '../../api/client';
 import { filenameOf, saveFile } from '../../ui/download';
 import { ForRoles } from '../../ui/guard';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 
 type Filter = {
@@ -123,27 +123,27 @@ function LedgerSearch() {
         </button>
       </form>
       <p className="hint">Oldest first. Every search is itself recorded in the ledger.</p>
-      {query.isPending ? (
-        <Loading what="ledger entries" />
-      ) : query.isError ? (
-        <Failed error={query.error} retry={() => void query.refetch()} />
-      ) : query.data.items.length === 0 ? (
-        <Empty title="No entry matches.">Loosen a filter, or widen the time range.</Empty>
-      ) : (
-        <>
-          <ol className="ledger">
-            {query.data.items.map((entry) => (
-              <LedgerEntry
-                key={entry.seq}
-                seq={entry.seq}
-                recordedAt={entry.recorded_at}
-                event={entry.event}
-              />
-            ))}
-          </ol>
-          <Pager {...paged} />
-        </>
-      )}
+      <QueryStates query={query} what="ledger entries">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="No entry matches.">Loosen a filter, or widen the time range.</Empty>
+          ) : (
+            <>
+              <ol className="ledger">
+                {data.items.map((entry) => (
+                  <LedgerEntry
+                    key={entry.seq}
+                    seq={entry.seq}
+                    recordedAt={entry.recorded_at}
+                    event={entry.event}
+                  />
+                ))}
+              </ol>
+              <Pager {...paged} />
+            </>
+          )
+        }
+      </QueryStates>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { type DurationUnit, secondsPer } from '../../ui/duration';
 import { DurationField } from '../../ui/duration-field';
 import { FormError } from '../../ui/form-error';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
@@ -46,41 +46,41 @@ function MyGrants({ session }: { session: Session }) {
   return (
     <section>
       <h1>My access</h1>
-      {grants.isPending ? (
-        <Loading what="your access" />
-      ) : grants.isError ? (
-        <Failed error={grants.error} retry={() => void grants.refetch()} />
-      ) : grants.data.items.length === 0 ? (
-        <Empty title="You hold no access through grantflow yet.">
-          <Link to="/request">Request access</Link> to a system you need.
-        </Empty>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Resource</th>
-                <th scope="col">Entitlement</th>
-                <th scope="col">Since</th>
-                <th scope="col">Ends</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {grants.data.items.map((grant) => (
-                <GrantRow
-                  key={grant.id}
-                  grant={grant}
-                  givenBack={givenBack.has(grant.id)}
-                  onGivenBack={() => setGivenBack((ids) => new Set([...ids, grant.id]))}
-                />
-              ))}
-            </tbody>
-          </table>
-          <Pager page={paged.page} next={paged.next} previous={paged.previous} />
-        </>
-      )}
+      <QueryStates query={grants} what="your access">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="You hold no access through grantflow yet.">
+              <Link to="/request">Request access</Link> to a system you need.
+            </Empty>
+          ) : (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Resource</th>
+                    <th scope="col">Entitlement</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">Ends</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((grant) => (
+                    <GrantRow
+                      key={grant.id}
+                      grant={grant}
+                      givenBack={givenBack.has(grant.id)}
+                      onGivenBack={() => setGivenBack((ids) => new Set([...ids, grant.id]))}
+                    />
+                  ))}
+                </tbody>
+              </table>
+              <Pager page={paged.page} next={paged.next} previous={paged.previous} />
+            </>
+          )
+        }
+      </QueryStates>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { api, must } from '../../api/client';
 import { type Session, useSession } from '../../session';
 import { formatDuration } from '../../ui/duration';
 import { Pager, usePagedQuery } from '../../ui/pager';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 import { StatusBadge } from '../../ui/status';
 import { formatTime } from '../../ui/time';
 
@@ -29,47 +29,47 @@ function RequestList({ session }: { session: Session }) {
   return (
     <section>
       <h1>My requests</h1>
-      {requests.isPending ? (
-        <Loading what="your requests" />
-      ) : requests.isError ? (
-        <Failed error={requests.error} retry={() => void requests.refetch()} />
-      ) : requests.data.items.length === 0 ? (
-        <Empty title="You have not asked for anything yet.">
-          <Link to="/request">Request access</Link> and follow it here.
-        </Empty>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Asked</th>
-                <th scope="col">Access</th>
-                <th scope="col">For</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.data.items.map((request) => (
-                <tr key={request.id}>
-                  <td>
-                    <Link to="/requests/$id" params={{ id: request.id }}>
-                      {formatTime(request.createdAt)}
-                    </Link>
-                  </td>
-                  <td>
-                    {request.entitlementName} <span className="hint">on {request.resource}</span>
-                  </td>
-                  <td>{formatDuration(request.durationSeconds)}</td>
-                  <td>
-                    <StatusBadge status={request.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={paged.page} next={paged.next} previous={paged.previous} />
-        </>
-      )}
+      <QueryStates query={requests} what="your requests">
+        {(data) =>
+          data.items.length === 0 ? (
+            <Empty title="You have not asked for anything yet.">
+              <Link to="/request">Request access</Link> and follow it here.
+            </Empty>
+          ) : (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Asked</th>
+                    <th scope="col">Access</th>
+                    <th scope="col">For</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((request) => (
+                    <tr key={request.id}>
+                      <td>
+                        <Link to="/requests/$id" params={{ id: request.id }}>
+                          {formatTime(request.createdAt)}
+                        </Link>
+                      </td>
+                      <td>
+                        {request.entitlementName} <span className="hint">on {request.resource}</span>
+                      </td>
+                      <td>{formatDuration(request.durationSeconds)}</td>
+                      <td>
+                        <StatusBadge status={request.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager page={paged.page} next={paged.next} previous={paged.previous} />
+            </>
+          )
+        }
+      </QueryStates>
     </section>
   );
 }

@@ -9,7 +9,7 @@ import { DurationField } from '../../ui/duration-field';
 import { FormError } from '../../ui/form-error';
 import { Pager, usePagedQuery } from '../../ui/pager';
 import { RiskBadge } from '../../ui/risk';
-import { Empty, Failed, Loading } from '../../ui/states';
+import { Empty, QueryStates } from '../../ui/states';
 
 type Resource = Awaited<ReturnType<typeof fetchResources>>['items'][number];
 type Entitlement = Resource['entitlements'][number];
@@ -64,47 +64,49 @@ export function RequestAccess() {
               onChange={(event) => setSearch(event.target.value)}
             />
           </div>
-          {catalog.isPending ? (
-            <Loading what="the catalog" />
-          ) : catalog.isError ? (
-            <Failed error={catalog.error} retry={() => void catalog.refetch()} />
-          ) : shown.length === 0 ? (
-            <Empty title={search ? `Nothing in the catalog matches “${search}”.` : 'The catalog is empty.'}>
-              {search
-                ? 'Try another word, or clear the search.'
-                : 'An admin imports the catalog with the directory.'}
-            </Empty>
-          ) : (
-            <ul className="catalog">
-              {shown.map((resource) => (
-                <li key={resource.key} className="card">
-                  <h2>{resource.name}</h2>
-                  <p className="hint">
-                    {resource.key} · owner {resource.owner}
-                  </p>
-                  {resource.description && <p>{resource.description}</p>}
-                  <ul className="entitlements">
-                    {resource.entitlements.map((entitlement) => (
-                      <li key={entitlement.key}>
-                        <div>
-                          <strong>{entitlement.name}</strong> <RiskBadge risk={entitlement.risk} />
-                          {entitlement.description && <p className="hint">{entitlement.description}</p>}
-                          <p className="hint">Up to {formatDuration(entitlement.maxDurationSeconds)}</p>
-                        </div>
-                        <button
-                          type="button"
-                          aria-label={`Request ${entitlement.name} on ${resource.name}`}
-                          onClick={() => setChosen({ resource, entitlement })}
-                        >
-                          Request
-                        </button>
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-            </ul>
-          )}
+          <QueryStates query={catalog} what="the catalog">
+            {() =>
+              shown.length === 0 ? (
+                <Empty
+                  title={search ? `Nothing in the catalog matches “${search}”.` : 'The catalog is empty.'}
+                >
+                  {search
+                    ? 'Try another word, or clear the search.'
+                    : 'An admin imports the catalog with the directory.'}
+                </Empty>
+              ) : (
+                <ul className="catalog">
+                  {shown.map((resource) => (
+                    <li key={resource.key} className="card">
+                      <h2>{resource.name}</h2>
+                      <p className="hint">
+                        {resource.key} · owner {resource.owner}
+                      </p>
+                      {resource.description && <p>{resource.description}</p>}
+                      <ul className="entitlements">
+                        {resource.entitlements.map((entitlement) => (
+                          <li key={entitlement.key}>
+                            <div>
+                              <strong>{entitlement.name}</strong> <RiskBadge risk={entitlement.risk} />
+                              {entitlement.description && <p className="hint">{entitlement.description}</p>}
+                              <p className="hint">Up to {formatDuration(entitlement.maxDurationSeconds)}</p>
+                            </div>
+                            <button
+                              type="button"
+                              aria-label={`Request ${entitlement.name} on ${resource.name}`}
+                              onClick={() => setChosen({ resource, entitlement })}
+                            >
+                              Request
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  ))}
+                </ul>
+              )
+            }
+          </QueryStates>
           <Pager page={paged.page} next={paged.next} previous={paged.previous} />
         </>
       )}
