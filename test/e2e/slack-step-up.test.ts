@@ -3,16 +3,13 @@
 // notifier's config), clicking it decides nothing, and an Approve click from an old card is
 // refused (step_up_required), told privately and recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { waitUntil } from '../../core/net.js';
-import { importDirectory } from '../../directory/import.js';
-import { parseDirectorySource } from '../../directory/parse.js';
 import { ACTION } from '../../slack/blocks/ids.js';
 import { bearer } from '../helpers/api.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
-import type { RequestStack } from '../helpers/requests.js';
+import { addCriticalEntitlement, type RequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { blockActionBody } from '../helpers/slack-signing.js';
 import { buttonsOf, SLACK_IDS, type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
@@ -22,31 +19,16 @@ describe('Slack on a request that needs a passkey', () => {
   let fake: FakeSlack;
   let stack: RequestStack;
   let slack: SlackStack;
-  const adminRole = () => `r_${stack.roles.read}_admin`;
+  let adminRole = '';
 
   beforeAll(async () => {
     database = await createTestDatabase();
     slack = await startSlackStack(database);
     ({ stack, fake } = slack);
-    await stack.target.unsafe(`create role "${adminRole()}" nologin`);
-    const file = parse(stack.directorySource);
-    file.policies.push({ key: 'manager-only', steps: [{ approvers: ['manager'] }] });
-    file.resources
-      .find((r: { key: string }) => r.key === 'db')
-      .entitlements.push({
-        key: 'admin',
-        name: 'Admin',
-        risk: 'critical',
-        maxDuration: '8h',
-        policy: 'manager-only',
-        target: { role: adminRole() },
-      });
-    await importDirectory(database.runtime.db, parseDirectorySource(stringify(file), 'step-up.yaml'), {
-      actor: 'test',
-    });
+    adminRole = await addCriticalEntitlement(database, stack);
   });
   afterAll(async () => {
-    await stack?.target.unsafe(`drop role if exists "${adminRole()}"`).catch(() => undefined);
+    await stack?.target.unsafe(`drop role if exists "${adminRole}"`).catch(() => undefined);
     await slack?.close();
     await database?.drop();
   });

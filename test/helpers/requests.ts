@@ -9,6 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { createConnectors } from '../../connectors/index.js';
 import { findFreePort } from '../../core/net.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
@@ -378,3 +379,29 @@ export const QUICK_RETRY = {
   maximumIntervalMs: 1_000,
   attemptTimeoutMs: 10_000,
 };
+
+/**
+ * Adds `db/admin`: a critical entitlement (a role of its own at the stack's target) approved by
+ * the manager alone, under a policy that says nothing about step-up, so the risk decides that
+ * approving needs a passkey. Returns the target role, for the caller to drop.
+ */
+export async function addCriticalEntitlement(database: TestDatabase, stack: RequestStack): Promise<string> {
+  const role = `r_${stack.roles.read}_admin`;
+  await stack.target.unsafe(`create role "${role}" nologin`);
+  const file = parse(stack.directorySource);
+  file.policies.push({ key: 'manager-only', steps: [{ approvers: ['manager'] }] });
+  file.resources
+    .find((r: { key: string }) => r.key === 'db')
+    .entitlements.push({
+      key: 'admin',
+      name: 'Admin',
+      risk: 'critical',
+      maxDuration: '8h',
+      policy: 'manager-only',
+      target: { role },
+    });
+  await importDirectory(database.runtime.db, parseDirectorySource(stringify(file), 'step-up.yaml'), {
+    actor: 'test',
+  });
+  return role;
+}

@@ -8,18 +8,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { decisionChallenge } from '../../audit/decision-challenge.js';
 import { searchLedger } from '../../audit/read.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
-import { importDirectory } from '../../directory/import.js';
-import { parseDirectorySource } from '../../directory/parse.js';
 import { accessRequestWorkflowId } from '../../workflows/ids.js';
 import { decideUpdate } from '../../workflows/messages.js';
 import { bearer } from '../helpers/api.js';
 import { grantflow } from '../helpers/cli.js';
-import { type RequestStack, startRequestStack } from '../helpers/requests.js';
+import { addCriticalEntitlement, type RequestStack, startRequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
@@ -31,35 +28,19 @@ type Json = Record<string, unknown>;
 describe('passkey step-up on high-risk approvals', () => {
   let database: TestDatabase;
   let stack: RequestStack;
-  const adminRole = () => `r_${stack.roles.read}_admin`;
+  let adminRole = '';
 
   beforeAll(async () => {
     database = await createTestDatabase();
     stack = await startRequestStack(database, { webhookPort: await findFreePort() });
-    // A critical entitlement with a one-step policy that says nothing about step-up: the risk decides.
-    await stack.target.unsafe(`create role "${adminRole()}" nologin`);
-    const file = parse(stack.directorySource);
-    file.policies.push({ key: 'manager-only', steps: [{ approvers: ['manager'] }] });
-    file.resources
-      .find((r: { key: string }) => r.key === 'db')
-      .entitlements.push({
-        key: 'admin',
-        name: 'Admin',
-        risk: 'critical',
-        maxDuration: '8h',
-        policy: 'manager-only',
-        target: { role: adminRole() },
-      });
-    await importDirectory(database.runtime.db, parseDirectorySource(stringify(file), 'step-up.yaml'), {
-      actor: 'test',
-    });
+    adminRole = await addCriticalEntitlement(database, stack);
   });
   afterAll(async () => {
     await stack?.close();
     if (stack) {
       const { default: postgres } = await import('postgres');
       const admin = postgres(inject('services').adminUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop role if exists "${adminRole()}"`);
+      await admin.unsafe(`drop role if exists "${adminRole}"`);
       await admin.end();
     }
     await database?.drop();

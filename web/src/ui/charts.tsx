@@ -73,13 +73,19 @@ function YAxis({ top, label }: { top: number; label: string }) {
 function ChartFrame({
   title,
   description,
-  svg,
+  top,
+  valueLabel,
+  marks,
   table,
   legend,
 }: {
   title: string;
   description: string;
-  svg: (ids: { title: string; desc: string }) => ReactNode;
+  /** The y axis' top value, and what it counts. */
+  top: number;
+  valueLabel: string;
+  /** What the chart draws over its axes: lines, bars, x labels. */
+  marks: ReactNode;
   table: ReactNode;
   legend?: ReactNode;
 }) {
@@ -89,7 +95,23 @@ function ChartFrame({
     <figure className="chart">
       <figcaption className="chart-title">{title}</figcaption>
       {legend}
-      {svg(ids)}
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby={ids.title}
+        aria-describedby={ids.desc}
+      >
+        <title id={ids.title}>{title}</title>
+        <YAxis top={top} label={valueLabel} />
+        <line
+          className="axis"
+          x1={MARGIN.left}
+          x2={WIDTH - MARGIN.right}
+          y1={MARGIN.top + PLOT_H}
+          y2={MARGIN.top + PLOT_H}
+        />
+        {marks}
+      </svg>
       <details className="chart-data">
         <summary>Show the numbers</summary>
         {table}
@@ -142,22 +164,10 @@ export function LineChart({
           </ul>
         ) : undefined
       }
-      svg={(ids) => (
-        <svg
-          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-          role="img"
-          aria-labelledby={ids.title}
-          aria-describedby={ids.desc}
-        >
-          <title id={ids.title}>{title}</title>
-          <YAxis top={top} label={yLabel} />
-          <line
-            className="axis"
-            x1={MARGIN.left}
-            x2={WIDTH - MARGIN.right}
-            y1={MARGIN.top + PLOT_H}
-            y2={MARGIN.top + PLOT_H}
-          />
+      top={top}
+      valueLabel={yLabel}
+      marks={
+        <>
           <g>
             {xTicks.map((tick, index) => (
               <text
@@ -181,8 +191,8 @@ export function LineChart({
               ))}
             </g>
           ))}
-        </svg>
-      )}
+        </>
+      }
       table={
         <table>
           <thead>
@@ -230,22 +240,10 @@ export function BarChart({
     <ChartFrame
       title={title}
       description={description}
-      svg={(ids) => (
-        <svg
-          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-          role="img"
-          aria-labelledby={ids.title}
-          aria-describedby={ids.desc}
-        >
-          <title id={ids.title}>{title}</title>
-          <YAxis top={top} label={valueLabel} />
-          <line
-            className="axis"
-            x1={MARGIN.left}
-            x2={WIDTH - MARGIN.right}
-            y1={MARGIN.top + PLOT_H}
-            y2={MARGIN.top + PLOT_H}
-          />
+      top={top}
+      valueLabel={valueLabel}
+      marks={
+        <>
           {bars.map((bar, index) => {
             const height = (bar.value / top) * PLOT_H;
             const x = MARGIN.left + slot * index + (slot - barWidth) / 2;
@@ -267,8 +265,8 @@ export function BarChart({
               </g>
             );
           })}
-        </svg>
-      )}
+        </>
+      }
       table={
         <table>
           <thead>
