@@ -9,7 +9,7 @@ import type { Executor } from '../db/client.js';
 import type { AuditActor, AuditSource } from './events.js';
 import { NotYetCheckpointedError, type ProofBundle, proveEvent } from './prove.js';
 import { recordLedgerRead } from './record-read.js';
-import { type NoteVerifier, openNote, parseCheckpoint } from './signed-note.js';
+import { type NoteVerifier, openNote, parseCheckpoint, signedTime } from './signed-note.js';
 
 /** What a checkpoint read needs: both database handles and the keys that sign checkpoints. */
 export type CheckpointReadDeps = { db: Executor; sql: postgres.Sql; verifiers: readonly NoteVerifier[] };
@@ -22,7 +22,7 @@ export type CheckpointSummary = {
   id: number;
   treeSize: number;
   rootHash: string;
-  /** The note's own `time` extension line when it has one; else null. */
+  /** The signed `time` line of a checkpoint sealed before that moved to the row; else null (see createdAt). */
   time: string | null;
   createdAt: Date;
   keyId: string;
@@ -51,10 +51,7 @@ function summarize(row: Row, verifiers: readonly NoteVerifier[]): CheckpointSumm
     const opened = openNote(row.note, verifiers);
     signedBy = opened.verifiedBy.map((ref) => `${ref.name}+${ref.keyId}`);
     otherSignatures = opened.unknownSignatures.map((ref) => `${ref.name}+${ref.keyId}`);
-    time =
-      parseCheckpoint(opened.body)
-        .extensions.find((line) => line.startsWith('time '))
-        ?.slice(5) ?? null;
+    time = signedTime(parseCheckpoint(opened.body)) ?? null;
   } catch {
     // A note that does not verify is listed with no signer: `audit verify` says what is wrong.
   }

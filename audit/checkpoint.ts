@@ -36,7 +36,7 @@ type CheckpointRow = {
 
 /**
  * Seals a checkpoint over every sequenced entry, even when nothing new arrived (a fresh
- * signature and timestamp prove the log was alive and unchanged). Extends the previous
+ * signature, sealed at a recorded time, shows the log was alive and unchanged). Extends the previous
  * checkpoint's frontier, so the cost is proportional to the new entries. Before signing it
  * checks the previous checkpoint: its signature must verify and its stored frontier must
  * reproduce its signed root, or the new checkpoint would vouch for a tampered base.
@@ -81,12 +81,10 @@ export async function sealCheckpoint(
 
     const now = options.now ?? new Date();
     const rootHash = frontier.root();
-    const body = formatCheckpoint({
-      origin: options.origin,
-      size: frontier.size,
-      rootHash,
-      extensions: [`time ${now.toISOString()}`],
-    });
+    // No time line in the body: C2SP tlog-checkpoint advises against extension lines, and the
+    // time a checkpoint was sealed lives in its row (created_at). Checkpoints sealed before
+    // carry `time ...` and still verify.
+    const body = formatCheckpoint({ origin: options.origin, size: frontier.size, rootHash });
     const note = signNote(body, keys.signer);
     const [row] = await tx<{ id: string }[]>`
       insert into audit_checkpoint (tree_size, root_hash, chain_head, frontier, note, key_id, created_at)

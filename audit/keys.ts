@@ -25,7 +25,10 @@ const DEV_KEY_FILE = 'audit-signing.key';
  * GRANTFLOW_AUDIT_VERIFIER_KEYS adds the public keys of rotated-out signers.
  */
 export function loadLedgerKeys(
-  config: Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_VERIFIER_KEYS' | 'dataDir'>,
+  config: Pick<
+    Config,
+    'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_VERIFIER_KEYS' | 'GRANTFLOW_AUDIT_ORIGIN' | 'dataDir'
+  >,
   log: Logger,
 ): LedgerKeys {
   const signerText = signerKeyText(config, log);
@@ -40,11 +43,7 @@ export function loadLedgerKeys(
     );
   }
   const verifierKey = verifierKeyOf(signerText);
-  const extra = (config.GRANTFLOW_AUDIT_VERIFIER_KEYS ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter(Boolean);
-  const verifiers = [verifierKey, ...extra].map((key) => {
+  const verifiers = [verifierKey, ...rotatedKeys(config)].map((key) => {
     try {
       return parseVerifierKey(key);
     } catch (error) {
@@ -58,7 +57,45 @@ export function loadLedgerKeys(
   return { signer, verifierKey, verifiers };
 }
 
-function signerKeyText(config: Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'dataDir'>, log: Logger): string {
+/**
+ * The verifier keys someone reading the ledger checks checkpoints with, never creating a key: the
+ * keys given (`--key`), else this installation's (its signing key's public half and the rotated-out
+ * GRANTFLOW_AUDIT_VERIFIER_KEYS), else GRANTFLOW_AUDIT_VERIFIER_KEYS alone, as on an auditor's
+ * machine that holds only public keys.
+ */
+export function readerVerifierKeys(
+  config: Pick<
+    Config,
+    'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_VERIFIER_KEYS' | 'GRANTFLOW_AUDIT_ORIGIN' | 'dataDir'
+  >,
+  log: Logger,
+  given: readonly string[] = [],
+): string[] {
+  if (given.length > 0) return [...given];
+  if (config.GRANTFLOW_AUDIT_SIGNING_KEY || existsSync(path.join(config.dataDir, DEV_KEY_FILE))) {
+    const keys = loadLedgerKeys(config, log);
+    return [keys.verifierKey, ...rotatedKeys(config)];
+  }
+  const rotated = rotatedKeys(config);
+  if (rotated.length > 0) return rotated;
+  throw new StartupError(
+    'audit_key_missing',
+    'no verifier key to check the checkpoints with: pass --key <verifier key> (`grantflow audit public-key` ' +
+      'prints it where the ledger is signed) or set GRANTFLOW_AUDIT_VERIFIER_KEYS',
+  );
+}
+
+function rotatedKeys(config: Pick<Config, 'GRANTFLOW_AUDIT_VERIFIER_KEYS'>): string[] {
+  return (config.GRANTFLOW_AUDIT_VERIFIER_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+}
+
+function signerKeyText(
+  config: Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_ORIGIN' | 'dataDir'>,
+  log: Logger,
+): string {
   const configured = config.GRANTFLOW_AUDIT_SIGNING_KEY;
   if (configured) {
     if (configured.startsWith('PRIVATE+KEY+')) return configured;
@@ -73,7 +110,9 @@ function signerKeyText(config: Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'dat
   const file = path.join(config.dataDir, DEV_KEY_FILE);
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
-    const { signerKey } = generateSignerKey('grantflow-dev');
+    // Named after the origin, as C2SP tlog-checkpoint recommends, so a verifier can tell which
+    // log a key speaks for. Keys generated before (named grantflow-dev) keep working.
+    const { signerKey } = generateSignerKey(config.GRANTFLOW_AUDIT_ORIGIN);
     writeFileSync(file, `${signerKey}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     log.warn(

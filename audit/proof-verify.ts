@@ -472,8 +472,9 @@ function decodeBase64(text: string): Buffer | undefined {
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
+// C2SP signed-note: no Unicode White_Space (as Go's unicode.IsSpace) and no '+'; not JS's \s.
 function isKeyName(name: string): boolean {
-  return /^[^\s+]+$/u.test(name) && !hasLoneSurrogate(name);
+  return /^[^\p{White_Space}+]+$/u.test(name) && !hasLoneSurrogate(name);
 }
 
 function hasControlOrLoneSurrogate(text: string): boolean {

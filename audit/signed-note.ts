@@ -180,7 +180,9 @@ export function parseVerifierKey(verifierKey: string): NoteVerifier {
 /** Formats a checkpoint body: origin, decimal size, base64 root hash, extension lines. */
 export function formatCheckpoint(checkpoint: CheckpointInput): string {
   const { origin, size, rootHash, extensions = [] } = checkpoint;
-  if (!isSingleLine(origin)) throw new MalformedNoteError('checkpoint origin must be one non-empty line');
+  if (!isValidOrigin(origin)) {
+    throw new MalformedNoteError("checkpoint origin must be one word with no Unicode spaces or '+'");
+  }
   if (!Number.isSafeInteger(size) || size < 0) {
     throw new MalformedNoteError('checkpoint size must be a safe integer ≥ 0');
   }
@@ -211,6 +213,14 @@ export function parseCheckpoint(body: string): Checkpoint {
     if (!isSingleLine(line)) throw new MalformedNoteError('checkpoint has an invalid extension line');
   }
   return { origin, size: Number(sizeText), rootHash, extensions };
+}
+
+/**
+ * The `time <ISO 8601>` extension line that checkpoints sealed before carried, if any. New
+ * checkpoints keep their sealing time in their row instead (C2SP advises against extension lines).
+ */
+export function signedTime(checkpoint: Checkpoint): string | undefined {
+  return checkpoint.extensions.find((line) => line.startsWith('time '))?.slice(5);
 }
 
 /** Signs `body` with one or more keys and returns the signed note text. */
@@ -324,10 +334,33 @@ function decodeBase64Strict(text: string): Buffer | undefined {
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
+/**
+ * C2SP signed-note: a key name is non-empty, well-formed UTF-8, with neither Unicode spaces nor
+ * '+'. "Unicode spaces" is the White_Space property, which Go's unicode.IsSpace tests and the
+ * reference verifier refuses. JavaScript's `\s` is a different set: it lacks U+0085 (NEL) and
+ * adds U+FEFF, so it would accept names Go refuses and refuse names Go accepts.
+ */
+export function isValidKeyName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    !/[\p{White_Space}+]/u.test(name) &&
+    !hasLoneSurrogate(name)
+  );
+}
+
+/**
+ * C2SP tlog-checkpoint: the origin SHOULD be a schema-less URL with neither Unicode spaces nor
+ * '+' (the rule of key names, so the origin can name the log's key). We sign only origins that
+ * follow it; checkpoints from elsewhere are read as long as the line is well formed.
+ */
+export function isValidOrigin(origin: unknown): origin is string {
+  return isValidKeyName(origin) && isSingleLine(origin);
+}
+
 function assertKeyName(name: string, ErrorClass: new (message: string) => Error): void {
-  // As in the Go implementation: names are printed between spaces and '+' separates key fields.
-  if (typeof name !== 'string' || !/^[^\s+]+$/u.test(name) || hasLoneSurrogate(name)) {
-    throw new ErrorClass(`key name "${name}" must be non-empty with no spaces or '+'`);
+  if (!isValidKeyName(name)) {
+    throw new ErrorClass(`key name "${name}" must be non-empty UTF-8 with no Unicode spaces or '+'`);
   }
 }
 

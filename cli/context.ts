@@ -8,10 +8,14 @@ import { readStackState } from '../dev/state.js';
 /** Parsed configuration and a logger: what every command starts from. */
 export type CliContext = { config: Config; log: Logger };
 
-/** Parses the environment once (a ConfigError stops the command with the variable named). */
-export function cliContext(): CliContext {
+/**
+ * Parses the environment once (a ConfigError stops the command with the variable named). A
+ * command's stdout is its answer (a report, JSON, a token), so its logs go to stderr; the
+ * long-running services (`api`, `worker`, `dev`) log to stdout, as services do.
+ */
+export function cliContext(logTo: 'stdout' | 'stderr' = 'stderr'): CliContext {
   const config = loadConfig();
-  return { config, log: createLogger(config) };
+  return { config, log: createLogger(config, 'grantflow', logTo) };
 }
 
 /**

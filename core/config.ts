@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidOrigin } from '../audit/signed-note.js';
 import { ConfigError } from './errors.js';
 
 const optionalString = z
@@ -60,9 +61,10 @@ const envSchema = z.object({
   SLACK_API_URL: httpUrl,
   GRANTFLOW_AUDIT_SIGNING_KEY: optionalString,
   GRANTFLOW_AUDIT_VERIFIER_KEYS: optionalString,
+  /** The checkpoints' origin line, and the default name of the signing key (C2SP tlog-checkpoint). */
   GRANTFLOW_AUDIT_ORIGIN: z
     .string()
-    .regex(/^[^\s]+$/, 'must be one word without spaces (a checkpoint origin line)')
+    .refine(isValidOrigin, "must be one word with no Unicode spaces or '+' (a C2SP checkpoint origin)")
     .default('grantflow.local/audit'),
   GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),

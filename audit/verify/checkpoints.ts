@@ -10,6 +10,7 @@ import {
   type NoteVerifier,
   openNote,
   parseCheckpoint,
+  signedTime,
   UnverifiedNoteError,
 } from '../signed-note.js';
 import type { FindingCode, FindingList } from './findings.js';
@@ -55,8 +56,9 @@ export async function loadCheckpoints(
       frontier: unknown;
       note: string;
       key_id: string;
+      created_at: Date | string;
     }[]
-  >`select id, tree_size, root_hash, chain_head, frontier, note, key_id from audit_checkpoint order by id`;
+  >`select id, tree_size, root_hash, chain_head, frontier, note, key_id, created_at from audit_checkpoint order by id`;
   return rows.map((row) => {
     const id = Number(row.id);
     const opened = openCheckpoint(row.note, verifiers, (code, message) =>
@@ -98,7 +100,8 @@ export async function loadCheckpoints(
       ...(frontier ? { frontier } : {}),
     };
     const summary: CheckpointSummary = { id, treeSize: size, rootHash: root.toString('hex'), signedBy };
-    if (time) summary.time = time;
+    // The signed time of an older checkpoint, else the time its row records it was sealed.
+    summary.time = time ?? new Date(row.created_at).toISOString();
     return { id, note: row.note, trusted: true, claim, summary };
   });
 }
@@ -117,7 +120,7 @@ function openCheckpoint(
       report('checkpoint_signature_invalid', `signature by ${refs} does not verify`);
     }
     const checkpoint = parseCheckpoint(opened.body);
-    const time = checkpoint.extensions.find((line) => line.startsWith('time '))?.slice(5);
+    const time = signedTime(checkpoint);
     return {
       size: checkpoint.size,
       root: checkpoint.rootHash,
@@ -144,8 +147,16 @@ function openCheckpoint(
   }
 }
 
-export function readExportDir(dir: string): ExportedNote[] {
-  return readdirSync(dir)
+/** The exported notes in `dir`, or undefined when there is no such directory (nothing to compare). */
+export function readExportDir(dir: string): ExportedNote[] | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return names
     .filter((name) => name.endsWith('.note'))
     .sort()
     .map((name) => {

@@ -50,7 +50,21 @@ export function formatVerifyReport(report: VerifyReport): string {
   }
   if (report.omittedFindings > 0)
     lines.push(`  ... and ${plural(report.omittedFindings, 'more finding')} not listed`);
+  lines.push(`  ${outsideCopies(report)}`);
   return `${lines.join('\n')}\n`;
+}
+
+// What the checkpoints were compared with outside the database: an auditor verifying from
+// another machine must see plainly when no outside copy was at hand.
+function outsideCopies(report: VerifyReport): string {
+  const hint = 'pass --export-dir <dir> with the exported checkpoint notes to compare them';
+  if (!report.exportDir)
+    return `outside copies: none given, so checkpoints were compared only with each other; ${hint}`;
+  if (!report.exportDir.found) {
+    return `outside copies: ${report.exportDir.path} does not exist, so no outside copy was compared; ${hint}`;
+  }
+  const notes = report.exportedCheckpoints;
+  return `outside copies: compared with ${notes.toLocaleString('en-US')} exported checkpoint${notes === 1 ? '' : 's'} in ${report.exportDir.path}`;
 }
 
 function locate(finding: Finding): string {

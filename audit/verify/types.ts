@@ -28,7 +28,7 @@ export interface CheckpointSummary {
   id: number;
   treeSize: number;
   rootHash: string;
-  /** The `time` extension line of the signed note, when present. */
+  /** When it was sealed: the signed `time` line of an older checkpoint, else the time its row records. */
   time?: string;
   /** `name+keyid` of every key whose signature on it verified. */
   signedBy: string[];
@@ -46,6 +46,11 @@ export interface VerifyReport {
   checkpointsVerified: number;
   /** Exported `.note` files read from exportDir. */
   exportedCheckpoints: number;
+  /**
+   * The outside copy compared: where it was looked for, and whether it was there. Absent when no
+   * export directory was given, so only the database's own checkpoints were compared.
+   */
+  exportDir?: { path: string; found: boolean };
   latestCheckpoint?: CheckpointSummary;
   /** Entries after the latest verified checkpoint, not yet covered by any signature. */
   unsignedEntries: number;

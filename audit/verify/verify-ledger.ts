@@ -57,7 +57,8 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
   try {
     // Files are read before the snapshot is taken: a checkpoint is exported only after its row
     // commits, so every file seen here has its row in the snapshot unless someone removed it.
-    const exported = options.exportDir ? readExportDir(options.exportDir) : [];
+    const found = options.exportDir ? readExportDir(options.exportDir) : undefined;
+    const exported = found ?? [];
     const outcome = await sql.begin('isolation level repeatable read read only', (tx) =>
       verifySnapshot(tx, settings, exported),
     );
@@ -69,6 +70,7 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
       checkpoints: outcome.checkpoints,
       checkpointsVerified: outcome.checkpointsVerified,
       exportedCheckpoints: exported.length,
+      ...(options.exportDir ? { exportDir: { path: options.exportDir, found: found !== undefined } } : {}),
       ...(outcome.latest ? { latestCheckpoint: outcome.latest } : {}),
       unsignedEntries: outcome.unsignedEntries,
       ...(options.since !== undefined ? { since: settings.since } : {}),

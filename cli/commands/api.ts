@@ -10,7 +10,7 @@ export function registerApiCommand(program: Command): void {
     .command('api')
     .description('Run the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS, or a running grantflow dev)')
     .action(async () => {
-      const { config, log } = cliContext();
+      const { config, log } = cliContext('stdout');
       const database = await openDatabase(config, log, { startEmbedded: false });
       const temporal = await openTemporal(config, log, { startDevServer: false });
       const api = await startApi(config, log, {

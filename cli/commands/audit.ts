@@ -11,7 +11,7 @@ import {
   exportHeader,
   formatExportLine,
 } from '../../audit/export-format.js';
-import { loadLedgerKeys } from '../../audit/keys.js';
+import { loadLedgerKeys, readerVerifierKeys } from '../../audit/keys.js';
 import { OCSF_VERSION } from '../../audit/ocsf.js';
 import { checkConsistencyBundle, checkProofBundle } from '../../audit/proof-verify.js';
 import { proveConsistency, proveEvent } from '../../audit/prove.js';
@@ -23,6 +23,7 @@ import {
   tailLedger,
 } from '../../audit/read.js';
 import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.js';
+import { type NoteVerifier, parseVerifierKey } from '../../audit/signed-note.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
@@ -101,19 +102,27 @@ export function registerAuditCommands(program: Command): void {
     )
     .option('--json', 'the report as JSON')
     .option('--since <seq>', 'row-level checks from this seq on (roots are still recomputed from 1)')
-    .action(async (options: { json?: boolean; since?: string }) => {
+    .option(
+      '--export-dir <dir>',
+      'the exported checkpoint notes to compare with (default: GRANTFLOW_AUDIT_EXPORT_DIR, else <data dir>/audit-checkpoints)',
+    )
+    .option(
+      '--key <verifier-key...>',
+      "verifier key(s) to check checkpoints with; default: this installation's keys",
+    )
+    .action(async (options: { json?: boolean; since?: string; exportDir?: string; key?: string[] }) => {
       const since = options.since === undefined ? undefined : Number(options.since);
       if (since !== undefined && (!Number.isInteger(since) || since < 1)) {
         throw new ValidationError('--since must be a ledger seq (a whole number from 1)');
       }
       const context = cliContext();
-      const keys = loadLedgerKeys(context.config, context.log);
+      const verifiers = parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key));
       try {
         const report = await withRuntimeDatabase(context, async ({ db, sql }) => {
           let shown = 0;
           const result = await verifyLedger(sql, {
-            verifiers: keys.verifiers,
-            exportDir: auditExportDir(context.config),
+            verifiers,
+            exportDir: options.exportDir ?? auditExportDir(context.config),
             since,
             onProgress: (done, total) => {
               if (options.json || total < 100_000 || done - shown < 100_000) return;
@@ -261,12 +270,8 @@ export function registerAuditCommands(program: Command): void {
     .argument('<file>', 'a bundle printed by grantflow audit prove or audit prove-consistency')
     .option('--key <verifier-key...>', "verifier key(s); default: this installation's keys")
     .action((file: string, options: { key?: string[] }) => {
-      let keys = options.key;
-      if (!keys) {
-        const { config, log } = cliContext();
-        const rotated = (config.GRANTFLOW_AUDIT_VERIFIER_KEYS ?? '').split(',').map((k) => k.trim());
-        keys = [loadLedgerKeys(config, log).verifierKey, ...rotated.filter(Boolean)];
-      }
+      const { config, log } = cliContext();
+      const keys = readerVerifierKeys(config, log, options.key);
       const bundle = JSON.parse(readFileSync(file, 'utf8'));
       // A consistency bundle names two checkpoints; an inclusion bundle one.
       const consistency = typeof bundle === 'object' && bundle !== null && 'newCheckpoint' in bundle;
@@ -337,4 +342,14 @@ export function registerAuditCommands(program: Command): void {
       const { config, log } = cliContext();
       process.stdout.write(`${loadLedgerKeys(config, log).verifierKey}\n`);
     });
+}
+
+function parseVerifierKeys(keys: readonly string[]): NoteVerifier[] {
+  return keys.map((key) => {
+    try {
+      return parseVerifierKey(key);
+    } catch (error) {
+      throw new ValidationError(`--key ${key}: ${(error as Error).message}`);
+    }
+  });
 }

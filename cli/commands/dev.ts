@@ -13,7 +13,7 @@ export function registerDevCommand(program: Command): void {
     .option('--seed <file>', 'directory file imported on first run', 'examples/acme.yaml')
     .option('--no-seed', 'start with an empty directory')
     .action(async (options: { seed: string | false }) => {
-      const context = cliContext();
+      const context = cliContext('stdout');
       await runDev(context.config, context.log, {
         seedFile: options.seed ? path.resolve(options.seed) : undefined,
       });

@@ -12,7 +12,7 @@ export function registerWorkerCommand(program: Command): void {
       'Run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS, or a running grantflow dev)',
     )
     .action(async () => {
-      const { config, log } = cliContext();
+      const { config, log } = cliContext('stdout');
       const database = await openDatabase(config, log, { startEmbedded: false });
       const temporal = await openTemporal(config, log, { startDevServer: false });
       const worker = await startWorker(config, log, {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -90,6 +90,49 @@ describe('the grantflow command', () => {
     } finally {
       await database.owner.sql`alter table audit_ledger enable always trigger audit_ledger_no_truncate`;
     }
+  });
+
+  it('verifies from another machine with only DATABASE_URL and the public key, naming the outside copies it lacks', async () => {
+    const publicKey = (await grantflow(['audit', 'public-key'], env)).stdout.trim();
+    expect(publicKey).toMatch(/^grantflow\.local\/audit\+[0-9a-f]{8}\+/);
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'gf-auditor-'));
+    const auditor = { PATH: env.PATH, HOME: env.HOME, LOG_LEVEL: 'warn', GRANTFLOW_DATA_DIR: elsewhere };
+    const withUrl = { ...auditor, DATABASE_URL: database.ownerUrl };
+
+    const keyless = await grantflow(['audit', 'verify'], withUrl);
+    expect(keyless.code).not.toBe(0);
+    expect(keyless.stderr).toContain('no verifier key to check the checkpoints with: pass --key');
+    expect(existsSync(path.join(elsewhere, 'audit-signing.key'))).toBe(false);
+
+    const alone = await grantflow(['audit', 'verify', '--key', publicKey], withUrl);
+    expect(alone.stderr).not.toContain('ENOENT');
+    expect(alone.stdout).toMatch(/^INTACT: /);
+    expect(alone.stdout).toContain(
+      `outside copies: ${path.join(elsewhere, 'audit-checkpoints')} does not exist, so no outside copy was compared`,
+    );
+    expect(alone.code).toBe(0);
+
+    const exportDir = path.join(env.GRANTFLOW_DATA_DIR ?? '', 'audit-checkpoints');
+    const given = await grantflow(
+      ['audit', 'verify', '--key', publicKey, '--export-dir', exportDir],
+      withUrl,
+    );
+    expect(given.stdout).toMatch(/^INTACT: /);
+    expect(given.stdout).toMatch(
+      new RegExp(`outside copies: compared with [1-9]\\d* exported checkpoints? in ${exportDir}`),
+    );
+    expect(given.code).toBe(0);
+
+    const byEnv = await grantflow(['audit', 'verify', '--json'], {
+      ...withUrl,
+      GRANTFLOW_AUDIT_VERIFIER_KEYS: publicKey,
+      GRANTFLOW_AUDIT_EXPORT_DIR: exportDir,
+    });
+    expect(JSON.parse(byEnv.stdout)).toMatchObject({
+      status: 'intact',
+      exportDir: { path: exportDir, found: true },
+    });
+    expect(existsSync(path.join(elsewhere, 'audit-signing.key'))).toBe(false);
   });
 
   it('reads the ledger: tail, search and a CSV export, each read itself recorded', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -175,7 +175,8 @@ describe('audit ledger verifier', () => {
         new RegExp(
           `^INTACT: 201 entries, 3 checkpoints verified, latest checkpoint ${sealed[2]!.id} \\(size 200, ` +
             `\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\) signed by key grantflow-test\\+${keys.signer.keyId}; ` +
-            '1 entry awaits the next checkpoint\\n$',
+            '1 entry awaits the next checkpoint\\n' +
+            `  outside copies: compared with 3 exported checkpoints in ${exportDir}\\n$`,
         ),
       );
     });
@@ -667,6 +668,7 @@ describe('audit ledger verifier', () => {
         'TAMPERED: 2 findings (199 entries, 3 checkpoints)',
         expect.stringMatching(/^ {2}row_deleted \[seq 77\]: entry 77 is missing/),
         expect.stringMatching(/^ {2}chain_broken \[seq 150\]: /),
+        `  outside copies: compared with 3 exported checkpoints in ${exportDir}`,
         '',
       ]);
     });
@@ -682,11 +684,24 @@ describe('audit ledger verifier', () => {
       expect(formatVerifyReport(report)).toMatch(/^ERROR: could not verify the audit ledger: /);
     });
 
+    it('verifies what it can when the export directory is not there, and says no outside copy was compared', async () => {
+      const missing = path.join(exportDir, 'missing');
+      const report = await verify({ exportDir: missing });
+
+      expect(report.status).toBe('intact');
+      expect(report.exportDir).toEqual({ path: missing, found: false });
+      expect(report.checkpointsVerified).toBe(3);
+      expect(formatVerifyReport(report)).toContain(
+        `outside copies: ${missing} does not exist, so no outside copy was compared; pass --export-dir <dir>`,
+      );
+    });
+
     it('reports error when the export directory cannot be read', async () => {
-      const report = await verify({ exportDir: path.join(exportDir, 'missing') });
+      const notADirectory = path.join(exportDir, readdirSync(exportDir)[0]!);
+      const report = await verify({ exportDir: notADirectory });
 
       expect(report.status).toBe('error');
-      expect(report.error).toMatch(/ENOENT/);
+      expect(report.error).toMatch(/ENOTDIR/);
     });
   });
 });
