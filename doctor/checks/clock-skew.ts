@@ -7,7 +7,7 @@ import { readTemporalTime, type ServerTimeReading } from '../../temporal/server-
 import { type CheckOutcome, failed, passed } from '../check.js';
 
 /** Hosts kept by NTP agree within milliseconds; a second apart means no one keeps them. */
-export const MAX_CLOCK_SKEW_MS = 1_000;
+const MAX_CLOCK_SKEW_MS = 1_000;
 
 const NTP_FIX =
   'keep every host on NTP (chrony or systemd-timesyncd; `timedatectl` shows whether the clock is synchronised)';

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sealCheckpoint } from '../../audit/checkpoint.js';
 import { appendToIntake } from '../../audit/intake.js';
@@ -120,7 +121,7 @@ describe('grantflow doctor', () => {
     connection = await connectTemporal({ ...config, address: services.temporalAddress });
     await connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     await eventually(() => ensureSearchAttributes(connection, namespace));
     const client = new Client({ connection, namespace });
