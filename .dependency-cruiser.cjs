@@ -1,5 +1,5 @@
 // The layering, checked on every `npm run lint` (see README "Architecture"):
-//   doors (api/, api/slack/, cli/) → use cases (requests/, grants/, campaigns/, directory/, audit/)
+//   doors (api/, api/slack/, cli/) → use cases (requests/, grants/, campaigns/, directory/, audit/, doctor/, ...)
 //   → messages → workflows → activities → queries (db/queries/) and connectors.
 // Type-only imports count for cycles: a cycle of types is still a knot a newcomer has to untie.
 /** @type {import('dependency-cruiser').IConfiguration} */

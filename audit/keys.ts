@@ -18,6 +18,11 @@ export type LedgerKeys = { signer: NoteSigner; verifierKey: string; verifiers: N
 
 const DEV_KEY_FILE = 'audit-signing.key';
 
+/** Where the development signing key is generated when GRANTFLOW_AUDIT_SIGNING_KEY is unset. */
+export function devSigningKeyFile(dataDir: string): string {
+  return path.join(dataDir, DEV_KEY_FILE);
+}
+
 /**
  * GRANTFLOW_AUDIT_SIGNING_KEY holds a signer key (`PRIVATE+KEY+...`) or the path of a file with
  * one. Without it, a key is generated once into the data directory, with a warning: fine for
@@ -107,7 +112,7 @@ function signerKeyText(
     }
     return readFileSync(configured, 'utf8').trim();
   }
-  const file = path.join(config.dataDir, DEV_KEY_FILE);
+  const file = devSigningKeyFile(config.dataDir);
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
     // Named after the origin, as C2SP tlog-checkpoint recommends, so a verifier can tell which

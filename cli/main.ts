@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerCampaignCommands } from './commands/campaign.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDirectoryCommands } from './commands/directory.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerFindingCommands } from './commands/findings.js';
 import { registerGrantsCommands } from './commands/grants.js';
@@ -38,6 +39,7 @@ registerFindingCommands(program);
 registerEvidenceCommands(program);
 registerLogReviewCommands(program);
 registerTemporalCommands(program);
+registerDoctorCommand(program);
 
 async function main(): Promise<void> {
   await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@ import {
 import type { ScheduledCampaignTemplate, ScheduledLogReviewTemplate } from '../workflows/messages.js';
 
 /** The schedule that seals audit checkpoints. */
-const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
+export const AUDIT_CHECKPOINT_SCHEDULE_ID = 'grantflow-audit-checkpoint';
 
 /**
  * Creates the checkpoint schedule, or updates its interval and task queue if it exists, so every
@@ -113,7 +113,7 @@ export async function describeQuarterlyCampaignSchedule(
 }
 
 /** The schedule that reconciles every listable resource. */
-const RECONCILIATION_SCHEDULE_ID = 'grantflow-reconciliation';
+export const RECONCILIATION_SCHEDULE_ID = 'grantflow-reconciliation';
 
 /**
  * Creates or updates the reconciliation schedule (every `everySeconds`), or deletes it when that

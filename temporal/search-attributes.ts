@@ -19,9 +19,7 @@ const SEARCH_ATTRIBUTES = {
  * ignored for an existing database file, so this goes through the operator API on every start.
  */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set(Object.keys(existing.customAttributes ?? {}));
-  const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !known.has(name));
+  const missing = await missingSearchAttributes(connection, namespace);
   if (missing.length === 0) return [];
   const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await connection.operatorService.addSearchAttributes({
@@ -29,4 +27,11 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     searchAttributes: Object.fromEntries(missing.map((name) => [name, keyword])),
   });
   return missing;
+}
+
+/** The search attributes grantflow sets that `namespace` lacks (all of them Keyword). */
+export async function missingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  return Object.keys(SEARCH_ATTRIBUTES).filter((name) => !known.has(name));
 }

@@ -1,7 +1,7 @@
 // Database protections: the append-only triggers on the audit tables and the runtime role's
 // grants, checked structurally so a neutered protection is reported.
 import type postgres from 'postgres';
-import type { FindingList } from './findings.js';
+import { type Finding, FindingList } from './findings.js';
 
 const ROW = 1;
 const BEFORE = 2;
@@ -169,5 +169,18 @@ export async function checkPrivileges(
     message:
       `runtime role ${role}${found.superuser ? ' is a superuser and' : ''} may ${widened.join(', ')}: ` +
       'the services could rewrite the audit trail (run `grantflow migrate` to restore the grants)',
+  });
+}
+
+/**
+ * The protection and privilege findings alone, in one read-only transaction: what `grantflow
+ * doctor` reports without walking the ledger.
+ */
+export async function protectionFindings(sql: postgres.Sql, runtimeRole: string): Promise<Finding[]> {
+  return sql.begin('read only', async (tx) => {
+    const findings = new FindingList();
+    await checkProtection(tx, findings);
+    await checkPrivileges(tx, runtimeRole, findings);
+    return findings.list;
   });
 }
