@@ -77,7 +77,15 @@ export function createRefusalAggregator(options: RefusalAggregatorOptions): Refu
 
   async function writeFirst(bucket: Bucket, draft: AuditEventDraft): Promise<void> {
     const event = completeEvent(
-      { ...draft, details: { ...draft.details, refusal_kind: bucket.kind, instance } },
+      {
+        ...draft,
+        details: {
+          ...draft.details,
+          refusal_kind: bucket.kind,
+          window_start: new Date(bucket.windowStart).toISOString(),
+          instance,
+        },
+      },
       bucket.source,
     );
     await options.write([{ idempotencyKey: `${keyOf(bucket)}:first`, event }]);

@@ -49,12 +49,17 @@ export type SlackStack = {
 /** Starts it; two people are linked in the directory, everyone else is found by email. */
 export async function startSlackStack(
   database: TestDatabase,
-  options: { alertChannel?: string; delivery?: Partial<DeliverySettings> } = {},
+  options: {
+    alertChannel?: string;
+    delivery?: Partial<DeliverySettings>;
+    refusals?: Parameters<typeof startRequestStack>[1]['refusals'];
+  } = {},
 ): Promise<SlackStack> {
   const fake = await startFakeSlack();
   const stack = await startRequestStack(database, {
     webhookPort: await findFreePort(),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.refusals ? { refusals: options.refusals } : {}),
     slack: {
       settings: {
         botToken: 'xoxb-test',
