@@ -111,12 +111,15 @@ export async function startTestApi(
     slack || consolePort !== undefined
       ? await app.listen({ port: consolePort ?? 0, host: '127.0.0.1' })
       : undefined;
+  // As main.ts does: Socket Mode connects now (the HTTP receiver needs nothing started).
+  await slack?.start();
   return {
     app,
     temporal,
     ledger,
     ...(url ? { url } : {}),
     async close() {
+      await slack?.stop();
       await app.close();
       rmSync(ledger.exportDir, { recursive: true, force: true });
       // Settle any connection attempt still in flight (a dead address), so closing the
