@@ -54,7 +54,7 @@ export type RefusalGuard = {
 };
 
 /** 429: too many refused requests from this source in the last minute. */
-export class TooManyRefusalsError extends GrantflowError {
+class TooManyRefusalsError extends GrantflowError {
   constructor(retryAfterSeconds: number, limit: number) {
     super(
       'rate_limited',
