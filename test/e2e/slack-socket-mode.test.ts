@@ -95,6 +95,8 @@ describe('the Slack app in Socket Mode', () => {
     });
 
     await step('Slack redelivers the same envelope: acked again, not a second decision', async () => {
+      // Bolt does not deduplicate envelopes: the listener runs again. The click's update id
+      // (Slack user + action_ts) is what makes Temporal run the decision once.
       const again = await socket.deliver(approval.body, { envelopeId: approval.envelopeId });
       expect(again.envelope_id).toBe(approval.envelopeId);
       // A new click by the manager, by contrast, is a second attempt: refused, told, recorded.

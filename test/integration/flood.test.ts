@@ -14,8 +14,13 @@ const LIMIT = 100;
 const FORGED = 10_000;
 const BAD_TOKENS = 300;
 /** The control flood: the cheapest request the API answers (/healthz), at the same concurrency. */
-const CONTROL = 3_000;
+const CONTROL = 2_000;
 const CONCURRENCY = 32;
+/**
+ * The flood takes 15-30 s on a quiet 2-core machine (500-800 forged requests a second); a CI box
+ * shared with other suites can halve that, so this test gets more than the project's 60 s.
+ */
+const FLOOD_TEST_TIMEOUT_MS = 180_000;
 /** Slack wants an ack within 3 s, or it retries and shows the person an error. */
 const SLACK_ACK_DEADLINE_MS = 3_000;
 
@@ -154,121 +159,125 @@ describe('floods of refused requests', () => {
     });
   });
 
-  it(`${FORGED} forged Slack requests: real ones keep their latency, the ledger gets a handful`, async () => {
-    const intakeBefore = await intakeCount();
-    const eventsBefore = (await securityEvents()).length;
+  it(
+    `${FORGED} forged Slack requests: real ones keep their latency, the ledger gets a handful`,
+    async () => {
+      const intakeBefore = await intakeCount();
+      const eventsBefore = (await securityEvents()).length;
 
-    const idle = await step('baseline: real Slack and REST latency with no flood', async () => {
-      for (let i = 0; i < 5; i += 1) await goodRequests(); // warm-up: connections, JIT, caches
-      const samples: Timing[] = [];
-      for (let i = 0; i < 40; i += 1) samples.push(await goodRequests());
-      return samples;
-    });
+      const idle = await step('baseline: real Slack and REST latency with no flood', async () => {
+        for (let i = 0; i < 5; i += 1) await goodRequests(); // warm-up: connections, JIT, caches
+        const samples: Timing[] = [];
+        for (let i = 0; i < 30; i += 1) samples.push(await goodRequests());
+        return samples;
+      });
 
-    // On a shared 2-core machine any flood at this concurrency slows everything (CPU, the event
-    // loop's queue), whatever its requests are; so besides the idle baseline, the same good
-    // requests are timed during a flood of the cheapest request there is. Forged requests must
-    // cost no more than that: no database, no ledger write each.
-    const control = await step(`control: ${CONTROL} GET /healthz, ${CONCURRENCY} at a time`, () =>
-      goodRequestsDuring({
-        url: `${apiUrl()}/healthz`,
-        method: 'GET',
-        headers: {},
-        count: CONTROL,
-        concurrency: CONCURRENCY,
-      }),
-    );
-    expect(control.result.statuses).toEqual({ 200: CONTROL });
-
-    const forged = await step(`${FORGED} forged requests, ${CONCURRENCY} at a time`, () =>
-      goodRequestsDuring({
-        url: `${apiUrl()}/slack/events`,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
-          'x-slack-signature': `v0=${'0'.repeat(64)}`,
-        },
-        body: slashCommandBody({
-          command: '/access',
-          text: 'help',
-          userId: SLACK_IDS.dev,
-          responseUrl: stackOf().fake.responseUrl(),
+      // On a shared 2-core machine any flood at this concurrency slows everything (CPU, the event
+      // loop's queue), whatever its requests are; so besides the idle baseline, the same good
+      // requests are timed during a flood of the cheapest request there is. Forged requests must
+      // cost no more than that: no database, no ledger write each.
+      const control = await step(`control: ${CONTROL} GET /healthz, ${CONCURRENCY} at a time`, () =>
+        goodRequestsDuring({
+          url: `${apiUrl()}/healthz`,
+          method: 'GET',
+          headers: {},
+          count: CONTROL,
+          concurrency: CONCURRENCY,
         }),
-        count: FORGED,
-        concurrency: CONCURRENCY,
-      }),
-    );
+      );
+      expect(control.result.statuses).toEqual({ 200: CONTROL });
 
-    const p95 = (samples: Timing[]) => ({
-      slack: Math.round(
-        quantile(
-          samples.map((s) => s.slackMs),
-          0.95,
+      const forged = await step(`${FORGED} forged requests, ${CONCURRENCY} at a time`, () =>
+        goodRequestsDuring({
+          url: `${apiUrl()}/slack/events`,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+            'x-slack-signature': `v0=${'0'.repeat(64)}`,
+          },
+          body: slashCommandBody({
+            command: '/access',
+            text: 'help',
+            userId: SLACK_IDS.dev,
+            responseUrl: stackOf().fake.responseUrl(),
+          }),
+          count: FORGED,
+          concurrency: CONCURRENCY,
+        }),
+      );
+
+      const p95 = (samples: Timing[]) => ({
+        slack: Math.round(
+          quantile(
+            samples.map((s) => s.slackMs),
+            0.95,
+          ),
         ),
-      ),
-      rest: Math.round(
-        quantile(
-          samples.map((s) => s.restMs),
-          0.95,
+        rest: Math.round(
+          quantile(
+            samples.map((s) => s.restMs),
+            0.95,
+          ),
         ),
-      ),
-    });
-    const figures = {
-      perSecond: {
-        healthz: Math.round((CONTROL / control.result.ms) * 1_000),
-        forged: Math.round((FORGED / forged.result.ms) * 1_000),
-      },
-      samples: { idle: idle.length, control: control.samples.length, forged: forged.samples.length },
-      p95: { idle: p95(idle), control: p95(control.samples), forged: p95(forged.samples) },
-    };
-    console.info('flood figures (p95 in ms):', JSON.stringify(figures));
+      });
+      const figures = {
+        perSecond: {
+          healthz: Math.round((CONTROL / control.result.ms) * 1_000),
+          forged: Math.round((FORGED / forged.result.ms) * 1_000),
+        },
+        samples: { idle: idle.length, control: control.samples.length, forged: forged.samples.length },
+        p95: { idle: p95(idle), control: p95(control.samples), forged: p95(forged.samples) },
+      };
+      console.info('flood figures (p95 in ms):', JSON.stringify(figures));
 
-    await step('every forged request refused: 401 up to the limit, 429 after', () => {
-      const { statuses, errors, ms } = forged.result;
-      expect(errors).toBe(0);
-      expect((statuses['401'] ?? 0) + (statuses['429'] ?? 0)).toBe(FORGED);
-      // The limiter's window is a minute from the first refusal: one more per minute the flood lasted.
-      expect(statuses['401']).toBeLessThanOrEqual(LIMIT * Math.ceil(ms / 60_000 + 1));
-      expect(statuses['429']).toBeGreaterThan(FORGED / 2);
-    });
+      await step('every forged request refused: 401 up to the limit, 429 after', () => {
+        const { statuses, errors, ms } = forged.result;
+        expect(errors).toBe(0);
+        expect((statuses['401'] ?? 0) + (statuses['429'] ?? 0)).toBe(FORGED);
+        // The limiter's window is a minute from the first refusal: one more per minute the flood lasted.
+        expect(statuses['401']).toBeLessThanOrEqual(LIMIT * Math.ceil(ms / 60_000 + 1));
+        expect(statuses['429']).toBeGreaterThan(FORGED / 2);
+      });
 
-    await step(
-      "real requests answered all along: within Slack's deadline, no slower than under /healthz",
-      () => {
-        expect(forged.samples.length).toBeGreaterThanOrEqual(10);
-        expect(figures.p95.forged.slack).toBeLessThan(SLACK_ACK_DEADLINE_MS);
-        expect(figures.p95.forged.slack).toBeLessThanOrEqual(2 * figures.p95.control.slack + 50);
-        expect(figures.p95.forged.rest).toBeLessThanOrEqual(2 * figures.p95.control.rest + 50);
-      },
-    );
+      await step(
+        "real requests answered all along: within Slack's deadline, no slower than under /healthz",
+        () => {
+          expect(forged.samples.length).toBeGreaterThanOrEqual(10);
+          expect(figures.p95.forged.slack).toBeLessThan(SLACK_ACK_DEADLINE_MS);
+          expect(figures.p95.forged.slack).toBeLessThanOrEqual(2 * figures.p95.control.slack + 50);
+          expect(figures.p95.forged.rest).toBeLessThanOrEqual(2 * figures.p95.control.rest + 50);
+        },
+      );
 
-    await step('each real /access help was processed: its answer reached the response_url', async () => {
-      const sent = 5 + idle.length + control.samples.length + forged.samples.length;
-      await expect
-        .poll(() => stackOf().fake.callsTo('response_url').length, { timeout: 10_000 })
-        .toBeGreaterThanOrEqual(sent);
-    });
+      await step('each real /access help was processed: its answer reached the response_url', async () => {
+        const sent = 5 + idle.length + control.samples.length + forged.samples.length;
+        await expect
+          .poll(() => stackOf().fake.callsTo('response_url').length, { timeout: 10_000 })
+          .toBeGreaterThanOrEqual(sent);
+      });
 
-    await step(
-      'the API shuts down: the open windows are summarised, a handful of records in all',
-      async () => {
-        await stackOf().close();
-        closed = true;
-        expect((await intakeCount()) - intakeBefore).toBeLessThanOrEqual(10);
-        const events = await securityEvents();
-        const added = events.slice(eventsBefore);
-        expect(added.find((e) => e.event_type === 'security.slack.signature_rejected')).toMatchObject({
-          reason: 'signature does not match',
-          source: { ip: '127.0.0.1', service: 'grantflow-slack' },
-        });
-        // A minute boundary during the flood makes two windows, each with its first and its summary.
-        const slackCounted = refusalsCounted(added, 'slack.signature_mismatch');
-        expect(slackCounted.windows).toBeLessThanOrEqual(2);
-        expect(slackCounted.count).toBe(FORGED);
-        // The bad tokens of the first test: summarised too, with every one of them counted.
-        expect(refusalsCounted(events, 'token.unknown').count).toBe(BAD_TOKENS);
-      },
-    );
-  });
+      await step(
+        'the API shuts down: the open windows are summarised, a handful of records in all',
+        async () => {
+          await stackOf().close();
+          closed = true;
+          expect((await intakeCount()) - intakeBefore).toBeLessThanOrEqual(10);
+          const events = await securityEvents();
+          const added = events.slice(eventsBefore);
+          expect(added.find((e) => e.event_type === 'security.slack.signature_rejected')).toMatchObject({
+            reason: 'signature does not match',
+            source: { ip: '127.0.0.1', service: 'grantflow-slack' },
+          });
+          // A minute boundary during the flood makes two windows, each with its first and its summary.
+          const slackCounted = refusalsCounted(added, 'slack.signature_mismatch');
+          expect(slackCounted.windows).toBeLessThanOrEqual(2);
+          expect(slackCounted.count).toBe(FORGED);
+          // The bad tokens of the first test: summarised too, with every one of them counted.
+          expect(refusalsCounted(events, 'token.unknown').count).toBe(BAD_TOKENS);
+        },
+      );
+    },
+    FLOOD_TEST_TIMEOUT_MS,
+  );
 });
