@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUserFor } from '../../connectors/index.js';
 import { loadConfig } from '../../core/config.js';
 import { waitUntil } from '../../core/net.js';
+import { connectDatabase } from '../../db/client.js';
+import { createApiToken } from '../../db/queries/api-tokens.js';
+import { getPersonByEmail } from '../../db/queries/people.js';
 import { connectClient } from '../../temporal/connection.js';
 import { type DevServer, startConfiguredDevServer } from '../../temporal/dev-server.js';
 import { deploymentScheduleId, SCHEDULE_NAMES } from '../../temporal/schedules.js';
@@ -80,6 +83,7 @@ describe.skipIf(!reachable)('the production topology', () => {
   const apis: ServiceProcess[] = [];
   const workers: ServiceProcess[] = [];
   const everyProcess: ServiceProcess[] = [];
+  const deploymentOf = new Map<ServiceProcess, Deployment>();
   const served = new Map<string, number>();
 
   /** Calls the `i`-th API (alternating), and the next one when that one is gone, as a load balancer does. */
@@ -107,6 +111,7 @@ describe.skipIf(!reachable)('the production topology', () => {
   const start = async (kind: 'api' | 'worker', deployment: Deployment, port?: number) => {
     const service = await startService(kind, deployment.env, port);
     everyProcess.push(service);
+    deploymentOf.set(service, deployment);
     return service;
   };
   const requestStatus = async (id: string) =>
@@ -164,14 +169,21 @@ describe.skipIf(!reachable)('the production topology', () => {
     writeFileSync(file, directory);
     const imported = await grantflow(['directory', 'import', file], main.env);
     if (imported.code !== 0) throw new Error(`directory import failed: ${imported.stderr}`);
-    for (const who of ['manager', 'owner', 'admin', ...devs]) {
-      const role = who === 'admin' ? 'admin' : 'employee';
-      const made = await grantflow(['token', 'create', '--user', email(who), '--role', role], main.env);
-      tokens.set(who, made.stdout.trim());
+    // The admin's token as an operator makes it; the others straight in, as the runtime role.
+    const made = await grantflow(['token', 'create', '--user', email('admin'), '--role', 'admin'], main.env);
+    tokens.set('admin', made.stdout.trim());
+    const runtime = connectDatabase(main.runtimeUrl, { max: 1 });
+    for (const who of ['manager', 'owner', ...devs]) {
+      const person = await getPersonByEmail(runtime.db, email(who));
+      tokens.set(
+        who,
+        (await createApiToken(runtime.db, { personId: person?.id ?? '', role: 'employee' })).token,
+      );
     }
+    await runtime.close();
 
-    workers.push(await start('worker', main), await start('worker', main));
-    apis.push(await start('api', main), await start('api', main));
+    workers.push(...(await Promise.all([start('worker', main), start('worker', main)])));
+    apis.push(...(await Promise.all([start('api', main), start('api', main)])));
   }, 300_000);
 
   afterAll(async () => {
@@ -380,6 +392,16 @@ describe.skipIf(!reachable)('the production topology', () => {
             (before?.n ?? 0),
           { timeoutMs: 30_000, intervalMs: 500 },
         );
+        // What each worker's start did to its checkpoint schedule, as it logged it: one created it.
+        for (const deployment of [main, other]) {
+          const said = everyProcess
+            .filter((service) => service.kind === 'worker' && deploymentOf.get(service) === deployment)
+            .map((service) => /"checkpoint":"(\w+)"/.exec(service.output())?.[1]);
+          expect(said.filter((outcome) => outcome === 'created')).toHaveLength(1);
+          expect(
+            said.filter((outcome) => outcome !== 'created').every((outcome) => outcome === 'unchanged'),
+          ).toBe(true);
+        }
         const ids: string[] = [];
         for await (const schedule of client.schedule.list()) ids.push(schedule.scheduleId);
         expect(ids.filter((id) => id.startsWith(SCHEDULE_NAMES.checkpoint)).sort()).toEqual(
