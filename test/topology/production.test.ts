@@ -364,6 +364,24 @@ describe.skipIf(!reachable)('the production topology', () => {
     );
 
     await step(
+      'verify checks the runtime role it connects as; the next migrate takes a widened grant back',
+      async () => {
+        await main.owner.unsafe(`grant update on audit_ledger to "${main.runtimeRole}"`);
+        const widened = await grantflow(['audit', 'verify', '--json'], main.env);
+        expect(widened.code).toBe(1);
+        expect(JSON.parse(widened.stdout).findings).toEqual([
+          expect.objectContaining({
+            code: 'privileges_widened',
+            message: expect.stringContaining(main.runtimeRole),
+          }),
+        ]);
+        const migrated = await grantflow(['migrate'], { ...main.env, DATABASE_URL: main.ownerUrl });
+        expect(migrated.code, migrated.stderr).toBe(0);
+        expect((await grantflow(['audit', 'verify'], main.env)).stdout).toMatch(/^INTACT: /);
+      },
+    );
+
+    await step(
       'a second deployment in the namespace: its own schedules, each pointing at its own queue, stable',
       async () => {
         const lone = await start('worker', other);
