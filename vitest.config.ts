@@ -37,6 +37,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The production topology (test/topology/): real `grantflow api` and `worker` processes on
+        // the machine's external PostgreSQL and a Temporal server of its own, so no shared services;
+        // `npm run test:topology` runs it (.ci/run when 127.0.0.1:5432 answers). The console is
+        // built first, as a production install does with `npm run build`.
+        extends: true,
+        test: {
+          name: 'topology',
+          include: ['test/topology/**/*.test.ts'],
+          globalSetup: ['test/helpers/console-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

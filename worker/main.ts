@@ -17,12 +17,13 @@ import { createAlertPoster } from '../slack/alerts.js';
 import { createSlackClient, slackSettings } from '../slack/client.js';
 import { createSlackDirectory } from '../slack/identity.js';
 import { createSlackNotifier } from '../slack/notifier.js';
-import { connectClient, connectWorker } from '../temporal/connection.js';
+import { connectClient, connectWorker, type TemporalClient } from '../temporal/connection.js';
 import {
   ensureCheckpointSchedule,
   ensureLogReviewSchedule,
   ensureReconciliationSchedule,
 } from '../temporal/schedules.js';
+import { retireSharedSchedules } from '../temporal/shared-schedules.js';
 import { installTemporalRuntime } from './runtime.js';
 import { createWorker } from './worker.js';
 
@@ -134,6 +135,36 @@ function startLifetimeLoop(
 }
 
 /**
+ * Makes sure this deployment's schedules (keyed by its task queue) are as configured. Every worker
+ * of the deployment does this on start; only the first creates them and only a changed
+ * configuration updates them, so several workers never churn them and another deployment in
+ * the namespace is never touched.
+ */
+async function ensureDeploymentSchedules(client: TemporalClient, config: Config, log: Logger): Promise<void> {
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const retired = await retireSharedSchedules(client, taskQueue);
+  if (retired.length > 0)
+    log.info({ retired }, 'retired the schedules shared by every deployment of the namespace');
+  const checkpoint = await ensureCheckpointSchedule(client, {
+    taskQueue,
+    everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
+  });
+  const reconciliation = await ensureReconciliationSchedule(client, {
+    taskQueue,
+    everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
+  });
+  await ensureLogReviewSchedule(client, {
+    taskQueue,
+    cron: config.GRANTFLOW_LOG_REVIEW_CRON,
+    template: {
+      reviewerGroup: config.GRANTFLOW_LOG_REVIEW_GROUP,
+      dueDays: config.GRANTFLOW_LOG_REVIEW_DUE_DAYS,
+    },
+  });
+  log.info({ taskQueue, checkpoint, reconciliation }, 'schedules of this deployment checked');
+}
+
+/**
  * Starts the Temporal worker on TEMPORAL_TASK_QUEUE with activities bound to the runtime role,
  * the audit sequencer beside it, and makes sure the checkpoint, reconciliation and monthly log
  * review schedules exist as configured.
@@ -177,22 +208,7 @@ export async function startWorker(
       temporal: client,
     },
   });
-  await ensureCheckpointSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
-  });
-  await ensureReconciliationSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
-  });
-  await ensureLogReviewSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    cron: config.GRANTFLOW_LOG_REVIEW_CRON,
-    template: {
-      reviewerGroup: config.GRANTFLOW_LOG_REVIEW_GROUP,
-      dueDays: config.GRANTFLOW_LOG_REVIEW_DUE_DAYS,
-    },
-  });
+  await ensureDeploymentSchedules(client, config, workerLog);
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const lifetimes = startLifetimeLoop(
     {

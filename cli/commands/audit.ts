@@ -26,7 +26,7 @@ import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.
 import { type NoteVerifier, parseVerifierKey } from '../../audit/signed-note.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
 import { ValidationError } from '../../core/errors.js';
-import type { Database } from '../../db/client.js';
+import { currentRole, type Database } from '../../db/client.js';
 import { auditExportDir } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
@@ -124,6 +124,7 @@ export function registerAuditCommands(program: Command): void {
             verifiers,
             exportDir: options.exportDir ?? auditExportDir(context.config),
             since,
+            runtimeRole: await currentRole(sql),
             onProgress: (done, total) => {
               if (options.json || total < 100_000 || done - shown < 100_000) return;
               shown = done;
