@@ -8,7 +8,7 @@ import { loadRequestContext } from './policy-input.js';
 import { type SubmitDeps, startRequestWorkflow } from './submit.js';
 
 /** How long a request may stay pending before the sweep looks at it: far above a workflow start. */
-export const STRANDED_AFTER_SECONDS = 60;
+const STRANDED_AFTER_SECONDS = 60;
 const SWEEP_BATCH = 100;
 
 /** Starts the workflow of every request stranded before its workflow started; returns how many. */

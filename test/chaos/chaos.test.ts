@@ -37,7 +37,7 @@ describe('chaos: every piece killed under load', () => {
     const { journeys, campaign, kills } = await step(
       'the load runs while each piece is killed in turn',
       async () => {
-        const requests = runRequestLoad(client, stack.org, REQUESTS, 110_000);
+        const requests = runRequestLoad(client, stack.org, REQUESTS, 150_000);
         const reviews = runCampaignLoad(client, stack.org, {
           dueInSeconds: 150,
           paceMs: 4_000,

@@ -68,7 +68,8 @@ async function timeUntil(since: number, seen: () => Promise<boolean>): Promise<n
 
 /**
  * Kills each target in turn, the first after `firstAfterMs` and each next one `everyMs` after the
- * previous kill (or once the previous recovery was measured, if later).
+ * previous kill, or as soon as the previous piece is back if that is later. Recovery is measured
+ * beside the next kills, so a slow measurement never pushes a kill out of the load.
  */
 export async function killInTurn(
   stack: ChaosStack,
@@ -76,26 +77,30 @@ export async function killInTurn(
   targets: KillTarget[],
   timing: { loadStartedAt: number; firstAfterMs: number; everyMs: number },
 ): Promise<KillReport[]> {
-  const reports: KillReport[] = [];
+  const measured: Promise<KillReport>[] = [];
   let next = timing.loadStartedAt + timing.firstAfterMs;
   for (const target of targets) {
     await sleep(Math.max(0, next - Date.now()));
     const killedAt = Date.now();
     await killAndRestart(stack, target);
     const backAt = Date.now();
-    const sizeAtReturn = await ledgerSize(stack).catch(() => 0);
-    const [nextAckMs, ledgerMovedMs] = await Promise.all([
-      timeUntil(backAt, async () => client.acks.some((ack) => ack.at > backAt)),
-      timeUntil(backAt, async () => (await ledgerSize(stack)) > sizeAtReturn),
-    ]);
-    reports.push({
-      target,
-      at: killedAt - timing.loadStartedAt,
-      downMs: backAt - killedAt,
-      ...(nextAckMs === undefined ? {} : { nextAckMs }),
-      ...(ledgerMovedMs === undefined ? {} : { ledgerMovedMs }),
-    });
+    measured.push(
+      (async () => {
+        const sizeAtReturn = await ledgerSize(stack).catch(() => 0);
+        const [nextAckMs, ledgerMovedMs] = await Promise.all([
+          timeUntil(backAt, async () => client.acks.some((ack) => ack.at > backAt)),
+          timeUntil(backAt, async () => (await ledgerSize(stack)) > sizeAtReturn),
+        ]);
+        return {
+          target,
+          at: killedAt - timing.loadStartedAt,
+          downMs: backAt - killedAt,
+          ...(nextAckMs === undefined ? {} : { nextAckMs }),
+          ...(ledgerMovedMs === undefined ? {} : { ledgerMovedMs }),
+        };
+      })(),
+    );
     next = Math.max(killedAt + timing.everyMs, Date.now());
   }
-  return reports;
+  return Promise.all(measured);
 }

@@ -29,7 +29,7 @@ export type CampaignLoad = {
 };
 
 /** How long a request that `expires` is granted for: it runs out during the run. */
-export const EXPIRING_SECONDS = 40;
+const EXPIRING_SECONDS = 40;
 const KEPT_SECONDS = 8 * 3_600;
 const POLL_MS = 400;
 
@@ -103,7 +103,8 @@ async function runJourney(client: ChaosClient, org: Organisation, journey: Journ
   const show = () => client.get(`/api/v1/requests/${id}`, org.token(requester));
   const atStep = (step: number) => (r: Record<string, unknown>) =>
     r.status === 'pending_approval' && r.currentStep === step;
-  await waitFor(`${id} waiting for its manager`, show, atStep(0), 90_000);
+  // Long enough for the worker's sweep to start a workflow an API killed mid-filing never started.
+  await waitFor(`${id} waiting for its manager`, show, atStep(0), 150_000);
   await decide(client, org, id, org.people.managerOf(requester), 'approve', requester);
   await waitFor(`${id} waiting for its owner`, show, atStep(1), 90_000);
   if (journey.fate === 'denied') {

@@ -22,7 +22,7 @@ export const APP_ENTITLEMENTS = ['read', 'write', 'report', 'deploy'] as const;
 /** The `legacy` resource's one entitlement: held from the start, reviewed by the campaign. */
 export const LEGACY_ENTITLEMENT = 'viewer';
 /** The variable the worker reads the target's URL from (named by the catalog). */
-export const TARGET_URL_ENV = 'CHAOS_TARGET_DATABASE_URL';
+const TARGET_URL_ENV = 'CHAOS_TARGET_DATABASE_URL';
 
 const TARGET_DATABASE = 'chaos_target';
 const CONNECTOR = { name: 'chaos_connector', password: 'chaos_connector_password' };
