@@ -78,8 +78,11 @@ async function startIn(
   const pg = await startChaosPostgres(path.join(scratch, 'postgres'), log);
   teardown.add(async () => {
     await pg.stop();
-    // As root the cluster lives outside the scratch folder (see db/embedded.ts).
-    if (!process.env.GRANTFLOW_CHAOS_KEEP) rmSync(pg.pgData, { recursive: true, force: true });
+    // As root the cluster lives outside the scratch folder, in a holder folder of this run's own
+    // under the shared folder (see db/embedded.ts): remove that holder with it.
+    const outside = !pg.pgData.startsWith(`${scratch}${path.sep}`);
+    if (outside && !process.env.GRANTFLOW_CHAOS_KEEP)
+      rmSync(path.dirname(pg.pgData), { recursive: true, force: true });
   }, 'PostgreSQL');
   const temporal = await startChaosTemporal(path.join(scratch, 'temporal'), log);
   teardown.add(temporal.stop, 'Temporal');
