@@ -1,5 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+// SIGKILLs a worker, the API, Temporal and PostgreSQL under load: it starts its own of each, so it
+// needs no global setup but the console build the API serves. It runs only when asked for by name
+// (`npm run test:chaos` = `vitest run --project chaos`, after `npm test` in CI): a plain
+// `vitest run` leaves it out.
+const chaosRequested = process.argv.some(
+  (arg, i, all) => arg === '--project=chaos' || (arg === '--project' && all[i + 1] === 'chaos'),
+);
+const chaosProject = {
+  extends: true as const,
+  test: {
+    name: 'chaos',
+    include: ['test/chaos/**/*.test.ts'],
+    globalSetup: ['test/helpers/console-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 540_000,
+    hookTimeout: 300_000,
+  },
+};
+
 // Unit tests need no services. Integration and e2e tests share one Temporal dev server and one
 // PostgreSQL per run, started once by the global setup (or taken from TEMPORAL_ADDRESS /
 // DATABASE_URL), with a database and task queue of their own per test file. Browser tests add the
@@ -51,6 +70,7 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      ...(chaosRequested ? [chaosProject] : []),
     ],
   },
 });

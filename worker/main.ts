@@ -13,6 +13,7 @@ import { startPendingMovers } from '../identity/mover.js';
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
 import { createOutboxNotifier } from '../notifications/outbox.js';
+import { startStrandedRequests } from '../requests/start-stranded.js';
 import { createAlertPoster } from '../slack/alerts.js';
 import { createSlackClient, slackSettings } from '../slack/client.js';
 import { createSlackDirectory } from '../slack/identity.js';
@@ -84,7 +85,8 @@ const LIFETIME_POLL_MS = 5_000;
 /**
  * Now and every few seconds, until stopped: grants and revokes birthright access as the rules and
  * the directory now say, hands grants recorded without a lifetime workflow (imported, adopted,
- * birthright) to one, and starts the workflows of leavers and movers not yet handled. Each step
+ * birthright) to one, and starts the workflows of leavers and movers not yet handled and of
+ * requests an API recorded but stopped before starting. Each step
  * finds nothing to do, in a query or two, when nothing changed.
  */
 function startLifetimeLoop(
@@ -119,8 +121,17 @@ function startLifetimeLoop(
       const movers = await startPendingMovers({ ...deps, reviewSeconds: settings.moverReviewSeconds });
       if (movers > 0)
         log.info({ movers }, `started looking again at the access of ${movers} people who moved`);
+      const stranded = await startStrandedRequests(deps);
+      if (stranded > 0)
+        log.warn(
+          { stranded },
+          `started the workflow of ${stranded} requests recorded without one (the API stopped in between)`,
+        );
     } catch (error) {
-      log.warn({ err: error }, 'starting grant lifetimes, leavers or movers failed; trying again shortly');
+      log.warn(
+        { err: error },
+        'starting grant lifetimes, leavers, movers or stranded requests failed; trying again shortly',
+      );
     }
     if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
   };
