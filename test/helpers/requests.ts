@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -184,6 +184,8 @@ export async function startRequestStack(
     delivery?: Partial<DeliverySettings>;
     /** Evidence packs' rubber-stamping threshold, as the API records it in a pack request. */
     rubberStamp?: { items: number; seconds: number };
+    /** The API's logger (silent by default). */
+    apiLog?: Logger;
   },
 ): Promise<RequestStack> {
   const services = inject('services');
@@ -295,6 +297,7 @@ export async function startRequestStack(
     ledgerKeys: keys,
     ...(slack ? { slack } : {}),
     ...(options.rubberStamp ? { rubberStamp: options.rubberStamp } : {}),
+    ...(options.apiLog ? { log: options.apiLog } : {}),
   });
 
   return {

@@ -1,5 +1,6 @@
 // A request stack with Slack on: the real Bolt app in the API, the Slack notifier in the worker,
 // a fake Slack Web API that knows every cast member, and a signed-poster for /slack/events.
+import type { Logger } from '../../core/logger.js';
 import { findFreePort } from '../../core/net.js';
 import type { DeliverySettings } from '../../notifications/deliverer.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -49,12 +50,13 @@ export type SlackStack = {
 /** Starts it; two people are linked in the directory, everyone else is found by email. */
 export async function startSlackStack(
   database: TestDatabase,
-  options: { alertChannel?: string; delivery?: Partial<DeliverySettings> } = {},
+  options: { alertChannel?: string; delivery?: Partial<DeliverySettings>; apiLog?: Logger } = {},
 ): Promise<SlackStack> {
   const fake = await startFakeSlack();
   const stack = await startRequestStack(database, {
     webhookPort: await findFreePort(),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.apiLog ? { apiLog: options.apiLog } : {}),
     slack: {
       settings: {
         botToken: 'xoxb-test',
