@@ -44,7 +44,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** `depth` arrays or objects inside each other, deeper than any real document. */
-export const nested = (depth: number, kind: 'array' | 'object'): Json => {
+const nested = (depth: number, kind: 'array' | 'object'): Json => {
   let value: Json = 'deep';
   for (let i = 0; i < depth; i++) value = kind === 'array' ? [value] : { a: value };
   return value;

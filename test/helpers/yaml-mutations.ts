@@ -90,7 +90,7 @@ function aliasBomb(levels: number): string {
 }
 
 /** Applies text edits line by line. */
-export function applyYamlEdits(text: string, edits: readonly YamlEdit[]): string {
+function applyYamlEdits(text: string, edits: readonly YamlEdit[]): string {
   const lines = text.split('\n');
   for (const e of edits) {
     const i = e.at % lines.length;
