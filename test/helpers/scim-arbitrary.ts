@@ -20,7 +20,6 @@ const email = fc.oneof(
   fc.constantFrom('ADA@ACME.TEST', 'ada@acme.test', 'not-an-email', '@acme.test', 'a@b', ' bob@acme.test '),
   hostileString,
 );
-const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
 
 const someId = (ids: readonly string[]) =>
   fc.oneof(
