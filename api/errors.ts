@@ -43,6 +43,21 @@ export function registerErrorHandling(app: FastifyInstance, fallback?: NotFoundF
   });
 }
 
+/**
+ * Errors Fastify raises before routing (a malformed URL, a path parameter over the length limit)
+ * reach no scope's error handler: answered in the shape of the door the URL belongs to, a
+ * `prefix` with its own sender, else DESIGN's.
+ */
+export function frameworkError(
+  scopes: { prefix: string; send: (reply: FastifyReply, error: FastifyError) => unknown }[],
+) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const scope = scopes.find(({ prefix }) => request.url.startsWith(prefix));
+    if (scope) return scope.send(reply, error);
+    return reply.status(error.statusCode ?? 400).send(body(clientCode(error), error.message));
+  };
+}
+
 function body(code: string, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { ApiServer } from './api-server.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
-import { registerErrorHandling } from './errors.js';
+import { frameworkError, registerErrorHandling } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { DEFAULT_REFUSAL_LIMITS, registerRefusalGuard } from './refusal-limits.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -30,11 +30,15 @@ import { requestRoutes } from './routes/requests.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { scimConnectionRoutes } from './routes/scim-connections.js';
 import { sessionRoutes } from './routes/session.js';
+import { sendScimFrameworkError } from './scim/errors.js';
 import { scimPlugin } from './scim/plugin.js';
 import type { SlackApp } from './slack/app.js';
 import { slackEventsRoute } from './slack/http.js';
 
 export type { ApiServer };
+
+/** Where the SCIM service provider lives. */
+const SCIM_PREFIX = '/scim/v2';
 
 /** Request bodies above this are refused with 413 before any handler runs. */
 const BODY_LIMIT_BYTES = 256 * 1024;
@@ -48,6 +52,7 @@ export async function buildServer(
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkError([{ prefix: SCIM_PREFIX, send: sendScimFrameworkError }]),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -81,7 +86,7 @@ export async function buildServer(
   ]) {
     await app.register(routes(deps), { prefix: '/api/v1' });
   }
-  await app.register(scimPlugin(deps), { prefix: '/scim/v2' });
+  await app.register(scimPlugin(deps), { prefix: SCIM_PREFIX });
   if (options.slack?.mode === 'http') await app.register(slackEventsRoute(options.slack));
   return app;
 }

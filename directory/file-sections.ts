@@ -237,6 +237,10 @@ const accessSchema = z
     note: text.optional(),
   })
   .superRefine((entry, ctx) => {
+    // Zod runs this even when a field failed (a `since` that is no date stays the text it was),
+    // and those fields have their own problem already.
+    if (!(entry.since instanceof Date) || (entry.until !== undefined && !(entry.until instanceof Date)))
+      return;
     if (entry.since.getTime() > Date.now()) {
       ctx.addIssue({
         code: 'custom',

@@ -80,6 +80,11 @@ function toScim(error: FastifyError | Error): { status: number; detail: string; 
   return { status: 500, detail: 'Something went wrong on our side; it has been logged.' };
 }
 
+/** Answers an error Fastify raised before routing (see `frameworkError`) in SCIM's shape. */
+export function sendScimFrameworkError(reply: FastifyReply, error: FastifyError) {
+  return sendScimError(reply, error.statusCode ?? 400, error.message);
+}
+
 /** Error and not-found handlers for the SCIM plugin's scope. */
 export function registerScimErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -20,7 +20,8 @@ type Json = Record<string, unknown>;
 
 /** `resource` with the PatchOp `body` applied; throws a SCIM error (and changes nothing) when it cannot be. */
 export function applyPatch(resource: Json, body: unknown): Json {
-  if (!isObject(body) || !Array.isArray(body.Operations)) {
+  // The library reads `schemas` as a list and throws a TypeError on anything else.
+  if (!isObject(body) || !Array.isArray(body.Operations) || !Array.isArray(body.schemas)) {
     throw new ScimError(
       400,
       `A PATCH body is {"schemas":["${PATCH_SCHEMA}"],"Operations":[…]}.`,

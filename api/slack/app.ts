@@ -49,6 +49,16 @@ export function createSlackApp(deps: ApiDeps, settings: SlackSettings, log: Logg
       signingSecret: settings.signingSecret,
       endpoints: '/slack/events',
       logger,
+      // Listener errors end in app.error below; what reaches this handler is Bolt itself failing to
+      // read a (signed) payload before any listener runs: `actions` that is no list, an `event`
+      // that is no object. That is the sender's fault: 400, where Bolt would answer 500.
+      processEventErrorHandler: async ({ error, response }) => {
+        if (response.headersSent) return false;
+        slackLog.warn({ err: error }, 'a Slack payload Bolt could not read: refused');
+        response.writeHead(400);
+        response.end();
+        return true;
+      },
     });
     receiver = httpReceiver;
   }

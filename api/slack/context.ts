@@ -8,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Person } from '../../db/schema.js';
 import type { SubmitDeps } from '../../requests/submit.js';
 import type { AlertPoster } from '../../slack/alerts.js';
+import { LIMIT, truncate } from '../../slack/blocks/kit.js';
 import type { SlackDirectory } from '../../slack/identity.js';
 import type { ActorInput } from '../../workflows/messages.js';
 import type { ApiDeps } from '../deps.js';
@@ -44,6 +45,15 @@ export function slackAuditActor(person: Person, slackId: string) {
   return { type: 'person', id: person.email, email: person.email, slack_id: slackId } as const;
 }
 
+/**
+ * A value from a Slack payload (an id, a trigger id) made fit to quote in a message or the ledger:
+ * never empty, and cut to `max` characters, so a forged megabyte of "id" cannot make the refusal
+ * itself fail (the ledger bounds ids at 512 characters, Slack bounds messages).
+ */
+export function quoted(value: string, max = 64): string {
+  return value === '' ? '(none)' : truncate(value, max);
+}
+
 /** Records a refused request or grant action (not a decision: `decideRequest` records those). */
 export async function recordRefusedAction(
   ctx: SlackContext,
@@ -61,15 +71,15 @@ export async function recordRefusedAction(
     {
       event_type: 'access.action.refused',
       actor: slackAuditActor(refusal.person, refusal.slackId),
-      target: refusal.target,
+      target: { type: refusal.target.type, id: quoted(refusal.target.id, 512) },
       action: refusal.action,
       result: 'denied',
-      reason: refusal.reason,
+      reason: quoted(refusal.reason, 10_000),
       correlation: {
         ...(refusal.target.type === 'grant'
-          ? { grant_id: refusal.target.id }
-          : { request_id: refusal.target.id }),
-        slack_action_id: refusal.actionId,
+          ? { grant_id: quoted(refusal.target.id, 512) }
+          : { request_id: quoted(refusal.target.id, 512) }),
+        slack_action_id: quoted(refusal.actionId, 512),
       },
     },
     { source: SLACK_SOURCE },
@@ -83,7 +93,12 @@ export async function tellPrivately(
   user: string,
   text: string,
 ) {
-  await client.chat.postEphemeral({ channel: channel ?? user, user, text });
+  // The text may quote what the payload said: bounded, so Slack takes it.
+  await client.chat.postEphemeral({
+    channel: channel ?? user,
+    user,
+    text: truncate(text, LIMIT.sectionText),
+  });
 }
 
 /** True for what a person did wrong or too late (refused, not found, invalid): told, not thrown. */

@@ -4,7 +4,14 @@ import type { WebClient } from '@slack/web-api';
 import { NotFoundError } from '../../core/errors.js';
 import type { Person } from '../../db/schema.js';
 import { extendGrant, grantSeenBy, releaseGrant } from '../../grants/index.js';
-import { isRefused, recordRefusedAction, type SlackContext, slackActor, tellPrivately } from './context.js';
+import {
+  isRefused,
+  quoted,
+  recordRefusedAction,
+  type SlackContext,
+  slackActor,
+  tellPrivately,
+} from './context.js';
 
 /** One click (or command) on a grant. */
 export type GrantClick = {
@@ -51,7 +58,7 @@ export async function changeGrant(
     const until = state.expiresAt === null ? 'no end date' : new Date(state.expiresAt).toISOString();
     return { done: true, text: `Extended ${what} until ${until}.` };
   } catch (error) {
-    if (error instanceof NotFoundError) return refuse(`you hold no grant ${click.grantId}`);
+    if (error instanceof NotFoundError) return refuse(`you hold no grant ${quoted(click.grantId)}`);
     if (!isRefused(error)) throw error;
     return refuse(error.message);
   }

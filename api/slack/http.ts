@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { sourceOf } from '../actor.js';
 import type { SlackApp } from './app.js';
 import { SLACK_SOURCE } from './context.js';
+import { isReadableSlackPayload } from './payload-shape.js';
 
 /** Slack's own bound: a request older than this is a replay. */
 const MAX_AGE_SECONDS = 5 * 60;
@@ -71,6 +72,9 @@ export function slackEventsRoute(slack: SlackApp): FastifyPluginAsync {
           return reply
             .code(401)
             .send({ error: 'invalid_signature', message: 'Slack signature check failed' });
+        }
+        if (!isReadableSlackPayload(body, request.headers['content-type'])) {
+          return reply.code(400).send({ error: 'invalid_payload', message: 'Not a Slack payload' });
         }
         // Bolt reads a body already buffered on the request instead of the (consumed) stream.
         Object.assign(request.raw, { rawBody: body });

@@ -10,6 +10,7 @@ import {
   resources,
 } from '../schema.js';
 import { entitlementRef, joinAccessNames } from './access-names.js';
+import { isUuid } from './ids.js';
 import { beforeTimeAndId, exactTime } from './keyset.js';
 
 /** Columns a new request row needs. */
@@ -94,6 +95,7 @@ const toView = ({ request, ...names }: ViewRow): AccessRequestView => ({ ...requ
 
 /** One request with names, or undefined. */
 export async function getAccessRequest(db: Executor, id: string): Promise<AccessRequestView | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await selectViews(db).where(eq(accessRequests.id, id));
   return row ? toView(row) : undefined;
 }

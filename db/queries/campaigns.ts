@@ -11,6 +11,7 @@ import {
   resources,
 } from '../schema.js';
 import { entitlementRef, joinAccessNames } from './access-names.js';
+import { isUuid } from './ids.js';
 
 /** Columns a new campaign row needs. */
 export type NewCampaign = typeof campaigns.$inferInsert;
@@ -28,8 +29,6 @@ export type PopulationGrant = PopulationEntry & {
   entitlementId: string;
   resourceOwnerId: string;
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Creates a campaign. A campaign for a period (`2026-Q4`) is made once: a retried or caught-up
@@ -53,7 +52,7 @@ export async function insertCampaign(
 
 /** The campaign with this id; undefined when there is none or `id` is not a UUID. */
 export async function getCampaign(db: Executor, id: string): Promise<Campaign | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
   return row;
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Entitlement, entitlements, type Resource, resources } from '../schema.js';
+import { isUuid } from './ids.js';
 
 /** Columns a new entitlement row needs. */
 export type NewEntitlement = typeof entitlements.$inferInsert;
@@ -20,8 +21,6 @@ export type EntitlementPatch = Partial<
 >;
 /** An entitlement with the resource it belongs to. */
 export type EntitlementWithResource = { entitlement: Entitlement; resource: Resource };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The entitlement `resourceKey/entitlementKey` with its resource. Retired ones are returned too, so
@@ -45,7 +44,7 @@ export async function getEntitlementById(
   db: Executor,
   id: string,
 ): Promise<EntitlementWithResource | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db
     .select({ entitlement: entitlements, resource: resources })
     .from(entitlements)

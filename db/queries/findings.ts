@@ -5,6 +5,7 @@ import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { FindingKind } from '../../domain/index.js';
 import type { Executor } from '../client.js';
 import { entitlements, type Finding, findings, people, resources } from '../schema.js';
+import { isUuid } from './ids.js';
 
 /** What a run saw: enough to open the finding, or to recognise it as one already open. */
 export type FindingSighting = {
@@ -131,6 +132,7 @@ const toView = ({ finding, ...names }: ViewRow): FindingView => ({ ...finding, .
 
 /** One finding with names, or undefined. */
 export async function getFinding(db: Executor, id: string): Promise<FindingView | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await selectViews(db).where(eq(findings.id, id));
   return row ? toView(row) : undefined;
 }

@@ -11,6 +11,7 @@ import {
   resources,
 } from '../schema.js';
 import { accessNames, entitlementRef, joinAccessNames } from './access-names.js';
+import { isUuid } from './ids.js';
 import { beforeTimeAndId, exactTime } from './keyset.js';
 
 /** Columns a new grant row needs. */
@@ -62,6 +63,7 @@ const toView = ({ grant, ...names }: ViewRow): GrantView => ({ ...grant, ...name
 
 /** One grant with names, or undefined. */
 export async function getGrant(db: Executor, id: string): Promise<GrantView | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await selectViews(db).where(eq(grants.id, id));
   return row ? toView(row) : undefined;
 }

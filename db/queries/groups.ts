@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Group, groupMembers, groups, people } from '../schema.js';
+import { isUuid } from './ids.js';
 import { type FieldSql, filterSql, type RecordFilter } from './record-filter.js';
 
 /** Columns a new group row needs. */
@@ -132,15 +133,13 @@ export async function findGroups(
   return { rows, total: counted?.value ?? 0 };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The group with this id, locked until the transaction ends when `lock` is set. */
 export async function getGroupById(
   db: Executor,
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<Group | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const query = db.select().from(groups).where(eq(groups.id, id));
   const [row] = options.lock ? await query.for('update') : await query;
   return row;

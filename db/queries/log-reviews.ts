@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type LogReview, type LogReviewItem, logReviewItems, logReviews, people } from '../schema.js';
+import { isUuid } from './ids.js';
 
 /** Columns a new review needs. */
 export type NewLogReview = Pick<
@@ -83,6 +84,7 @@ const toView = ({ review, ...rest }: ViewRow): LogReviewView => ({ ...review, ..
 
 /** One review with its progress, by id. */
 export async function getLogReview(db: Executor, id: string): Promise<LogReviewView | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await selectViews(db).where(eq(logReviews.id, id));
   return row ? toView(row) : undefined;
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Person, people } from '../schema.js';
+import { isUuid } from './ids.js';
 import { type FieldSql, filterSql, type RecordFilter } from './record-filter.js';
 
 /** Columns a new person row needs (id and timestamps default). */
@@ -24,8 +25,6 @@ export type PersonPatch = Partial<
     | 'moveHandledAt'
   >
 >;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One page of people ordered by email (unique), optionally only those with `status`; page by
@@ -68,7 +67,7 @@ export async function listAllPeople(db: Executor): Promise<Person[]> {
 
 /** The person with this id; undefined when there is none or `id` is not a UUID. */
 export async function getPersonById(db: Executor, id: string): Promise<Person | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.select().from(people).where(eq(people.id, id));
   return row;
 }
@@ -179,7 +178,7 @@ export async function findPeople(
 
 /** The person with this id, locked until the transaction ends; undefined when there is none. */
 export async function lockPersonById(db: Executor, id: string): Promise<Person | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.select().from(people).where(eq(people.id, id)).for('update');
   return row;
 }
@@ -196,7 +195,7 @@ export async function lockPersonByEmail(db: Executor, email: string): Promise<Pe
 
 /** The people with these ids (unknown ids and non-UUIDs are left out). */
 export async function getPeopleByIds(db: Executor, ids: string[]): Promise<Person[]> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter((id) => isUuid(id));
   if (valid.length === 0) return [];
   return db.select().from(people).where(inArray(people.id, valid));
 }

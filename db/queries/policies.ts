@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Policy, type PolicyVersion, policies, policyVersions } from '../schema.js';
+import { isUuid } from './ids.js';
 
 /** Columns a new policy row needs. */
 export type NewPolicy = typeof policies.$inferInsert;
@@ -33,6 +34,7 @@ export async function getCurrentPolicy(db: Executor, key: string): Promise<Curre
 
 /** The policy with this id and its current version. */
 export async function getCurrentPolicyById(db: Executor, id: string): Promise<CurrentPolicy | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await currentPolicies(db).where(eq(policies.id, id));
   return row;
 }

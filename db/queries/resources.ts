@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { type Entitlement, entitlements, people, type Resource, resources } from '../schema.js';
+import { isUuid } from './ids.js';
 
 /** Columns a new resource row needs. */
 export type NewResource = typeof resources.$inferInsert;
@@ -73,6 +74,7 @@ export async function listAllResources(db: Executor): Promise<Resource[]> {
 /** The resource with this key (retired or not). */
 /** The resource with this id, or undefined. */
 export async function getResourceById(db: Executor, id: string): Promise<Resource | undefined> {
+  if (!isUuid(id)) return undefined;
   const [row] = await db.select().from(resources).where(eq(resources.id, id));
   return row;
 }

@@ -47,6 +47,7 @@ export function parseReviewState(metadata: string | undefined): ReviewPageState 
   } catch {
     return undefined;
   }
+  if (typeof raw !== 'object' || raw === null) return undefined;
   const value = raw as { c?: unknown; a?: unknown; i?: unknown; b?: unknown; ch?: unknown };
   if (typeof value.c !== 'string' || !Number.isSafeInteger(value.a) || !isIdList(value.i)) return undefined;
   if (!isIdList(value.b)) return undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import type { ConsoleDeps } from '../../api/deps.js';
 import { type ApiServer, buildServer } from '../../api/server.js';
@@ -50,6 +50,8 @@ export async function startTestApi(
      * the policy defaults to the product's groups and timeouts.
      */
     console?: Omit<ConsoleDeps, 'policy'> & { policy?: Partial<ConsoleDeps['policy']> };
+    /** The API's logger (silent by default); a test that reads what the Slack listeners logged passes its own. */
+    log?: Logger;
   } = {},
 ): Promise<TestApi> {
   // A stack passes its workers' keys, so the API trusts the checkpoints they sign.
@@ -101,7 +103,7 @@ export async function startTestApi(
         }
       : {}),
   };
-  const log = pino({ level: 'silent' });
+  const log = options.log ?? pino({ level: 'silent' });
   const slack = options.slack ? createSlackApp(deps, options.slack, log) : undefined;
   const app = await buildServer(deps, log, slack ? { slack } : {});
   await app.ready();

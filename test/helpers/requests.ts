@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -186,6 +186,8 @@ export async function startRequestStack(
     rubberStamp?: { items: number; seconds: number };
     /** The API's refusal limits (test/helpers/api.ts). */
     refusals?: { perMinute?: number; windowSeconds?: number };
+    /** The API's logger (silent by default). */
+    apiLog?: Logger;
   },
 ): Promise<RequestStack> {
   const services = inject('services');
@@ -298,6 +300,7 @@ export async function startRequestStack(
     ...(slack ? { slack } : {}),
     ...(options.rubberStamp ? { rubberStamp: options.rubberStamp } : {}),
     ...(options.refusals ? { refusals: options.refusals } : {}),
+    ...(options.apiLog ? { log: options.apiLog } : {}),
   });
 
   return {

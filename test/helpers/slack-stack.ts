@@ -1,5 +1,6 @@
 // A request stack with Slack on: the real Bolt app in the API, the Slack notifier in the worker,
 // a fake Slack Web API that knows every cast member, and a signed-poster for /slack/events.
+import type { Logger } from '../../core/logger.js';
 import { findFreePort } from '../../core/net.js';
 import type { DeliverySettings } from '../../notifications/deliverer.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -60,6 +61,7 @@ export async function startSlackStack(
     refusals?: Parameters<typeof startRequestStack>[1]['refusals'];
     /** Socket Mode (SLACK_APP_TOKEN) instead of the HTTP receiver: no signing secret, no /slack/events. */
     socketMode?: boolean;
+    apiLog?: Logger;
   } = {},
 ): Promise<SlackStack> {
   const fake = await startFakeSlack();
@@ -70,6 +72,7 @@ export async function startSlackStack(
     webhookPort: await findFreePort(),
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.refusals ? { refusals: options.refusals } : {}),
+    ...(options.apiLog ? { apiLog: options.apiLog } : {}),
     slack: {
       settings: {
         botToken: 'xoxb-test',

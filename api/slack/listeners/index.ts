@@ -1,5 +1,6 @@
 // Registers every listener, behind one middleware that maps the Slack user to a directory person.
 import type { AnyMiddlewareArgs, App } from '@slack/bolt';
+import { SLACK_USER_ID } from '../../../directory/file-fields.js';
 import { NOT_IN_DIRECTORY, type SlackContext } from '../context.js';
 import { registerApprove } from './actions/approve.js';
 import { registerDeny } from './actions/deny.js';
@@ -20,18 +21,18 @@ import { registerRequestSubmit } from './views/request.js';
 import { registerReviewClosed } from './views/review-closed.js';
 import { registerReviewReason } from './views/review-reason.js';
 
-/** The Slack user behind any payload Bolt hands us. */
+/** The Slack user behind any payload Bolt hands us; undefined when it names none that looks like one. */
 function slackUserOf(body: AnyMiddlewareArgs['body']): string | undefined {
-  const b = body as { user_id?: string; user?: { id?: string }; event?: { user?: string } };
-  return b.user_id ?? b.user?.id ?? b.event?.user;
+  const b = body as { user_id?: unknown; user?: { id?: unknown } | null; event?: { user?: unknown } | null };
+  const id = b.user_id ?? b.user?.id ?? b.event?.user;
+  return typeof id === 'string' && SLACK_USER_ID.test(id) ? id : undefined;
 }
 
 /** Wires the listeners to `app`. */
 export function registerListeners(app: App, ctx: SlackContext): void {
   app.use(async (args) => {
     const slackUserId = slackUserOf(args.body);
-    if (!slackUserId) return args.next();
-    const person = await ctx.directory.personFor(slackUserId);
+    const person = slackUserId ? await ctx.directory.personFor(slackUserId) : undefined;
     if (person && person.status === 'active') {
       args.context.person = person;
       args.context.slackUserId = slackUserId;

@@ -9,6 +9,20 @@ import type { SlackContext } from '../../context.js';
 /** What the reason modals carry back: the request and where the click came from. */
 export type ReasonMetadata = { requestId: string; channel?: string };
 
+/** Reads a reason modal's metadata back; undefined when it is not one (a forged or foreign view). */
+export function parseReasonMetadata(metadata: unknown): ReasonMetadata | undefined {
+  if (typeof metadata !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+  const { requestId, channel } = (value ?? {}) as { requestId?: unknown; channel?: unknown };
+  if (typeof requestId !== 'string') return undefined;
+  return { requestId, ...(typeof channel === 'string' ? { channel } : {}) };
+}
+
 /** Opens the modal that asks why, carrying the request and the channel of the click. */
 export async function askForReason(
   client: WebClient,

@@ -22,7 +22,9 @@ export function registerAccessCommand(app: App, ctx: SlackContext): void {
   app.command('/access', async ({ ack, command, respond, context, client }) => {
     await ack();
     const person = personOf(context);
-    const [verb = '', ...rest] = command.text.trim().split(/\s+/);
+    // Slack always sends `text`; a payload that lacks it (or sends no string) asks for nothing.
+    const text = typeof command.text === 'string' ? command.text : '';
+    const [verb = '', ...rest] = text.trim().split(/\s+/);
     const tell = (text: string) => respond({ response_type: 'ephemeral', text });
     switch (verb.toLowerCase()) {
       case '':

@@ -1,7 +1,7 @@
 // The launch modal submitted by an admin: the form becomes the same launch input the API and CLI
 // send, and `launchCampaign` checks it; what it refuses shows on the field it names, and a launched
 // campaign turns the modal into its confirmation.
-import type { App } from '@slack/bolt';
+import type { App, ViewOutput } from '@slack/bolt';
 import { launchCampaign } from '../../../../campaigns/launch.js';
 import { GrantflowError } from '../../../../core/errors.js';
 import { CAMPAIGN_VIEW, LAUNCH_BLOCK } from '../../../../slack/blocks/ids.js';
@@ -9,61 +9,51 @@ import { launchedModal } from '../../../../slack/blocks/launch.js';
 import { launchDepsOf } from '../../../deps.js';
 import { isSlackAdmin, refuseNonAdmin } from '../../campaign-admin.js';
 import { personOf, type SlackContext } from '../../context.js';
-
-type Input = {
-  value?: string | null;
-  selected_option?: { value?: string } | null;
-  selected_options?: { value?: string }[] | null;
-};
-type Values = Record<string, Record<string, Input>>;
+import { selectedOption, selectedOptions, textInput } from '../../view-state.js';
 
 const DAY = 86_400;
 const HOUR = 3_600;
 
-const list = (text: string | null | undefined, separator: RegExp) =>
+const list = (text: string | undefined, separator: RegExp) =>
   (text ?? '')
     .split(separator)
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
-const number = (text: string | null | undefined) =>
-  text === undefined || text === null || text.trim() === '' ? undefined : Number(text);
+const number = (text: string | undefined) =>
+  text === undefined || text.trim() === '' ? undefined : Number(text);
 
 /** The launch input (as the API takes it) from the modal's values; empty fields are left out. */
-function launchInputOf(values: Values): Record<string, unknown> {
-  const input = (block: string): Input => values[block]?.[block] ?? {};
-  const chosen = (block: string) =>
-    (input(block).selected_options ?? []).map((option) => option.value ?? '').filter((value) => value !== '');
-  const resourcesInput = input(LAUNCH_BLOCK.resources);
+function launchInputOf(view: ViewOutput): Record<string, unknown> {
+  // Each input's action id is its block id.
+  const text = (block: string) => textInput(view, block, block);
+  const chosen = (block: string) => selectedOptions(view, block, block);
   // A multi-select on a small catalog, a text field of keys on a large one.
-  const resources =
-    resourcesInput.selected_options !== undefined
-      ? chosen(LAUNCH_BLOCK.resources)
-      : list(resourcesInput.value, /[\s,]+/);
-  const entitlements = list(input(LAUNCH_BLOCK.entitlements).value, /[\s,]+/);
-  const riskLevels = chosen(LAUNCH_BLOCK.riskLevels);
-  const departments = list(input(LAUNCH_BLOCK.departments).value, /,/);
+  const resources = chosen(LAUNCH_BLOCK.resources) ?? list(text(LAUNCH_BLOCK.resources), /[\s,]+/);
+  const entitlements = list(text(LAUNCH_BLOCK.entitlements), /[\s,]+/);
+  const riskLevels = chosen(LAUNCH_BLOCK.riskLevels) ?? [];
+  const departments = list(text(LAUNCH_BLOCK.departments), /,/);
   const scope = {
     ...(resources.length > 0 ? { resources } : {}),
     ...(entitlements.length > 0 ? { entitlements } : {}),
     ...(riskLevels.length > 0 ? { riskLevels } : {}),
     ...(departments.length > 0 ? { departments } : {}),
   };
-  const rule = input(LAUNCH_BLOCK.reviewerRule).selected_option?.value ?? 'manager';
-  const person = input(LAUNCH_BLOCK.reviewerPerson).value?.trim();
-  const days = number(input(LAUNCH_BLOCK.dueDays).value);
-  const reminderHours = number(input(LAUNCH_BLOCK.reminderHours).value);
-  const escalationHours = number(input(LAUNCH_BLOCK.escalationHours).value);
-  const defaultAction = input(LAUNCH_BLOCK.defaultAction).selected_option?.value;
+  const rule = selectedOption(view, LAUNCH_BLOCK.reviewerRule, LAUNCH_BLOCK.reviewerRule) ?? 'manager';
+  const person = text(LAUNCH_BLOCK.reviewerPerson)?.trim();
+  const days = number(text(LAUNCH_BLOCK.dueDays));
+  const reminderHours = number(text(LAUNCH_BLOCK.reminderHours));
+  const escalationHours = number(text(LAUNCH_BLOCK.escalationHours));
+  const defaultAction = selectedOption(view, LAUNCH_BLOCK.defaultAction, LAUNCH_BLOCK.defaultAction);
   return {
-    name: input(LAUNCH_BLOCK.name).value ?? '',
+    name: text(LAUNCH_BLOCK.name) ?? '',
     scope,
     reviewer: { rule, ...(person ? { person } : {}) },
     ...(days !== undefined ? { dueInSeconds: Math.round(days * DAY) } : {}),
     ...(reminderHours !== undefined ? { reminderEverySeconds: Math.round(reminderHours * HOUR) } : {}),
     ...(escalationHours !== undefined ? { escalateAfterSeconds: Math.round(escalationHours * HOUR) } : {}),
     ...(defaultAction ? { defaultAction } : {}),
-    allowChanges: chosen(LAUNCH_BLOCK.allowChanges).includes('allow'),
+    allowChanges: (chosen(LAUNCH_BLOCK.allowChanges) ?? []).includes('allow'),
   };
 }
 
@@ -105,7 +95,7 @@ export function registerCampaignLaunch(app: App, ctx: SlackContext): void {
       const text = await refuseNonAdmin(ctx, who, 'launch_campaign', { type: 'campaign', id: 'new' });
       return ack({ response_action: 'errors', errors: { [LAUNCH_BLOCK.name]: text } });
     }
-    const input = launchInputOf(view.state.values as Values);
+    const input = launchInputOf(view);
     try {
       const launched = await launchCampaign(launchDepsOf(ctx), input, {
         id: who.person.id,

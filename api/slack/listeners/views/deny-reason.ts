@@ -5,7 +5,7 @@ import { decideRequest } from '../../../../requests/decide.js';
 import { BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { isRefused, personOf, SLACK_SOURCE, type SlackContext, slackAuditActor } from '../../context.js';
 import { refusedDecision } from '../actions/approve.js';
-import type { ReasonMetadata } from '../actions/deny.js';
+import { parseReasonMetadata } from '../actions/deny.js';
 import { reasonOf } from './reason.js';
 
 /** Registers the deny modal's submission. */
@@ -15,7 +15,11 @@ export function registerDenyReason(app: App, ctx: SlackContext): void {
     if (!reason) return ack({ response_action: 'errors', errors: { [BLOCK.reason]: 'Say why' } });
     await ack();
     const person = personOf(context);
-    const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
+    const metadata = parseReasonMetadata(view.private_metadata);
+    if (!metadata) {
+      ctx.log.warn({ user: body.user.id }, 'a deny reason without its request: ignored');
+      return;
+    }
     const submissionId = `slack:${body.user.id}:${view.id}`;
     try {
       await decideRequest(ctx, {

@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import { BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { personOf, type SlackContext } from '../../context.js';
-import type { ReasonMetadata } from '../actions/deny.js';
+import { parseReasonMetadata } from '../actions/deny.js';
 import { reportFulfilment } from '../actions/fulfil.js';
 import { reasonOf } from './reason.js';
 
@@ -12,7 +12,11 @@ export function registerFulfilRefused(app: App, ctx: SlackContext): void {
     const reason = reasonOf(view);
     if (!reason) return ack({ response_action: 'errors', errors: { [BLOCK.reason]: 'Say why' } });
     await ack();
-    const metadata = JSON.parse(view.private_metadata) as ReasonMetadata;
+    const metadata = parseReasonMetadata(view.private_metadata);
+    if (!metadata) {
+      ctx.log.warn({ user: body.user.id }, "a can't-do reason without its request: ignored");
+      return;
+    }
     await reportFulfilment(
       ctx,
       client,

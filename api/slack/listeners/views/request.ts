@@ -6,11 +6,8 @@ import { GrantflowError } from '../../../../core/errors.js';
 import { checkAccessRequest, submitAccessRequest } from '../../../../requests/submit.js';
 import { ACTION, BLOCK, VIEW } from '../../../../slack/blocks/ids.js';
 import { personOf, SLACK_SOURCE, type SlackContext } from '../../context.js';
-
-type Values = Record<
-  string,
-  Record<string, { selected_option?: { value?: string } | null; value?: string | null }>
->;
+import { selectedOption } from '../../view-state.js';
+import { reasonOf } from './reason.js';
 
 /** Which modal block a refused field belongs to. */
 function blockOf(field: string): string {
@@ -23,12 +20,11 @@ function blockOf(field: string): string {
 export function registerRequestSubmit(app: App, ctx: SlackContext): void {
   app.view(VIEW.request, async ({ ack, view, body, context, client }) => {
     const person = personOf(context);
-    const values = view.state.values as Values;
     const [resourceKey = '', entitlementKey = ''] = (
-      values[BLOCK.entitlement]?.[ACTION.entitlement]?.selected_option?.value ?? ''
+      selectedOption(view, BLOCK.entitlement, ACTION.entitlement) ?? ''
     ).split('/');
-    const durationSeconds = Number(values[BLOCK.duration]?.[ACTION.duration]?.selected_option?.value);
-    const reason = values[BLOCK.reason]?.[ACTION.reason]?.value?.trim() || undefined;
+    const durationSeconds = Number(selectedOption(view, BLOCK.duration, ACTION.duration));
+    const reason = reasonOf(view);
     const me = { id: person.id, email: person.email, name: person.name };
     const input = {
       requester: me,

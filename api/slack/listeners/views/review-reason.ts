@@ -5,14 +5,12 @@ import { CAMPAIGN_VIEW, REVIEW_ACTION, REVIEW_BLOCK } from '../../../../slack/bl
 import { parseRevokeReasonMetadata } from '../../../../slack/blocks/review-state.js';
 import { personOf, type SlackContext } from '../../context.js';
 import { decideFromSlack, showReviewPage } from '../../reviews.js';
-
-type Values = Record<string, Record<string, { value?: string | null }>>;
+import { textInput } from '../../view-state.js';
 
 /** Registers the revoke-reason modal's submission. */
 export function registerReviewReason(app: App, ctx: SlackContext): void {
   app.view(CAMPAIGN_VIEW.revokeReason, async ({ ack, view, body, context, client }) => {
-    const values = view.state.values as Values;
-    const reason = values[REVIEW_BLOCK.reason]?.[REVIEW_ACTION.reason]?.value?.trim();
+    const reason = textInput(view, REVIEW_BLOCK.reason, REVIEW_ACTION.reason)?.trim();
     if (!reason) return ack({ response_action: 'errors', errors: { [REVIEW_BLOCK.reason]: 'Say why' } });
     const metadata = parseRevokeReasonMetadata(view.private_metadata);
     await ack();
