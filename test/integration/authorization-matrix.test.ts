@@ -5,30 +5,23 @@
 // person who has left is refused with 401 everywhere; and an admin acting for someone is recorded
 // in the ledger as acting on their behalf.
 import { eq } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sequenceAll } from '../../audit/sequencer.js';
 import { waitUntil } from '../../core/net.js';
 import { createApiToken } from '../../db/queries/api-tokens.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
-import { apiTokens, findings, people } from '../../db/schema.js';
+import { apiTokens, people } from '../../db/schema.js';
 import { bearer, personWithToken } from '../helpers/api.js';
+import { type AuthorizationFixture, startAuthorizationFixture } from '../helpers/authorization-fixture.js';
 import {
   type Answer,
   AUTHORIZATION_TABLE,
   CALLERS,
-  CAMPAIGN_LAUNCH,
-  type Call,
   type Caller,
-  type Objects,
   type Row,
-  scimUser,
   type Whose,
 } from '../helpers/authorization-table.js';
 import { routesOf } from '../helpers/route-registry.js';
-import { connectionToken } from '../helpers/scim.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
-import { type SlackStack, startSlackStack } from '../helpers/slack-stack.js';
 
 /** What an answer means, as the table writes it (5xx is never expected). */
 function meaning(status: number): Answer | 'server_error' {
@@ -41,114 +34,27 @@ function meaning(status: number): Answer | 'server_error' {
 }
 
 let database: TestDatabase;
-let slack: SlackStack;
-let objects: Objects;
-const tokens: Partial<Record<Caller, string>> = {};
+let fixture: AuthorizationFixture;
 
-const app = () => slack.stack.api.app;
+const app = () => fixture.slack.stack.api.app;
+const send: AuthorizationFixture['send'] = (...args) => fixture.send(...args);
 
-/** Makes `call` as `method`, with `token` as the bearer (none: no Authorization header). */
-function send(method: string, call: Omit<Call, 'method'>, token?: string): Promise<LightMyRequestResponse> {
-  const query = call.query ? `?${new URLSearchParams(call.query)}` : '';
-  const contentType = call.url.startsWith('/scim/') ? 'application/scim+json' : 'application/json';
-  return app().inject({
-    method: method as 'GET',
-    url: `${call.url}${query}`,
-    headers: {
-      ...(token ? bearer(token) : {}),
-      ...(call.body === undefined ? {} : { 'content-type': contentType }),
-    },
-    ...(call.body === undefined ? {} : { payload: JSON.stringify(call.body) }),
-  });
-}
-
-/** POSTs as `token` and returns the JSON answer, failing on anything but `status`. */
-async function post(url: string, body: unknown, token: string, status = [200, 201, 202]) {
+/** POSTs as `token` and returns the JSON answer, failing on anything but a 2xx. */
+async function post(url: string, body: unknown, token: string | undefined) {
   const response = await send('POST', { url, body }, token);
-  expect(status, `${url}: ${response.body}`).toContain(response.statusCode);
+  expect([200, 201, 202], `${url}: ${response.body}`).toContain(response.statusCode);
   return response.json();
-}
-
-/** The id of the first grant `email` holds of `entitlement`, once provisioned. */
-async function grantOf(email: string, entitlement: string): Promise<string> {
-  let id: string | undefined;
-  await waitUntil(
-    async () => {
-      const listed = await send('GET', { url: '/api/v1/grants', query: { holder: email } }, tokens.admin);
-      id = listed.json().items.find((g: { entitlement: string }) => g.entitlement === entitlement)?.id;
-      return id !== undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 200 },
-  );
-  return id as string;
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  slack = await startSlackStack(database);
-  const { stack } = slack;
-  const { cast } = stack;
-  const db = database.runtime.db;
-  tokens.admin = stack.token(cast.admin);
-  tokens.employee = stack.token(cast.dev);
-  tokens.auditor = (await personWithToken(db, { email: `auditor.${cast.dev}` }, 'auditor')).token;
-  tokens.scim = await connectionToken(app(), tokens.admin, 'matrix-idp');
-  await connectionToken(app(), tokens.admin, 'matrix-spare');
-  const otherIdp = await connectionToken(app(), tokens.admin, 'matrix-other-idp');
-
-  const personId = async (email: string) => (await getPersonByEmail(db, email))?.id as string;
-  const openRequest = async (token: string) =>
-    (await post('/api/v1/requests', { resource: 'db', entitlement: 'read', durationSeconds: 3_600 }, token))
-      .id as string;
-  const lowAccess = { resource: 'db', entitlement: 'low', durationSeconds: 3_600 };
-  await post('/api/v1/requests', lowAccess, stack.token(cast.dev));
-  await post('/api/v1/requests', lowAccess, stack.token(cast.dev2));
-
-  const [finding] = await database.owner.db
-    .insert(findings)
-    .values({ kind: 'unknown_account', fingerprint: 'authorization-matrix', account: 'matrix' })
-    .returning({ id: findings.id });
-  const scimUserId = (await post('/scim/v2/Users', scimUser('matrix.scim'), tokens.scim)).id as string;
-  const scimGroupId = (
-    await post('/scim/v2/Groups', { schemas: [GROUP], displayName: 'matrix' }, tokens.scim)
-  ).id as string;
-
-  objects = {
-    person: { own: await personId(cast.dev), other: await personId(cast.dev2) },
-    email: { own: cast.dev, other: cast.dev2 },
-    request: { own: await openRequest(tokens.employee), other: await openRequest(stack.token(cast.dev2)) },
-    grant: { own: await grantOf(cast.dev, 'low'), other: await grantOf(cast.dev2, 'low') },
-    campaign: (await post('/api/v1/campaigns', CAMPAIGN_LAUNCH, tokens.admin)).campaignId,
-    finding: finding?.id as string,
-    evidencePack: (
-      await post('/api/v1/evidence/packs', { framework: 'soc2', period: '2026-Q4' }, tokens.auditor)
-    ).id,
-    logReview: (await post('/api/v1/log-reviews', {}, tokens.admin)).id,
-    auditEvent: await firstLedgerEvent(),
-    spareScimConnection: 'matrix-spare',
-    scimUser: {
-      own: scimUserId,
-      other: (await post('/scim/v2/Users', scimUser('matrix.other'), otherIdp)).id,
-    },
-    scimGroup: scimGroupId,
-  };
+  fixture = await startAuthorizationFixture(database);
 }, 180_000);
 
 afterAll(async () => {
-  await slack?.close();
+  await fixture?.close();
   await database?.drop();
 });
-
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-
-/** An event in the ledger, sequenced now (the stack's worker runs no sequencer loop). */
-async function firstLedgerEvent(): Promise<string> {
-  await sequenceAll(database.runtime.sql);
-  const [row] = await database.owner.sql<{ id: string }[]>`
-    select event_id as id from audit_ledger order by seq limit 1`;
-  if (!row) throw new Error('the ledger is empty');
-  return row.id;
-}
 
 describe('the authorization table', () => {
   it('has a row for every registered route, and every row names a registered route', () => {
@@ -196,7 +102,7 @@ describe('every route, every caller', () => {
     const answers: string[] = [];
     const wrong: string[] = [];
     for (const { caller, whose, expected } of cellsOf(row)) {
-      const response = await send(method, row.call(objects, whose), tokens[caller]);
+      const response = await send(method, row.call(fixture.objects, whose), fixture.tokens[caller]);
       const got = meaning(response.statusCode);
       const cell = `${caller}${row.perOwner ? `/${whose}` : ''}`;
       answers.push(`${cell}=${response.statusCode}`);
@@ -212,7 +118,7 @@ describe('every route, every caller', () => {
 
 describe('bad credentials', () => {
   it('answers 401 on every authenticated route for a token that is expired, revoked, malformed or of a leaver', async () => {
-    const { cast } = slack.stack;
+    const { cast } = fixture.slack.stack;
     const db = database.runtime.db;
     const admin = await getPersonByEmail(db, cast.admin);
     if (!admin) throw new Error('no admin');
@@ -232,8 +138,8 @@ describe('bad credentials', () => {
       expired: bearer(expired.token),
       revoked: bearer(revoked.token),
       leaver: bearer(leaver.token),
-      'malformed (no scheme)': { authorization: tokens.admin as string },
-      'malformed (two parts)': { authorization: `Bearer ${tokens.admin} extra` },
+      'malformed (no scheme)': { authorization: fixture.tokens.admin as string },
+      'malformed (two parts)': { authorization: `Bearer ${fixture.tokens.admin} extra` },
       'malformed (basic)': { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` },
       'malformed (empty)': { authorization: 'Bearer ' },
       'malformed (forged)': bearer(`gf_${'A'.repeat(43)}`),
@@ -248,7 +154,7 @@ describe('bad credentials', () => {
     for (const [operationId, row] of authenticated) {
       const method = row.route.split(' ')[0] as string;
       for (const [kind, header] of Object.entries(headers)) {
-        const call = row.call(objects, 'own');
+        const call = row.call(fixture.objects, 'own');
         const query = call.query ? `?${new URLSearchParams(call.query)}` : '';
         const response = await app().inject({
           method: method as 'GET',
@@ -273,11 +179,11 @@ describe('acting on behalf of someone', () => {
   }
 
   it("records an admin's request for someone, and an admin's decision for an approver, as on their behalf", async () => {
-    const { cast } = slack.stack;
+    const { cast } = fixture.slack.stack;
     const filed = await post(
       '/api/v1/requests',
       { resource: 'db', entitlement: 'read', durationSeconds: 3_600, onBehalfOf: cast.dev2 },
-      tokens.admin as string,
+      fixture.tokens.admin as string,
     );
     expect(filed).toMatchObject({ requester: cast.dev2, submittedBy: cast.admin });
     expect(await actorsOf('access.request.created', filed.id)).toEqual([
@@ -286,14 +192,14 @@ describe('acting on behalf of someone', () => {
 
     await waitUntil(
       async () =>
-        (await send('GET', { url: `/api/v1/requests/${filed.id}` }, tokens.admin)).json().status ===
+        (await send('GET', { url: `/api/v1/requests/${filed.id}` }, fixture.tokens.admin)).json().status ===
         'pending_approval',
       { timeoutMs: 15_000, intervalMs: 100 },
     );
     await post(
       `/api/v1/requests/${filed.id}/decisions`,
       { decision: 'approve', onBehalfOf: cast.manager },
-      tokens.admin as string,
+      fixture.tokens.admin as string,
     );
     let decided: { actor: Record<string, string> }[] = [];
     await waitUntil(
