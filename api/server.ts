@@ -9,6 +9,7 @@ import type { ApiServer } from './api-server.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { refuseNulCharacters } from './input-guard.js';
 import { registerOpenApi } from './openapi.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
@@ -53,6 +54,7 @@ export async function buildServer(
   // Before any route: routes take the error handler in force when they are added.
   registerErrorHandling(app, await registerConsole(app));
   await registerWebSecurity(app, deps);
+  refuseNulCharacters(app);
 
   await registerOpenApi(app);
 
