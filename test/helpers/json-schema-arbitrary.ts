@@ -100,8 +100,16 @@ function stringFor(schema: JsonSchema, hints: Hints): fc.Arbitrary<string> {
   const format = schema.format as string | undefined;
   if (format === 'uuid')
     return fc.oneof(pick(hints.uuids, '00000000-0000-4000-8000-000000000000'), fc.uuid());
-  if (format === 'email') return fc.oneof(pick(hints.emails, 'nobody@acme.test'), fc.emailAddress());
-  if (format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+  // The document's email pattern is zod's, stricter than fast-check's addresses.
+  if (format === 'email') {
+    const other =
+      typeof schema.pattern === 'string' ? fc.stringMatching(new RegExp(schema.pattern)) : fc.emailAddress();
+    return fc.oneof(pick(hints.emails, 'nobody@acme.test'), other);
+  }
+  if (format === 'date-time') {
+    const years = { min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true };
+    return fc.date(years).map((d) => d.toISOString());
+  }
   const minLength = (schema.minLength as number | undefined) ?? 0;
   const maxLength = Math.max(minLength, Math.min((schema.maxLength as number | undefined) ?? 40, 40));
   if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern), { maxLength });
@@ -112,8 +120,12 @@ function stringFor(schema: JsonSchema, hints: Hints): fc.Arbitrary<string> {
 }
 
 function numberFor(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
-  const exclusive = schema.exclusiveMinimum as number | undefined;
-  const min = (schema.minimum as number | undefined) ?? (exclusive === undefined ? -1_000 : exclusive + 1);
+  // OpenAPI 3.0 writes exclusiveMinimum as a flag on minimum; JSON Schema 2020 as the bound itself.
+  const exclusive = schema.exclusiveMinimum as boolean | number | undefined;
+  const minimum =
+    (schema.minimum as number | undefined) ?? (typeof exclusive === 'number' ? exclusive : undefined);
+  const min =
+    minimum === undefined ? -1_000 : exclusive === undefined || exclusive === false ? minimum : minimum + 1;
   const max = (schema.maximum as number | undefined) ?? min + 1_000_000;
   return integer
     ? fc.integer({ min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) })

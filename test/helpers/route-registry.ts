@@ -8,7 +8,7 @@ import { OPENAPI_URL, registeredRoutes } from '../../api/openapi.js';
 export type RegisteredRoute = { key: string; method: string; url: string; operationId: string };
 
 /** `METHOD url`, the way the table and the failure messages name a route. */
-export const routeKey = (method: string, url: string): string => `${method.toUpperCase()} ${url}`;
+const routeKey = (method: string, url: string): string => `${method.toUpperCase()} ${url}`;
 
 /**
  * Every route the server registered. A route without an operationId is refused here: the OpenAPI

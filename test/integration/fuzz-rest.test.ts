@@ -6,7 +6,7 @@
 // nothing pollutes Object.prototype. The SCIM service and Slack's endpoint take the other payload
 // shapes their own fuzz suites cover; they are left out here.
 import { fc, test } from '@fast-check/vitest';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocumentServer } from '../../api/document-server.js';
 import { waitUntil } from '../../core/net.js';
 import { type AuthorizationFixture, startAuthorizationFixture } from '../helpers/authorization-fixture.js';
@@ -19,7 +19,13 @@ import {
   mutationOf,
   valueFor,
 } from '../helpers/json-schema-arbitrary.js';
-import { type RegisteredRoute, type RouteInput, routeInputs, routesOf } from '../helpers/route-registry.js';
+import {
+  type JsonSchema,
+  type RegisteredRoute,
+  type RouteInput,
+  routeInputs,
+  routesOf,
+} from '../helpers/route-registry.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
 /** Runs per route: about 70 routes, so the file stays near a minute on a shared machine. */
@@ -35,8 +41,28 @@ const ROUTES: { route: RegisteredRoute; input: RouteInput }[] = await (async () 
 })();
 await documentServer.close();
 
-/** Real ids, emails and keys, filled in once the stack is up (the arbitraries read them lazily). */
-const hints: Hints = { uuids: [], emails: [], keys: [] };
+/**
+ * Real ids, emails and keys per route, filled in once the stack is up (the arbitraries read them
+ * lazily): a route's ids are those of the records its path names, so some requests reach a record.
+ */
+const hintsOf = new Map<string, Hints>(
+  ROUTES.map(({ route }) => [route.key, { uuids: [], emails: [], keys: [] }]),
+);
+
+/** The records' ids by the path that names them. */
+function idsFor(url: string, objects: AuthorizationFixture['objects']): string[] {
+  const byPath: [RegExp, string[]][] = [
+    [/^\/api\/v1\/people/, [objects.person.own, objects.person.other]],
+    [/^\/api\/v1\/requests/, [objects.request.own, objects.request.other]],
+    [/^\/api\/v1\/grants/, [objects.grant.own, objects.grant.other]],
+    [/^\/api\/v1\/campaigns/, [objects.campaign]],
+    [/^\/api\/v1\/findings/, [objects.finding]],
+    [/^\/api\/v1\/evidence/, [objects.evidencePack]],
+    [/^\/api\/v1\/log-reviews/, [objects.logReview]],
+    [/^\/api\/v1\/audit\/events/, [objects.auditEvent]],
+  ];
+  return byPath.find(([path]) => path.test(url))?.[1] ?? [objects.person.own];
+}
 
 /** Bodies that are not what the content type says, or not JSON at all. */
 const RAW_BODIES: { contentType: string; payload: string | Buffer }[] = [
@@ -65,33 +91,59 @@ type Fuzzed = {
   body: { json: unknown } | { raw: number } | undefined;
 };
 
-/** A valid value for `schema` or a hostile mutation of one; undefined when the route takes none. */
-function inputFor(schema: RouteInput[keyof RouteInput]): fc.Arbitrary<unknown> {
-  if (!schema) return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, hostileValue);
-  const valid = valueFor(schema, hints);
-  return fc.oneof(
-    { weight: 3, arbitrary: valid },
-    { weight: 3, arbitrary: valid.chain(mutationOf) },
-    { weight: 1, arbitrary: hostileValue },
-  );
-}
+/** Which part of a request is spoilt: none, one of its inputs, or its body's bytes. */
+const SPOILT = ['nothing', 'params', 'query', 'body', 'raw body'] as const;
 
+/** A valid value for `schema`, or nothing when the route takes none. */
+const validFor = (schema: JsonSchema | undefined, hints: Hints) =>
+  schema ? valueFor(schema, hints) : fc.constant(undefined);
+
+/** A hostile version of `value`: a mutation of it, or something else entirely. */
+const spoilt = (value: unknown) => fc.oneof({ weight: 3, arbitrary: mutationOf(value) }, hostileValue);
+
+/**
+ * A request that passes the route's schemas, or one with a single part spoilt: its path params,
+ * its query, its body (a hostile mutation), or the body's bytes (not JSON, or not what the content
+ * type says).
+ */
 function fuzzedFor(route: RegisteredRoute, input: RouteInput): fc.Arbitrary<Fuzzed> {
   const takesBody = route.method !== 'GET' && route.method !== 'DELETE';
-  const body: fc.Arbitrary<Fuzzed['body']> = takesBody
-    ? fc.oneof(
-        {
-          weight: 5,
-          arbitrary: inputFor(input.body).map((json) => (json === undefined ? undefined : { json })),
-        },
-        { weight: 1, arbitrary: fc.nat(RAW_BODIES.length - 1).map((raw) => ({ raw })) },
-      )
-    : fc.constant(undefined);
-  return fc.record({
-    caller: fc.constantFrom(...CALLERS),
-    params: input.params ? inputFor(input.params) : fc.constant(undefined),
-    query: inputFor(input.querystring),
-    body,
+  const spoilable = SPOILT.filter(
+    (part) =>
+      part === 'nothing' ||
+      part === 'query' ||
+      (part === 'params' && input.params) ||
+      (takesBody && (part === 'body' || part === 'raw body')),
+  );
+  const hints = hintsOf.get(route.key) as Hints;
+  // Callers without an API token are refused before anything else: give them fewer runs.
+  const callers = CALLERS.map((caller) => ({
+    weight: caller === 'none' || caller === 'scim' ? 1 : 2,
+    arbitrary: fc.constant(caller),
+  }));
+  const parts = fc.record({
+    caller: fc.oneof(...callers),
+    params: validFor(input.params, hints),
+    query: validFor(input.querystring, hints),
+    body: validFor(input.body, hints),
+    spoil: fc.oneof(
+      { weight: spoilable.length, arbitrary: fc.constant('nothing' as const) },
+      fc.constantFrom(...spoilable),
+    ),
+  });
+  return parts.chain(({ caller, params, query, body, spoil }) => {
+    const request = (changes: Partial<Fuzzed>): Fuzzed => ({
+      caller,
+      params,
+      query,
+      body: body === undefined ? undefined : { json: body },
+      ...changes,
+    });
+    if (spoil === 'params') return spoilt(params).map((bad) => request({ params: bad }));
+    if (spoil === 'query') return spoilt(query).map((bad) => request({ query: bad }));
+    if (spoil === 'body') return spoilt(body).map((bad) => request({ body: { json: bad } }));
+    if (spoil === 'raw body') return fc.nat(RAW_BODIES.length - 1).map((raw) => request({ body: { raw } }));
+    return fc.constant(request({}));
   });
 }
 
@@ -136,14 +188,21 @@ let readState: () => Promise<DatabaseState>;
 /** Whether the last request was a write that was not refused: its workflow may still be running. */
 let lastMayStillRun = false;
 
-/** Waits until nothing changes any more (a write's workflow has settled), up to 15 seconds. */
+/**
+ * Waits until a write's aftermath has settled, up to 15 seconds: the outbox has nothing due (the
+ * deliverer posts notifications a moment after the workflow wrote them) and two looks 200 ms apart
+ * see the same database.
+ */
 async function settle(): Promise<DatabaseState> {
   let previous = await readState();
   await waitUntil(
     async () => {
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [due] = await database.owner.sql<{ n: number }[]>`
+        select count(*)::int as n from notification_outbox
+        where status = 'sending' or (status = 'pending' and next_attempt_at < now() + interval '2 seconds')`;
       const now = await readState();
-      const still = changedTables(previous, now).length === 0;
+      const still = due?.n === 0 && changedTables(previous, now).length === 0;
       previous = now;
       return still;
     },
@@ -156,24 +215,25 @@ beforeAll(async () => {
   database = await createTestDatabase();
   fixture = await startAuthorizationFixture(database);
   const { objects, slack } = fixture;
-  hints.uuids.push(
-    objects.person.own,
-    objects.person.other,
-    objects.request.own,
-    objects.request.other,
-    objects.grant.own,
-    objects.grant.other,
-    objects.campaign,
-    objects.finding,
-    objects.evidencePack,
-    objects.logReview,
-    objects.auditEvent,
-  );
-  hints.emails.push(...Object.values(slack.stack.cast));
-  // Keys of things that exist, and none whose request would start a timer (reminders, expiry) or
-  // a webhook retry that outlasts the settling; nor a campaign template's required fields, so no
-  // Temporal schedule is left in the shared namespace.
-  hints.keys.push('db', 'paper', 'read', 'cabinet', 'two-step', 'soc2', 'iso27001', '2026-Q4', 'matrix-idp');
+  for (const { route } of ROUTES) {
+    const hints = hintsOf.get(route.key) as Hints;
+    hints.uuids.push(...idsFor(route.url, objects));
+    hints.emails.push(...Object.values(slack.stack.cast));
+    // Keys of things that exist, and none whose request would start a timer (reminders, expiry) or
+    // a webhook retry that outlasts the settling; nor a campaign template's required fields, so no
+    // Temporal schedule is left in the shared namespace.
+    hints.keys.push(
+      'db',
+      'paper',
+      'read',
+      'cabinet',
+      'two-step',
+      'soc2',
+      'iso27001',
+      '2026-Q4',
+      'matrix-idp',
+    );
+  }
   readState = await stateQuery(database.owner.sql);
   await settle();
 }, 240_000);
@@ -197,6 +257,65 @@ afterAll(() => {
 });
 
 const prototypeKeys = () => Object.getOwnPropertyNames(Object.prototype).join(',');
+
+describe('U+0000, which PostgreSQL cannot store', () => {
+  /** Each top-level string input of `schema`, as `[place, name]`. */
+  const stringInputs = (place: keyof RouteInput, schema: JsonSchema | undefined) =>
+    Object.entries((schema?.properties ?? {}) as Record<string, JsonSchema>)
+      .filter(([, property]) => property.type === 'string')
+      .map(([name]) => [place, name] as const);
+
+  it('is refused with 400 naming the field, in every string input of every route, and changes nothing', async () => {
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const { route, input } of ROUTES) {
+      const hints = hintsOf.get(route.key) as Hints;
+      const inputs = [
+        ...stringInputs('params', input.params),
+        ...stringInputs('querystring', input.querystring),
+        ...stringInputs('body', input.body),
+      ];
+      for (const [place, name] of inputs) {
+        const [valid] = fc.sample(
+          fc.record({
+            params: validFor(input.params, hints),
+            query: validFor(input.querystring, hints),
+            body: validFor(input.body, hints),
+          }),
+          { numRuns: 1, seed: 42 },
+        );
+        const key = place === 'querystring' ? 'query' : place;
+        const part = { ...((valid?.[key] ?? {}) as Record<string, unknown>), [name]: 'a\u0000b' };
+        const fuzzed: Fuzzed = {
+          caller: 'admin',
+          params: key === 'params' ? part : valid?.params,
+          query: key === 'query' ? part : valid?.query,
+          body:
+            key === 'body' ? { json: part } : valid?.body === undefined ? undefined : { json: valid.body },
+        };
+        const before = await readState();
+        const response = await fixture.slack.stack.api.app.inject({
+          method: route.method as 'GET',
+          url: urlOf(route, fuzzed),
+          headers: {
+            authorization: `Bearer ${fixture.tokens.admin}`,
+            ...(fuzzed.body ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(fuzzed.body && 'json' in fuzzed.body ? { payload: JSON.stringify(fuzzed.body.json) } : {}),
+        });
+        tried++;
+        const field =
+          response.statusCode === 400 ? response.json().error?.details?.fields?.[0]?.field : undefined;
+        if (field !== `${place}.${name}`)
+          wrong.push(`${route.key} ${place}.${name}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+        if (changedTables(before, await readState()).length > 0)
+          wrong.push(`${route.key} ${place}.${name} changed the database`);
+      }
+    }
+    expect(tried).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+});
 
 describe('REST fuzzing', () => {
   for (const { route, input } of ROUTES) {
