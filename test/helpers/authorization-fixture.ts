@@ -1,9 +1,10 @@
 // The stack the authorization matrix and the REST fuzzer run on: the request stack with Slack on
 // (so /slack/events is registered), a token per caller of the table, and the records the table's
 // calls name: each employee's open request and grant, a campaign, a finding, an evidence pack, a
-// log review, a ledger event, SCIM connections and their people.
+// log review, a ledger event under a sealed checkpoint, SCIM connections and their people.
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { sealCheckpoint } from '../../audit/checkpoint.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { waitUntil } from '../../core/net.js';
 import { getPersonByEmail } from '../../db/queries/people.js';
@@ -111,5 +112,10 @@ export async function startAuthorizationFixture(database: TestDatabase): Promise
     },
     scimGroup: (await post('/scim/v2/Groups', { schemas: [GROUP], displayName: 'matrix' }, tokens.scim)).id,
   };
+  // The stack runs no checkpoint schedule: seal one, so the ledger event has a proof.
+  await sealCheckpoint(database.runtime.sql, stack.api.ledger.keys, {
+    origin: 'test.grantflow/audit',
+    exportDir: stack.api.ledger.exportDir,
+  });
   return { slack, tokens, objects, send, close: () => slack.close() };
 }

@@ -172,7 +172,7 @@ export const AUTHORIZATION_TABLE: Record<string, Row> = {
     route: 'GET /api/v1/audit/consistency',
     call: () => ({ url: '/api/v1/audit/consistency', query: { from: '0' } }),
     expect: { ...adminOrAuditor, auditor: 'missing', admin: 'missing' },
-    note: 'no checkpoint is sealed on this stack: the readers get 404, everyone else is refused first',
+    note: 'no checkpoint has tree size 0: the readers get 404, everyone else is refused first',
   },
   listAuditCheckpoints: {
     route: 'GET /api/v1/audit/checkpoints',
@@ -183,7 +183,7 @@ export const AUTHORIZATION_TABLE: Record<string, Row> = {
     route: 'GET /api/v1/audit/checkpoints/:id/note',
     call: path('/api/v1/audit/checkpoints/999999/note'),
     expect: { ...adminOrAuditor, auditor: 'missing', admin: 'missing' },
-    note: 'no checkpoint is sealed on this stack: the readers get 404, everyone else is refused first',
+    note: 'no checkpoint has that id: the readers get 404, everyone else is refused first',
   },
   proveAuditEvent: {
     route: 'GET /api/v1/audit/events/:eventId/proof',
