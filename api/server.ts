@@ -9,6 +9,7 @@ import type { ApiServer } from './api-server.js';
 import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { frameworkError, registerErrorHandling } from './errors.js';
+import { refuseNulCharacters } from './input-guard.js';
 import { registerOpenApi } from './openapi.js';
 import { DEFAULT_REFUSAL_LIMITS, registerRefusalGuard } from './refusal-limits.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -59,6 +60,7 @@ export async function buildServer(
   // Before any route: routes take the error handler in force when they are added.
   registerErrorHandling(app, await registerConsole(app));
   await registerWebSecurity(app, deps);
+  refuseNulCharacters(app);
 
   await registerOpenApi(app);
 
