@@ -222,7 +222,7 @@ describe('C2SP tlog-cosignature, as transparency-dev/formats writes it', () => {
     expect(() => verifyCosignature(body, line, witness, before)).toThrow(/in the future/);
   });
 
-  it('signs cosignatures that the verifier which accepts Go's accepts', () => {
+  it("signs cosignatures that the verifier which accepts Go's accepts", () => {
     const key = cosignerKeyFromSeed('witness.example/w2', Buffer.alloc(32, 7));
     const body = vectors.cosignature.timestampedBody;
     const line = cosign(body, key, 1_700_000_000);
