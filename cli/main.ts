@@ -15,6 +15,7 @@ import { registerRequestCommands } from './commands/request.js';
 import { registerScimCommands } from './commands/scim.js';
 import { registerTemporalCommands } from './commands/temporal.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerWitnessCommands } from './commands/witness.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command()
@@ -38,6 +39,7 @@ registerFindingCommands(program);
 registerEvidenceCommands(program);
 registerLogReviewCommands(program);
 registerTemporalCommands(program);
+registerWitnessCommands(program);
 
 async function main(): Promise<void> {
   await program.parseAsync(process.argv);
