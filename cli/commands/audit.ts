@@ -27,7 +27,7 @@ import { type NoteVerifier, parseVerifierKey } from '../../audit/signed-note.js'
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
-import { auditExportDir } from '../../worker/main.js';
+import { auditExportDir, auditWitnessing } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */
@@ -323,16 +323,22 @@ export function registerAuditCommands(program: Command): void {
     .action(async () => {
       const context = cliContext();
       const keys = loadLedgerKeys(context.config, context.log);
-      const sealed = await withRuntimeDatabase(context, ({ sql }) =>
+      const { witnessing } = auditWitnessing(context.config, context.log);
+      const sealed = await withRuntimeDatabase(context, ({ db, sql }) =>
         sealCheckpoint(sql, keys, {
           origin: context.config.GRANTFLOW_AUDIT_ORIGIN,
           exportDir: auditExportDir(context.config),
+          ...(witnessing ? { witnessing: { ...witnessing, db } } : {}),
         }),
       );
       process.stdout.write(sealed.note);
       process.stderr.write(
         `checkpoint ${sealed.id}: ${sealed.treeSize} entries, written to ${sealed.file}\n`,
       );
+      for (const answer of sealed.witnesses) {
+        process.stderr.write(`  witness ${answer.witness}: ${answer.outcome} (${answer.detail})\n`);
+      }
+      if (sealed.witnesses.some((answer) => answer.outcome === 'refused')) process.exitCode = 1;
     });
 
   audit
