@@ -104,7 +104,13 @@ export async function sealCheckpoint(
     : [];
   const cosigned = {
     ...sealed,
-    note: sealed.note + witnesses.map((answer) => answer.line ?? '').join(''),
+    // In witness-name order, as cosignedNote lists them, so every copy reads the same.
+    note:
+      sealed.note +
+      [...witnesses]
+        .sort((a, b) => (a.witness < b.witness ? -1 : a.witness > b.witness ? 1 : 0))
+        .map((answer) => answer.line ?? '')
+        .join(''),
     witnesses,
   };
   if (!options.exportDir) return cosigned;

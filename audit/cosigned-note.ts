@@ -12,7 +12,7 @@ type Sql = postgres.Sql | postgres.TransactionSql;
 export function cosignedNoteColumn(sql: Sql, alias = 'audit_checkpoint') {
   const table = sql(alias);
   return sql`(${table}.note || coalesce((
-    select string_agg(s.line || E'\n', '' order by s.id) from audit_cosignature s
+    select string_agg(s.line || E'\n', '' order by s.witness_name, s.id) from audit_cosignature s
     where s.checkpoint_id = ${table}.id), '')) as note`;
 }
 
