@@ -21,7 +21,7 @@ import {
 export const COSIGNATURE_V1_TYPE = 0x04;
 
 /** How far ahead of our clock a cosignature's timestamp may be before it is refused. */
-export const COSIGNATURE_CLOCK_SKEW_SECONDS = 300;
+const COSIGNATURE_CLOCK_SKEW_SECONDS = 300;
 
 const ED25519_SIGNATURE_SIZE = 64;
 const MAX_TIMESTAMP = 2n ** 63n - 1n;
@@ -91,7 +91,7 @@ export function parseCosignatureVerifier(verifierKey: string): CosignatureVerifi
 }
 
 /** The message a cosignature/v1 signs: a header, the time, then the checkpoint body. */
-export function cosignedMessage(body: string, timestamp: number): Buffer {
+function cosignedMessage(body: string, timestamp: number): Buffer {
   return Buffer.from(`cosignature/v1\ntime ${timestamp}\n${body}`, 'utf8');
 }
 
@@ -109,7 +109,7 @@ export function cosign(body: string, key: CosignerKey, timestamp: number): strin
 }
 
 /** Whether a parsed signature line claims to come from `verifier` (name and key id match). */
-export function isFrom(line: NoteSignatureLine, verifier: CosignatureVerifier): boolean {
+function isFrom(line: NoteSignatureLine, verifier: CosignatureVerifier): boolean {
   return line.name === verifier.name && line.keyId === verifier.keyId;
 }
 

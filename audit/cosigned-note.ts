@@ -15,10 +15,3 @@ export function cosignedNoteColumn(sql: Sql, alias = 'audit_checkpoint') {
     select string_agg(s.line || E'\n', '' order by s.witness_name, s.id) from audit_cosignature s
     where s.checkpoint_id = ${table}.id), '')) as note`;
 }
-
-/** Checkpoint `id`'s note with its cosignatures, or undefined when there is no such checkpoint. */
-export async function cosignedNote(sql: Sql, id: number): Promise<string | undefined> {
-  const [row] = await sql<{ note: string }[]>`
-    select ${cosignedNoteColumn(sql)} from audit_checkpoint where id = ${id}`;
-  return row?.note;
-}

@@ -305,7 +305,7 @@ export function splitNote(text: string): { body: string; signatures: NoteSignatu
 }
 
 /** Parses one `— <name> base64(key id ‖ signature)` line (without its newline). */
-export function parseSignatureLine(line: string): NoteSignatureLine {
+function parseSignatureLine(line: string): NoteSignatureLine {
   if (!line.startsWith(SIGNATURE_PREFIX)) {
     throw new MalformedNoteError('note signature line must start with "\u2014 "');
   }
@@ -413,7 +413,7 @@ function assertNoteText(text: string): void {
 }
 
 /** A non-empty line of valid UTF-8 with no control characters. */
-export function isSingleLine(line: unknown): line is string {
+function isSingleLine(line: unknown): line is string {
   if (typeof line !== 'string' || line.length === 0 || hasLoneSurrogate(line)) return false;
   for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) < 0x20) return false;
   return true;

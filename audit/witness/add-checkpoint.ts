@@ -17,7 +17,7 @@ import {
 import type { CosignedHead } from './state.js';
 
 /** The spec's cap on consistency proof lines (a proof for a tree of 2^63 leaves needs fewer). */
-export const MAX_PROOF_LINES = 63;
+const MAX_PROOF_LINES = 63;
 
 /** What the witness answers; `head` is set only when it cosigned and must persist first. */
 export type AddCheckpointResult = {

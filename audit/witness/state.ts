@@ -39,7 +39,7 @@ const REFUSALS_FILE = 'refusals.jsonl';
 const LOCK_FILE = 'serve.lock';
 
 /** The state directory is missing, incomplete or already in use; nothing was changed. */
-export class WitnessStateError extends ValidationError {}
+class WitnessStateError extends ValidationError {}
 
 /**
  * Creates a state directory: a new Ed25519 key (mode 0600) named `name`, and the trusted logs.
