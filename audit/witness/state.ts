@@ -16,7 +16,7 @@ import {
 import path from 'node:path';
 import { ValidationError } from '../../core/errors.js';
 import { type CosignerKey, cosignerKeyFromSeed, generateCosignerKey } from '../cosignature.js';
-import { isValidOrigin, type NoteVerifier, parseVerifierKey } from '../signed-note.js';
+import { isValidKeyName, isValidOrigin, type NoteVerifier, parseVerifierKey } from '../signed-note.js';
 
 /** A log the witness cosigns for: its origin line and the verifier keys it trusts for it. */
 export type TrustedLog = { origin: string; verifierKeys: string[] };
@@ -51,6 +51,9 @@ export function initWitnessState(
 ): CosignerKey {
   if (existsSync(path.join(dir, KEY_FILE))) {
     throw new WitnessStateError(`${dir} already holds a witness key; refusing to replace it`);
+  }
+  if (!isValidKeyName(input.name)) {
+    throw new WitnessStateError(`--name "${input.name}" must be a key name: no Unicode spaces and no '+'`);
   }
   if (input.logKeys.length === 0) throw new WitnessStateError('give at least one --log <verifier key>');
   if (input.origin !== undefined && !isValidOrigin(input.origin)) {
