@@ -9,7 +9,6 @@ import type postgres from 'postgres';
 import { sealCheckpoint } from '../audit/checkpoint.js';
 import { isoTimestamp } from '../audit/entry.js';
 import { appendToIntake } from '../audit/intake.js';
-import type { LedgerKeys } from '../audit/keys.js';
 import type { Database } from '../db/client.js';
 import { evidencePacks } from '../db/schema.js';
 import type { Framework } from '../domain/evidence.js';
@@ -17,12 +16,13 @@ import { buildPack } from '../evidence/build.js';
 import { loadControls, selectControls } from '../evidence/controls.js';
 import { firstCheckpointCovering } from '../evidence/ledger-proofs.js';
 import { zipPack } from '../evidence/zip.js';
+import { type LedgerSettings, sealOptions } from './audit.js';
 
 /** What evidence activities need: the database, the ledger's key and where packs are kept. */
 export type EvidenceActivityDeps = {
   db: Database;
   sql: postgres.Sql;
-  ledger: { keys: LedgerKeys; origin: string; exportDir: string };
+  ledger: LedgerSettings;
   /** Where built packs are kept (GRANTFLOW_EVIDENCE_DIR); the API serves them from there. */
   evidenceDir?: string;
 };
@@ -85,10 +85,7 @@ export function createEvidenceActivities(deps: EvidenceActivityDeps) {
     async sealEvidenceSeed(input: { seq: number }): Promise<{ treeSize: number }> {
       const covering = await firstCheckpointCovering(deps.sql, input.seq);
       if (covering) return { treeSize: covering.treeSize };
-      const sealed = await sealCheckpoint(deps.sql, deps.ledger.keys, {
-        origin: deps.ledger.origin,
-        exportDir: deps.ledger.exportDir,
-      });
+      const sealed = await sealCheckpoint(deps.sql, deps.ledger.keys, sealOptions(deps.db, deps.ledger));
       return { treeSize: sealed.treeSize };
     },
 

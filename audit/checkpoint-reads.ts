@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { decodeCursor, type Page, pageOf } from '../core/cursor.js';
 import { GrantflowError, NotFoundError } from '../core/errors.js';
 import type { Executor } from '../db/client.js';
+import { cosignedNoteColumn } from './cosigned-note.js';
 import type { AuditActor, AuditSource } from './events.js';
 import { NotYetCheckpointedError, type ProofBundle, proveEvent } from './prove.js';
 import { recordLedgerRead } from './record-read.js';
@@ -88,14 +89,14 @@ export async function listCheckpoints(
   return { items: found.items.map((row) => summarize(row, deps.verifiers)), nextCursor: found.nextCursor };
 }
 
-/** Checkpoint `id`'s signed note exactly as stored and exported (C2SP signed-note text). */
+/** Checkpoint `id`'s signed note with its witnesses' cosignatures, as exported (C2SP signed-note text). */
 export async function checkpointNote(
   deps: CheckpointReadDeps,
   id: number,
   reader: LedgerReader,
 ): Promise<{ id: number; treeSize: number; note: string }> {
   const [row] = await deps.sql<{ tree_size: string; note: string }[]>`
-    select tree_size, note from audit_checkpoint where id = ${id}`;
+    select tree_size, ${cosignedNoteColumn(deps.sql)} from audit_checkpoint where id = ${id}`;
   if (!row) throw new NotFoundError('checkpoint', String(id));
   await recordLedgerRead(deps.db, {
     eventType: 'audit.export.created',

@@ -5,6 +5,7 @@ import { GENESIS_CHAIN } from './hash.js';
 import type { LedgerKeys } from './keys.js';
 import { MerkleFrontier, type MerkleFrontierState } from './merkle.js';
 import { formatCheckpoint, openNote, parseCheckpoint, signNote } from './signed-note.js';
+import { collectCosignatures, type WitnessingDeps, type WitnessOutcome } from './witness/collect.js';
 
 /** Serialises checkpoint sealing across workers (distinct from the sequencer's lock). */
 const CHECKPOINT_LOCK_KEY = 0x67666370; // "gfcp"
@@ -17,8 +18,11 @@ export type SealedCheckpoint = {
   id: number;
   treeSize: number;
   rootHash: string;
+  /** The signed note, followed by the witnesses' cosignature lines when there are any. */
   note: string;
   file?: string;
+  /** How each configured witness answered; empty without witnesses. */
+  witnesses: WitnessOutcome[];
 };
 
 /** A checkpoint already in the database that cannot be trusted to extend; nothing was sealed. */
@@ -44,7 +48,7 @@ type CheckpointRow = {
 export async function sealCheckpoint(
   sql: postgres.Sql,
   keys: LedgerKeys,
-  options: { origin: string; exportDir?: string; now?: Date },
+  options: { origin: string; exportDir?: string; now?: Date; witnessing?: WitnessingDeps },
 ): Promise<SealedCheckpoint> {
   const sealed = await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${CHECKPOINT_LOCK_KEY})`;
@@ -93,13 +97,30 @@ export async function sealCheckpoint(
       returning id`;
     return { id: Number(row?.id), treeSize: frontier.size, rootHash: rootHash.toString('hex'), note };
   });
-  if (!options.exportDir) return sealed;
+  // After commit: a witness cosigns only what the log has durably signed, and one that is slow
+  // or down never holds the checkpoint lock.
+  const witnesses = options.witnessing?.witnesses.length
+    ? await collectCosignatures(sql, options.witnessing, sealed)
+    : [];
+  const cosigned = {
+    ...sealed,
+    // In witness-name order, as cosignedNote lists them, so every copy reads the same.
+    note:
+      sealed.note +
+      [...witnesses]
+        .sort((a, b) => (a.witness < b.witness ? -1 : a.witness > b.witness ? 1 : 0))
+        .map((answer) => answer.line ?? '')
+        .join(''),
+    witnesses,
+  };
+  if (!options.exportDir) return cosigned;
   // Outside the database, standing for WORM storage or a SIEM: a copy an attacker with database
-  // access cannot rewrite. Written after commit, so no exported checkpoint lacks its row.
+  // access cannot rewrite. Written after commit and the cosignatures, so no exported checkpoint
+  // lacks its row and each carries the witnesses' lines.
   mkdirSync(options.exportDir, { recursive: true });
   const file = path.join(options.exportDir, `checkpoint-${String(sealed.id).padStart(10, '0')}.note`);
-  writeFileSync(file, sealed.note, { flag: 'wx' });
-  return { ...sealed, file };
+  writeFileSync(file, cosigned.note, { flag: 'wx' });
+  return { ...cosigned, file };
 }
 
 function trustedFrontier(previous: CheckpointRow, keys: LedgerKeys): MerkleFrontier {

@@ -92,6 +92,8 @@ export const auditEventTypes = {
   'audit.proof.created':
     'Someone took a consistency proof between two checkpoints of the ledger; details give both tree sizes.',
   'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
+  'audit.checkpoint.witness_refused':
+    'A witness refused to cosign a checkpoint (a rollback, a fork, or a proof that does not verify); details give both sizes.',
   'audit.evidence.requested':
     'Someone asked for an evidence pack: framework, period, controls and sampling rule, fixed before the seed exists.',
   'audit.evidence.generated': 'An evidence pack was built; details hold its SHA-256 and what it covers.',

@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { GrantflowError, NotFoundError, ValidationError } from '../core/errors.js';
+import { cosignedNoteColumn } from './cosigned-note.js';
 import { isoTimestamp } from './entry.js';
 import { consistencyProof, inclusionProof } from './merkle.js';
 
@@ -106,7 +107,7 @@ export async function proveConsistency(
 
 async function newestCheckpoint(sql: postgres.Sql): Promise<CheckpointHead | undefined> {
   const [row] = await sql<{ tree_size: string; root_hash: Buffer; note: string }[]>`
-    select tree_size, root_hash, note from audit_checkpoint order by tree_size desc, id desc limit 1`;
+    select tree_size, root_hash, ${cosignedNoteColumn(sql)} from audit_checkpoint order by tree_size desc, id desc limit 1`;
   return row && { treeSize: Number(row.tree_size), rootHash: row.root_hash.toString('hex'), note: row.note };
 }
 
@@ -114,7 +115,7 @@ async function newestCheckpoint(sql: postgres.Sql): Promise<CheckpointHead | und
 // tree, so the newest stands for them.
 async function checkpointOfSize(sql: postgres.Sql, treeSize: number): Promise<CheckpointHead> {
   const [row] = await sql<{ root_hash: Buffer; note: string }[]>`
-    select root_hash, note from audit_checkpoint where tree_size = ${treeSize} order by id desc limit 1`;
+    select root_hash, ${cosignedNoteColumn(sql)} from audit_checkpoint where tree_size = ${treeSize} order by id desc limit 1`;
   if (!row) throw new NotFoundError('checkpoint of tree size', String(treeSize));
   return { treeSize, rootHash: row.root_hash.toString('hex'), note: row.note };
 }

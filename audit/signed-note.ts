@@ -119,7 +119,8 @@ export class UnverifiedNoteError extends Error {
 // DER wrappers that turn raw 32-byte Ed25519 keys into what node:crypto imports.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-const SIGNATURE_PREFIX = '\u2014 ';
+/** What every note signature line starts with: an em dash and a space. */
+export const SIGNATURE_PREFIX = '\u2014 ';
 // Same cap as the Go implementation: a note is small, and unbounded signature lines are a cheap
 // way to make a verifier do unbounded work.
 const MAX_SIGNATURES = 100;
@@ -137,11 +138,14 @@ export function generateSignerKey(name: string): GeneratedSignerKey {
   };
 }
 
-/** Key id of an Ed25519 key: first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key), as hex. */
-export function noteKeyId(name: string, publicKey: Uint8Array): string {
+/**
+ * Key id of a key: first 4 bytes of SHA-256(name ‖ 0x0A ‖ type ‖ public key), as hex. The type is
+ * 0x01 for a note signer (Ed25519) and 0x04 for a tlog-cosignature/v1 witness.
+ */
+export function noteKeyId(name: string, publicKey: Uint8Array, type = ED25519_SIGNATURE_TYPE): string {
   return createHash('sha256')
     .update(name, 'utf8')
-    .update(Buffer.from([0x0a, ED25519_SIGNATURE_TYPE]))
+    .update(Buffer.from([0x0a, type]))
     .update(publicKey)
     .digest()
     .subarray(0, 4)
@@ -169,12 +173,12 @@ export function parseVerifierKey(verifierKey: string): NoteVerifier {
   if (noteKeyId(name, key) !== keyId) {
     throw new InvalidNoteKeyError(`verifier key ${name}: key id ${keyId} does not match the key`);
   }
-  const publicKey = createPublicKey({
-    key: Buffer.concat([SPKI_ED25519_PREFIX, key]),
-    format: 'der',
-    type: 'spki',
-  });
-  return { name, keyId, publicKey };
+  return { name, keyId, publicKey: ed25519PublicKey(key) };
+}
+
+/** A raw 32-byte Ed25519 public key as a node:crypto key. */
+export function ed25519PublicKey(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
 /** Formats a checkpoint body: origin, decimal size, base64 root hash, extension lines. */
@@ -245,24 +249,12 @@ export function signNote(body: string, signers: NoteSigner | readonly NoteSigner
  * caller decides whether that is fatal.
  */
 export function openNote(text: string, verifiers: readonly NoteVerifier[]): OpenNoteResult {
-  if (typeof text !== 'string') throw new MalformedNoteError('note must be a string');
-  assertNoteText(text);
-  // Signature lines never contain a blank line, so the last one separates body and signatures.
-  const split = text.lastIndexOf('\n\n');
-  if (split < 0) throw new MalformedNoteError('note has no signature block after a blank line');
-  const body = text.slice(0, split + 1);
-  const signatureLines = text.slice(split + 2).split('\n');
-  if (signatureLines.pop() !== '' || signatureLines.length === 0) {
-    throw new MalformedNoteError('note signature block must be non-empty lines ending in a newline');
-  }
-  if (signatureLines.length > MAX_SIGNATURES) throw new MalformedNoteError('note has too many signatures');
-
+  const { body, signatures } = splitNote(text);
   const byKey = new Map(verifiers.map((verifier) => [`${verifier.name}+${verifier.keyId}`, verifier]));
   const message = Buffer.from(body, 'utf8');
   const result: OpenNoteResult = { body, verifiedBy: [], unknownSignatures: [], invalidSignatures: [] };
   const seen = new Set<string>();
-  for (const line of signatureLines) {
-    const { name, keyId, signature } = parseSignatureLine(line);
+  for (const { name, keyId, signature } of signatures) {
     const ref = { name, keyId };
     const verifier = byKey.get(`${name}+${keyId}`);
     if (!verifier) {
@@ -284,7 +276,36 @@ export function openNote(text: string, verifiers: readonly NoteVerifier[]): Open
   return result;
 }
 
-function parseSignatureLine(line: string): { name: string; keyId: string; signature: Buffer } {
+/** One parsed signature line: key name, key id (hex) and what follows the key id. */
+export interface NoteSignatureLine {
+  name: string;
+  keyId: string;
+  signature: Buffer;
+  /** The line as written, without its newline. */
+  line: string;
+}
+
+/**
+ * Splits a signed note into its body (ending in a newline) and its parsed signature lines,
+ * verifying nothing. Throws MalformedNoteError for a note that does not follow the format.
+ */
+export function splitNote(text: string): { body: string; signatures: NoteSignatureLine[] } {
+  if (typeof text !== 'string') throw new MalformedNoteError('note must be a string');
+  assertNoteText(text);
+  // Signature lines never contain a blank line, so the last one separates body and signatures.
+  const split = text.lastIndexOf('\n\n');
+  if (split < 0) throw new MalformedNoteError('note has no signature block after a blank line');
+  const body = text.slice(0, split + 1);
+  const lines = text.slice(split + 2).split('\n');
+  if (lines.pop() !== '' || lines.length === 0) {
+    throw new MalformedNoteError('note signature block must be non-empty lines ending in a newline');
+  }
+  if (lines.length > MAX_SIGNATURES) throw new MalformedNoteError('note has too many signatures');
+  return { body, signatures: lines.map(parseSignatureLine) };
+}
+
+/** Parses one `— <name> base64(key id ‖ signature)` line (without its newline). */
+function parseSignatureLine(line: string): NoteSignatureLine {
   if (!line.startsWith(SIGNATURE_PREFIX)) {
     throw new MalformedNoteError('note signature line must start with "\u2014 "');
   }
@@ -294,10 +315,18 @@ function parseSignatureLine(line: string): { name: string; keyId: string; signat
   assertKeyName(name, MalformedNoteError);
   const blob = decodeBase64Strict(rest.slice(space + 1));
   if (!blob || blob.length < 5) throw new MalformedNoteError(`note signature by ${name} is not valid base64`);
-  return { name, keyId: blob.subarray(0, 4).toString('hex'), signature: blob.subarray(4) };
+  return { name, keyId: blob.subarray(0, 4).toString('hex'), signature: blob.subarray(4), line };
 }
 
-function splitKey(text: string, kind: string): { name: string; keyId: string; key: Buffer } {
+/**
+ * Splits `<name>+<hex key id>+<base64(type ‖ 32-byte key)>` without checking the key id (which
+ * depends on the type). `kind` names the key in errors.
+ */
+export function splitKey(
+  text: string,
+  kind: string,
+  type = ED25519_SIGNATURE_TYPE,
+): { name: string; keyId: string; key: Buffer } {
   // The base64 part may itself contain '+', so split on the first two only.
   const first = text.indexOf('+');
   const second = first < 0 ? -1 : text.indexOf('+', first + 1);
@@ -307,17 +336,22 @@ function splitKey(text: string, kind: string): { name: string; keyId: string; ke
   assertKeyName(name, InvalidNoteKeyError);
   if (!/^[0-9a-f]{8}$/.test(keyId)) throw new InvalidNoteKeyError(`${kind} key id must be 8 hex digits`);
   const encoded = decodeBase64Strict(text.slice(second + 1));
-  if (encoded?.length !== 33 || encoded[0] !== ED25519_SIGNATURE_TYPE) {
-    throw new InvalidNoteKeyError(`${kind} key must be base64 of 0x01 followed by a 32-byte Ed25519 key`);
+  if (encoded?.length !== 33 || encoded[0] !== type) {
+    const typeByte = `0x${type.toString(16).padStart(2, '0')}`;
+    throw new InvalidNoteKeyError(
+      `${kind} key must be base64 of ${typeByte} followed by a 32-byte Ed25519 key`,
+    );
   }
   return { name, keyId, key: encoded.subarray(1) };
 }
 
-function privateKeyFromSeed(seed: Buffer): KeyObject {
+/** An Ed25519 private key from its 32-byte seed. */
+export function privateKeyFromSeed(seed: Buffer): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
 
-function rawPublicKey(privateKey: KeyObject): Buffer {
+/** The raw 32-byte public key of an Ed25519 private key. */
+export function rawPublicKey(privateKey: KeyObject): Buffer {
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return spki.subarray(SPKI_ED25519_PREFIX.length);
 }
@@ -328,7 +362,7 @@ function encodeKey(raw: Buffer): string {
 
 // Buffer.from(x, 'base64') ignores junk and bad padding; a signed format must have one
 // spelling per value, so accept only what re-encodes to the same text.
-function decodeBase64Strict(text: string): Buffer | undefined {
+export function decodeBase64Strict(text: string): Buffer | undefined {
   if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? bytes : undefined;
@@ -358,7 +392,8 @@ export function isValidOrigin(origin: unknown): origin is string {
   return isValidKeyName(origin) && isSingleLine(origin);
 }
 
-function assertKeyName(name: string, ErrorClass: new (message: string) => Error): void {
+/** Throws `ErrorClass` unless `name` is a valid key name. */
+export function assertKeyName(name: string, ErrorClass: new (message: string) => Error): void {
   if (!isValidKeyName(name)) {
     throw new ErrorClass(`key name "${name}" must be non-empty UTF-8 with no Unicode spaces or '+'`);
   }
@@ -377,6 +412,7 @@ function assertNoteText(text: string): void {
   if (hasLoneSurrogate(text)) throw new MalformedNoteError('note text must be valid UTF-8');
 }
 
+/** A non-empty line of valid UTF-8 with no control characters. */
 function isSingleLine(line: unknown): line is string {
   if (typeof line !== 'string' || line.length === 0 || hasLoneSurrogate(line)) return false;
   for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) < 0x20) return false;

@@ -16,6 +16,7 @@ import { registerRequestCommands } from './commands/request.js';
 import { registerScimCommands } from './commands/scim.js';
 import { registerTemporalCommands } from './commands/temporal.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerWitnessCommands } from './commands/witness.js';
 import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command()
@@ -40,6 +41,7 @@ registerEvidenceCommands(program);
 registerLogReviewCommands(program);
 registerTemporalCommands(program);
 registerDoctorCommand(program);
+registerWitnessCommands(program);
 
 async function main(): Promise<void> {
   await program.parseAsync(process.argv);

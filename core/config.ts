@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidOrigin } from '../audit/signed-note.js';
+import { parseWitnessList } from '../audit/witness/endpoints.js';
 import { ConfigError } from './errors.js';
 
 const optionalString = z
@@ -67,6 +68,18 @@ const envSchema = z.object({
     .refine(isValidOrigin, "must be one word with no Unicode spaces or '+' (a C2SP checkpoint origin)")
     .default('grantflow.local/audit'),
   GRANTFLOW_AUDIT_EXPORT_DIR: optionalString,
+  /** Witnesses that cosign each checkpoint: comma-separated `<url>=<witness vkey>` pairs. */
+  GRANTFLOW_AUDIT_WITNESSES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseWitnessList(value ?? '');
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Where evidence packs are built and kept; the API and the worker must both reach it. */
   GRANTFLOW_EVIDENCE_DIR: optionalString,

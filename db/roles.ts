@@ -51,6 +51,7 @@ export const RUNTIME_TABLE_PRIVILEGES: Record<string, readonly string[]> = {
   // The ledger and its checkpoints are append-only: no UPDATE, DELETE or TRUNCATE, ever.
   audit_ledger: ['SELECT', 'INSERT'],
   audit_checkpoint: ['SELECT', 'INSERT'],
+  audit_cosignature: ['SELECT', 'INSERT'],
   // Intake rows are immutable too, except the sequencer's stamp (a column grant below).
   audit_intake: ['SELECT', 'INSERT'],
 };

@@ -739,6 +739,32 @@ export const auditCheckpoints = pgTable(
 );
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 
+/**
+ * Witnesses' cosignatures of checkpoints (C2SP tlog-cosignature lines), append-only like the
+ * checkpoints they cover. The newest one per witness says which size it last cosigned.
+ */
+export const auditCosignatures = pgTable(
+  'audit_cosignature',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    checkpointId: bigint('checkpoint_id', { mode: 'number' })
+      .notNull()
+      .references(() => auditCheckpoints.id),
+    witnessName: text('witness_name').notNull(),
+    witnessKeyId: text('witness_key_id').notNull(),
+    /** The note signature line, without its newline, exactly as the witness sent it. */
+    line: text('line').notNull(),
+    /** The time inside the cosignature (the witness's clock). */
+    cosignedAt: timestamp('cosigned_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('audit_cosignature_checkpoint_id_idx').on(table.checkpointId),
+    index('audit_cosignature_witness_idx').on(table.witnessName, table.witnessKeyId, table.checkpointId),
+  ],
+);
+export type AuditCosignatureRow = typeof auditCosignatures.$inferSelect;
+
 /** Where a message in the outbox is: waiting (or retrying), out, or never to be sent. */
 export const outboxStatus = pgEnum('outbox_status', ['pending', 'sending', 'delivered', 'moot', 'refused']);
 /** Which part of a notification a row delivers (see notifications/port.ts DeliveryPart). */

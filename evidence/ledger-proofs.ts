@@ -3,6 +3,7 @@
 // The end checkpoint is the first one sealed after the pack request was recorded: it covers the
 // whole period and the request, and its root is the samples' seed.
 import type postgres from 'postgres';
+import { cosignedNoteColumn } from '../audit/cosigned-note.js';
 import { isoTimestamp } from '../audit/entry.js';
 import { formatExportLine } from '../audit/export-format.js';
 import { consistencyProof } from '../audit/merkle.js';
@@ -27,7 +28,7 @@ const toRef = (row: CheckpointRow): CheckpointRef => ({
 /** The first checkpoint whose tree holds entry `seq`, or undefined when none is sealed yet. */
 export async function firstCheckpointCovering(sql: Sql, seq: number): Promise<CheckpointRef | undefined> {
   const [row] = await sql<CheckpointRow[]>`
-    select tree_size, root_hash, note from audit_checkpoint where tree_size >= ${seq}
+    select tree_size, root_hash, ${cosignedNoteColumn(sql)} from audit_checkpoint where tree_size >= ${seq}
     order by tree_size, id limit 1`;
   return row ? toRef(row) : undefined;
 }
@@ -45,7 +46,7 @@ export async function packCheckpoints(
     select min(seq) as seq from audit_ledger where recorded_at >= ${periodStart}::timestamptz`;
   const before = first?.seq ? Number(first.seq) - 1 : end.treeSize;
   const [row] = await sql<CheckpointRow[]>`
-    select tree_size, root_hash, note from audit_checkpoint where tree_size <= ${before}
+    select tree_size, root_hash, ${cosignedNoteColumn(sql)} from audit_checkpoint where tree_size <= ${before}
     order by tree_size desc, id desc limit 1`;
   if (row && (Number(row.tree_size) === before || before === 0)) return { start: toRef(row), end };
   if (row) {

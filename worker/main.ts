@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { LedgerSettings } from '../activities/audit.js';
 import { loadLedgerKeys } from '../audit/keys.js';
 import { startSequencer } from '../audit/sequencer-loop.js';
 import { createConnectors } from '../connectors/index.js';
@@ -34,6 +35,25 @@ export type RunningWorker = { done: Promise<void>; stop(): Promise<void> };
 /** Where exported checkpoints go: GRANTFLOW_AUDIT_EXPORT_DIR, else `<data dir>/audit-checkpoints`. */
 export function auditExportDir(config: Config): string {
   return config.GRANTFLOW_AUDIT_EXPORT_DIR ?? path.join(config.dataDir, 'audit-checkpoints');
+}
+
+/**
+ * The witnesses sealing asks to cosign (GRANTFLOW_AUDIT_WITNESSES), with the security alert
+ * channel for their refusals when Slack has one; none configured: nothing to add.
+ */
+export function auditWitnessing(config: Config, log: Logger): Pick<LedgerSettings, 'witnessing'> {
+  const witnesses = config.GRANTFLOW_AUDIT_WITNESSES;
+  if (witnesses.length === 0) return {};
+  const witnessLog = log.child({ component: 'audit-witnesses' });
+  const settings = slackSettings(config);
+  const alert = settings?.alertChannel
+    ? createAlertPoster(
+        createSlackClient(settings, witnessLog, { failFast: true }),
+        settings.alertChannel,
+        witnessLog,
+      )
+    : undefined;
+  return { witnessing: { witnesses, log: witnessLog, ...(alert ? { alert } : {}) } };
 }
 
 /** Where evidence packs are kept: GRANTFLOW_EVIDENCE_DIR, else `<data dir>/evidence` (API and worker share it). */
@@ -210,7 +230,12 @@ export async function startWorker(
       db: database.db,
       sql: database.sql,
       log: workerLog,
-      ledger: { keys, origin: config.GRANTFLOW_AUDIT_ORIGIN, exportDir: auditExportDir(config) },
+      ledger: {
+        keys,
+        origin: config.GRANTFLOW_AUDIT_ORIGIN,
+        exportDir: auditExportDir(config),
+        ...auditWitnessing(config, workerLog),
+      },
       evidenceDir: evidenceDir(config),
       // Target URLs and secrets are named by the catalog and read from the environment per call.
       connectors,

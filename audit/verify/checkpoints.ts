@@ -166,6 +166,12 @@ export function readExportDir(dir: string): ExportedNote[] | undefined {
     });
 }
 
+// The exported copy of a checkpoint carries its witnesses' cosignatures after the log's own
+// signature: the database note followed by nothing but further signature lines.
+function carriesNote(exported: string, stored: string): boolean {
+  return exported.startsWith(stored) && /^(\u2014 [^\n]+\n)*$/u.test(exported.slice(stored.length));
+}
+
 // An exported note identical to a database note adds nothing; any other verified one is a
 // second, independent claim about the ledger, compared like a database checkpoint.
 export function exportedClaims(
@@ -178,6 +184,9 @@ export function exportedClaims(
   const claims: Claim[] = [];
   for (const note of exported) {
     if (byNote.get(note.text)?.trusted) continue;
+    const same =
+      note.id === undefined ? undefined : checkpoints.find((checkpoint) => checkpoint.id === note.id);
+    if (same?.trusted && carriesNote(note.text, same.note)) continue;
     const name = path.basename(note.file);
     const where = { file: note.file, ...(note.id !== undefined ? { checkpointId: note.id } : {}) };
     const opened = openCheckpoint(note.text, verifiers, (code, message) =>

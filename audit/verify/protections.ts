@@ -19,7 +19,7 @@ type Protection = {
   when?: string;
 };
 
-// What migrations 0002 and 0003 install, all running grantflow_append_only(); keep in step with
+// What migrations 0002, 0003 and 0017 install, all running grantflow_append_only(); keep in step with
 // them. Each is checked structurally, because a trigger can be neutered while still enabled:
 // `create or replace function` can make the function return instead of raise, a recreated
 // trigger can fire on fewer events or columns, and a WHEN clause can make it never fire.
@@ -28,6 +28,8 @@ const PROTECTIONS: readonly Protection[] = [
   { table: 'audit_ledger', name: 'audit_ledger_no_truncate', type: TRUNCATE },
   { table: 'audit_checkpoint', name: 'audit_checkpoint_no_update_delete', type: ROW | UPDATE | DELETE },
   { table: 'audit_checkpoint', name: 'audit_checkpoint_no_truncate', type: TRUNCATE },
+  { table: 'audit_cosignature', name: 'audit_cosignature_no_update_delete', type: ROW | UPDATE | DELETE },
+  { table: 'audit_cosignature', name: 'audit_cosignature_no_truncate', type: TRUNCATE },
   {
     table: 'audit_intake',
     name: 'audit_intake_content_immutable',
@@ -45,6 +47,7 @@ const PROTECTIONS: readonly Protection[] = [
   { table: 'audit_intake', name: 'audit_intake_no_truncate', type: TRUNCATE },
 ];
 const PROTECTION_FUNCTION = 'grantflow_append_only';
+const PROTECTED_TABLES = ['audit_ledger', 'audit_checkpoint', 'audit_cosignature', 'audit_intake'];
 
 type TriggerRow = {
   table: string;
@@ -66,7 +69,7 @@ export async function checkProtection(tx: postgres.TransactionSql, findings: Fin
     from pg_trigger t
     join pg_class c on c.oid = t.tgrelid
     join pg_proc p on p.oid = t.tgfoid
-    where c.oid in ('audit_ledger'::regclass, 'audit_checkpoint'::regclass, 'audit_intake'::regclass)
+    where c.relname = any(${PROTECTED_TABLES}::text[]) and c.relnamespace = 'public'::regnamespace
       and not t.tgisinternal`;
   const disabled = (message: string) => findings.add({ code: 'protection_disabled', message });
   for (const expected of PROTECTIONS) {
@@ -145,7 +148,7 @@ export async function checkPrivileges(
   }
   const rows = await tx<{ table: string; privilege: string; granted: boolean }[]>`
     select t.name as table, p.name as privilege, has_table_privilege(${role}::name, t.name, p.name) as granted
-    from unnest(${['audit_ledger', 'audit_checkpoint', 'audit_intake']}::text[]) as t(name)
+    from unnest(${PROTECTED_TABLES}::text[]) as t(name)
     cross join unnest(${['UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER']}::text[]) as p(name)`;
   const columns = await tx<{ column: string; granted: boolean }[]>`
     select a.attname as column,

@@ -51,6 +51,13 @@ export function formatVerifyReport(report: VerifyReport): string {
   if (report.omittedFindings > 0)
     lines.push(`  ... and ${plural(report.omittedFindings, 'more finding')} not listed`);
   lines.push(`  ${outsideCopies(report)}`);
+  if (report.witnesses) {
+    const { required, latestCosignedBy, uncosigned } = report.witnesses;
+    lines.push(
+      `  witnesses: latest checkpoint cosigned by ${latestCosignedBy.join(', ') || 'none'} (${required} required)` +
+        `${uncosigned.length > 0 ? `; recent checkpoints without cosignatures: ${uncosigned.slice(0, 20).join(', ')}` : ''}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,9 @@
 // The verifier's public option and report shapes, and the Settings its stages read (the
 // options with defaults applied).
+import type { CosignatureVerifier } from '../cosignature.js';
 import type { NoteVerifier } from '../signed-note.js';
 import type { Finding } from './findings.js';
+import type { WitnessSummary } from './witnesses.js';
 
 /** What verifyLedger needs besides the connection. */
 export interface VerifyOptions {
@@ -21,6 +23,8 @@ export interface VerifyOptions {
   runtimeRole?: string;
   /** Called after each page of entries with how many were read out of how many. */
   onProgress?: (done: number, total: number) => void;
+  /** Witness keys, and how many distinct ones must cosign the latest checkpoint. */
+  witnesses?: { verifiers: readonly CosignatureVerifier[]; required: number };
 }
 
 /** The latest checkpoint whose signature verified, for the report's summary line. */
@@ -56,6 +60,8 @@ export interface VerifyReport {
   unsignedEntries: number;
   /** Row-level checks started at this seq (see VerifyOptions.since). */
   since?: number;
+  /** The witnesses' cosignatures, when witness keys were given. */
+  witnesses?: WitnessSummary;
   findings: Finding[];
   /** Findings left out of `findings` because there were too many to list. */
   omittedFindings: number;
@@ -70,4 +76,5 @@ export type Settings = {
   intakeSlaSeconds: number;
   runtimeRole: string;
   onProgress: VerifyOptions['onProgress'];
+  witnesses: VerifyOptions['witnesses'];
 };

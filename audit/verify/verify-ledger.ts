@@ -37,6 +37,7 @@ import { checkPrivileges, checkProtection } from './protections.js';
 import { reportDuplicates, reportIntake, reportMissingIntake, reportRows } from './row-findings.js';
 import type { Settings, VerifyOptions, VerifyReport } from './types.js';
 import { walkLedger } from './walk.js';
+import { checkWitnesses } from './witnesses.js';
 
 /**
  * Verifies the audit ledger, its checkpoints, its intake and its database protections, and
@@ -53,6 +54,7 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
     intakeSlaSeconds: options.intakeSlaSeconds ?? 300,
     runtimeRole: options.runtimeRole ?? 'grantflow_app',
     onProgress: options.onProgress,
+    witnesses: options.witnesses,
   };
   try {
     // Files are read before the snapshot is taken: a checkpoint is exported only after its row
@@ -74,6 +76,7 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
       ...(outcome.latest ? { latestCheckpoint: outcome.latest } : {}),
       unsignedEntries: outcome.unsignedEntries,
       ...(options.since !== undefined ? { since: settings.since } : {}),
+      ...(outcome.witnesses ? { witnesses: outcome.witnesses } : {}),
       findings,
       omittedFindings: outcome.findings.omitted,
       durationMs: Math.round(performance.now() - started),
@@ -128,8 +131,12 @@ async function verifySnapshot(tx: postgres.TransactionSql, settings: Settings, e
   const verified = trusted.filter((checkpoint) => checkpoint.claim?.matched);
   const latest = [...trusted].sort((a, b) => b.summary!.treeSize - a.summary!.treeSize || b.id - a.id)[0]
     ?.summary;
+  const witnesses = settings.witnesses
+    ? await checkWitnesses(tx, settings.witnesses, latest?.id, findings)
+    : undefined;
   return {
     findings,
+    witnesses,
     entries: walk.entries,
     checkpoints: checkpoints.length,
     checkpointsVerified: verified.length,

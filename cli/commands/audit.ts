@@ -4,6 +4,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { checkDecision } from '../../audit/check-decision.js';
 import { sealCheckpoint } from '../../audit/checkpoint.js';
+import { parseCosignatureVerifier } from '../../audit/cosignature.js';
 import { type DecisionBundle, loadDecisionBundle } from '../../audit/decision-bundle.js';
 import {
   EXPORT_FORMATS,
@@ -25,9 +26,10 @@ import {
 import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.js';
 import { type NoteVerifier, parseVerifierKey } from '../../audit/signed-note.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
+import type { Config } from '../../core/config.js';
 import { ValidationError } from '../../core/errors.js';
 import { currentRole, type Database } from '../../db/client.js';
-import { auditExportDir } from '../../worker/main.js';
+import { auditExportDir, auditWitnessing } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */
@@ -110,12 +112,21 @@ export function registerAuditCommands(program: Command): void {
       '--key <verifier-key...>',
       "verifier key(s) to check checkpoints with; default: this installation's keys",
     )
-    .action(async (options: { json?: boolean; since?: string; exportDir?: string; key?: string[] }) => {
+    .option(
+      '--witnesses <n>',
+      'fail unless the latest checkpoint carries valid cosignatures of n distinct witnesses',
+    )
+    .option(
+      '--witness-key <vkey...>',
+      'witness verifier key(s) (C2SP vkey, type 0x04); default: those in GRANTFLOW_AUDIT_WITNESSES',
+    )
+    .action(async (options: VerifyCommandOptions) => {
       const since = options.since === undefined ? undefined : Number(options.since);
       if (since !== undefined && (!Number.isInteger(since) || since < 1)) {
         throw new ValidationError('--since must be a ledger seq (a whole number from 1)');
       }
       const context = cliContext();
+      const witnesses = witnessOptions(context.config, options);
       const verifiers = parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key));
       try {
         const report = await withRuntimeDatabase(context, async ({ db, sql }) => {
@@ -125,6 +136,7 @@ export function registerAuditCommands(program: Command): void {
             exportDir: options.exportDir ?? auditExportDir(context.config),
             since,
             runtimeRole: await currentRole(sql),
+            ...(witnesses ? { witnesses } : {}),
             onProgress: (done, total) => {
               if (options.json || total < 100_000 || done - shown < 100_000) return;
               shown = done;
@@ -324,16 +336,22 @@ export function registerAuditCommands(program: Command): void {
     .action(async () => {
       const context = cliContext();
       const keys = loadLedgerKeys(context.config, context.log);
-      const sealed = await withRuntimeDatabase(context, ({ sql }) =>
+      const { witnessing } = auditWitnessing(context.config, context.log);
+      const sealed = await withRuntimeDatabase(context, ({ db, sql }) =>
         sealCheckpoint(sql, keys, {
           origin: context.config.GRANTFLOW_AUDIT_ORIGIN,
           exportDir: auditExportDir(context.config),
+          ...(witnessing ? { witnessing: { ...witnessing, db } } : {}),
         }),
       );
       process.stdout.write(sealed.note);
       process.stderr.write(
         `checkpoint ${sealed.id}: ${sealed.treeSize} entries, written to ${sealed.file}\n`,
       );
+      for (const answer of sealed.witnesses) {
+        process.stderr.write(`  witness ${answer.witness}: ${answer.outcome} (${answer.detail})\n`);
+      }
+      if (sealed.witnesses.some((answer) => answer.outcome === 'refused')) process.exitCode = 1;
     });
 
   audit
@@ -343,6 +361,38 @@ export function registerAuditCommands(program: Command): void {
       const { config, log } = cliContext();
       process.stdout.write(`${loadLedgerKeys(config, log).verifierKey}\n`);
     });
+}
+
+type VerifyCommandOptions = {
+  json?: boolean;
+  since?: string;
+  exportDir?: string;
+  key?: string[];
+  witnesses?: string;
+  witnessKey?: string[];
+};
+
+/** The witness check verify runs: keys from --witness-key, else GRANTFLOW_AUDIT_WITNESSES. */
+function witnessOptions(config: Config, options: VerifyCommandOptions) {
+  const required = options.witnesses === undefined ? 0 : Number(options.witnesses);
+  if (!Number.isInteger(required) || required < 0) {
+    throw new ValidationError('--witnesses must be a whole number of witnesses');
+  }
+  const verifiers = options.witnessKey
+    ? options.witnessKey.map((key) => {
+        try {
+          return parseCosignatureVerifier(key);
+        } catch (error) {
+          throw new ValidationError(`--witness-key ${key}: ${(error as Error).message}`);
+        }
+      })
+    : config.GRANTFLOW_AUDIT_WITNESSES.map((witness) => witness.verifier);
+  if (required > verifiers.length) {
+    throw new ValidationError(
+      `--witnesses ${required} needs at least ${required} witness keys (--witness-key or GRANTFLOW_AUDIT_WITNESSES); ${verifiers.length} given`,
+    );
+  }
+  return verifiers.length > 0 ? { verifiers, required } : undefined;
 }
 
 function parseVerifierKeys(keys: readonly string[]): NoteVerifier[] {

@@ -41,7 +41,8 @@ export async function tamperAsSuperuser(
   await ownerSql.begin(async (tx) => {
     const triggers = await tx<{ table: string; name: string }[]>`
       select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
-      where c.relname in ('audit_ledger', 'audit_checkpoint', 'audit_intake') and not t.tgisinternal`;
+      where c.relname in ('audit_ledger', 'audit_checkpoint', 'audit_cosignature', 'audit_intake')
+        and not t.tgisinternal`;
     for (const { table, name } of triggers) await tx.unsafe(`alter table ${table} disable trigger ${name}`);
     await edit(tx);
     for (const { table, name } of triggers)

@@ -592,10 +592,15 @@ describe('audit ledger verifier', () => {
       ],
       ['a trigger dropped', 'drop trigger audit_intake_no_delete on audit_intake', 1],
       [
-        'the trigger function neutered (all 8 triggers run it)',
+        'the trigger function neutered (all 10 triggers run it)',
         'create or replace function grantflow_append_only() returns trigger language plpgsql ' +
           'as $$ begin return old; end; $$',
-        8,
+        10,
+      ],
+      [
+        'a witness cosignature trigger dropped',
+        'drop trigger audit_cosignature_no_update_delete on audit_cosignature',
+        1,
       ],
       [
         'a trigger recreated for fewer columns',

@@ -12,7 +12,7 @@ import { createTestDatabase, TEST_RUNTIME_ROLE, type TestDatabase } from '../hel
 const RUNTIME = TEST_RUNTIME_ROLE.name;
 /** Every table privilege PostgreSQL has: the runtime role's effective set is compared against all of them. */
 const TABLE_PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
-const LEDGER_TABLES = ['audit_ledger', 'audit_checkpoint', 'audit_intake'];
+const LEDGER_TABLES = ['audit_ledger', 'audit_checkpoint', 'audit_cosignature', 'audit_intake'];
 const ORIGIN = 'grantflow.test/roles';
 const keys = testLedgerKeys();
 

@@ -81,4 +81,16 @@ describe('loadConfig', () => {
   it('requires the owner URL when a runtime URL is given', () => {
     expect(() => loadConfig({ DATABASE_RUNTIME_URL: 'postgres://app@db/grantflow' })).toThrow(/DATABASE_URL/);
   });
+
+  it('reads GRANTFLOW_AUDIT_WITNESSES as url=vkey pairs and names a bad one', () => {
+    const vkey = 'witness.example/w1+ccf9428c+BBCYN1MOe96tC9LlYmcR34S03Xzlv5TgJtzbGt55KrOl';
+    const config = loadConfig({ GRANTFLOW_AUDIT_WITNESSES: ` http://w1.test:7380/=${vkey} ` });
+    expect(config.GRANTFLOW_AUDIT_WITNESSES.map((w) => [w.url, w.verifier.name])).toEqual([
+      ['http://w1.test:7380', 'witness.example/w1'],
+    ]);
+    expect(loadConfig({}).GRANTFLOW_AUDIT_WITNESSES).toEqual([]);
+    for (const bad of [vkey, `ftp://w1=${vkey}`, `http://w1=${vkey.replace('ccf9428c', '00000000')}`]) {
+      expect(() => loadConfig({ GRANTFLOW_AUDIT_WITNESSES: bad })).toThrow(/GRANTFLOW_AUDIT_WITNESSES/);
+    }
+  });
 });

@@ -4,6 +4,15 @@
 // byte for byte on what Go signed means agreeing on every byte that is signed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  COSIGNATURE_V1_TYPE,
+  cosign,
+  cosignaturesOn,
+  cosignerKeyFromSeed,
+  InvalidCosignatureError,
+  parseCosignatureVerifier,
+  verifyCosignature,
+} from '../../../audit/cosignature.js';
 import { leafHash } from '../../../audit/hash.js';
 import { consistencyProof, inclusionProof, merkleRoot } from '../../../audit/merkle.js';
 import { verifyConsistency, verifyInclusion, verifySignedNote } from '../../../audit/proof-verify.js';
@@ -20,6 +29,7 @@ import {
   parseVerifierKey,
   signedTime,
   signNote,
+  splitNote,
 } from '../../../audit/signed-note.js';
 
 type Vectors = {
@@ -33,7 +43,7 @@ type Vectors = {
     inclusion: { index?: number; size: number; proof: string[] }[];
     consistency: { size1?: number; size: number; proof: string[] }[];
   };
-  cosignature: { witnessVkey: string; logVkey: string; text: string };
+  cosignature: { witnessVkey: string; logVkey: string; text: string; timestampedBody: string };
 };
 
 const vectors: Vectors = JSON.parse(
@@ -176,5 +186,50 @@ describe('C2SP tlog-cosignature, as transparency-dev/formats writes it', () => {
     expect(opened.unknownSignatures.map((ref) => ref.name)).toEqual(['witness.example/w1']);
     // The cosignature's key id is that of the witness's cosignature/v1 key (type 0x04).
     expect(opened.unknownSignatures[0]!.keyId).toBe(vectors.cosignature.witnessVkey.split('+')[1]);
+  });
+
+  it("accepts Go's witness vkey byte for byte and its cosignature, with Go's timestamp", () => {
+    const { witnessVkey, text } = vectors.cosignature;
+    const witness = parseCosignatureVerifier(witnessVkey);
+    expect(witness.name).toBe('witness.example/w1');
+    expect(witness.verifierKey).toBe(witnessVkey);
+    const { body, signatures } = splitNote(text);
+    const line = signatures.find((s) => s.name === witness.name)!;
+    const verified = verifyCosignature(body, line, witness);
+    // The timestamp is the 8 bytes after the key id in Go's signature blob.
+    const blob = Buffer.from(line.line.split(' ')[2]!, 'base64');
+    expect(verified.timestamp).toBe(Number(blob.readBigUInt64BE(4)));
+    expect(cosignaturesOn(text, [witness]).valid.map((c) => c.name)).toEqual([witness.name]);
+    // A key of the same bytes as a note signer (type 0x01) is not the witness's key.
+    const raw = Buffer.from(witnessVkey.split('+')[2]!, 'base64');
+    expect(raw[0]).toBe(COSIGNATURE_V1_TYPE);
+    expect(() => parseVerifierKey(witnessVkey)).toThrow(InvalidNoteKeyError);
+  });
+
+  it("refuses Go's cosignature on another body, a flipped timestamp, or dated in the future", () => {
+    const { witnessVkey, text } = vectors.cosignature;
+    const witness = parseCosignatureVerifier(witnessVkey);
+    const { body, signatures } = splitNote(text);
+    const line = signatures.find((s) => s.name === witness.name)!;
+    expect(() => verifyCosignature(body.replace('17', '18'), line, witness)).toThrow(InvalidCosignatureError);
+    const flipped = Buffer.from(line.signature);
+    flipped[7] = (flipped[7] ?? 0) ^ 1;
+    expect(() => verifyCosignature(body, { ...line, signature: flipped }, witness)).toThrow(
+      InvalidCosignatureError,
+    );
+    const timestamp = verifyCosignature(body, line, witness).timestamp;
+    const before = new Date((timestamp - 3600) * 1000);
+    expect(() => verifyCosignature(body, line, witness, before)).toThrow(/in the future/);
+  });
+
+  it("signs cosignatures that the verifier which accepts Go's accepts", () => {
+    const key = cosignerKeyFromSeed('witness.example/w2', Buffer.alloc(32, 7));
+    const body = vectors.cosignature.timestampedBody;
+    const line = cosign(body, key, 1_700_000_000);
+    const witness = parseCosignatureVerifier(key.verifierKey);
+    const note = `${vectors.cosignature.text}${line}`;
+    expect(cosignaturesOn(note, [witness]).valid).toEqual([
+      expect.objectContaining({ name: 'witness.example/w2', timestamp: 1_700_000_000 }),
+    ]);
   });
 });

@@ -116,6 +116,7 @@ describe('audit event catalogue', () => {
       'audit.verify.performed',
       'audit.proof.created',
       'audit.checkpoint.sealed',
+      'audit.checkpoint.witness_refused',
       'audit.evidence.requested',
       'audit.evidence.generated',
       'audit.evidence.annotated',

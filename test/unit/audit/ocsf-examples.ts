@@ -646,6 +646,15 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     result: 'success',
     details: { size: 120, root: '23'.repeat(32) },
   },
+  'audit.checkpoint.witness_refused': {
+    actor: { type: 'system', id: 'grantflow-audit' },
+    source: { service: 'grantflow-worker', host: 'worker-1' },
+    target: { type: 'audit_checkpoint', id: '121' },
+    action: 'cosign',
+    result: 'failure',
+    reason: 'witness witness.example/w1 has cosigned size 140, larger than this checkpoint (120)',
+    details: { witness: 'witness.example/w1', status: 409, size: 120, witness_size: 140 },
+  },
   'notification.delivery.degraded': {
     actor: { type: 'system', id: 'grantflow-notifications' },
     source: { service: 'grantflow', host: 'worker-1' },
