@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '../core/logger.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -109,7 +109,10 @@ export async function ensureWorkflowBundle(log: Logger): Promise<string> {
 function runBundlerProcess(): Promise<void> {
   const script = path.join(sourceRoot, 'worker', `bundle-workflows${extension}`);
   // TypeScript sources run as bin/grantflow.js runs them: through tsx's loader.
-  const loader = extension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+  const loader =
+    extension === '.ts'
+      ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+      : [];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...loader, script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

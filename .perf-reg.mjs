@@ -1,0 +1,1 @@
+import { register } from 'node:module'; register('./.perf-hooks.mjs', import.meta.url);
