@@ -31,7 +31,7 @@ export type WorkerProcess = {
   stop(): Promise<void>;
 };
 
-export function readMemory(pid: number): Memory {
+function readMemory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };

@@ -31,7 +31,7 @@ function packageRoot(): string {
 }
 
 /** Where bundles are kept: `dist/workflow-bundle/` of the package (`npm run build` writes there too). */
-export const workflowBundleDir = path.join(packageRoot(), 'dist', 'workflow-bundle');
+const workflowBundleDir = path.join(packageRoot(), 'dist', 'workflow-bundle');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -41,7 +41,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** A hash of the bundle's inputs: our workflow and domain sources and the SDK versions. */
-export function workflowSourceHash(): string {
+function workflowSourceHash(): string {
   const hash = createHash('sha256');
   const require = createRequire(import.meta.url);
   for (const name of SDK_PACKAGES) {

@@ -15,10 +15,12 @@ const options = {
 const activities = proxyActivities<Activities>(options);
 // The same activities run by the worker that runs the workflow, with no trip through the task queue
 // and no workflow task of their own: for the main flow's small, idempotent reads and writes of
-// grantflow's own database (the plan, row + ledger intake, the grant record, the outbox). A retry
-// after a crash repeats them under the same keys, which the database takes once. While one runs, the
-// run takes in no timer or update; so decisions, recorded by the decide update while the policy's
-// timers run, stay ordinary activities (a decision held up by a lock must not hold up the expiry).
+// grantflow's own database (the plan, row + ledger intake, the grant record). A retry after a crash
+// repeats them under the same keys, which the database takes once. While one runs, the run takes in
+// no timer or update; so decisions, recorded by the decide update while the policy's timers run, stay
+// ordinary activities (a decision held up by a lock must not hold up the expiry). So do notifications:
+// an ordinary activity runs only once the workflow task before it is committed, so nobody is asked to
+// approve a step the workflow could still roll back (a workflow task that times out under load).
 const localActivities = proxyLocalActivities<Activities>(options);
 
 /** Where this run's own database writes run: local activities on the quick path. */
@@ -149,7 +151,7 @@ export async function recordEvent(
  * delivered later anyway, and the run ends only once all of them are written (`allNotified`).
  */
 export function notify(run: NotifyingRun, notification: Omit<Notification, 'requestId'>): Promise<void> {
-  const send = () => ownDatabase(run).notify({ ...notification, requestId: run.input.requestId });
+  const send = () => activities.notify({ ...notification, requestId: run.input.requestId });
   if (!run.quick) return send();
   run.notifications = run.notifications.then(send);
   // Observed here so a failure is not an unhandled rejection meanwhile; `allNotified` rethrows it.
