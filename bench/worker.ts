@@ -106,6 +106,15 @@ export async function runWorkerBench(): Promise<void> {
           baselines: of(kind, figure),
         });
       }
+      if (samples.compiled) {
+        reportRuns({
+          name: `node dist/cli/main.js worker ${name}`,
+          unit,
+          baselineName: 'bare worker, same bundle',
+          values: of('compiled', figure),
+          baselines: of('bundle', figure),
+        });
+      }
       reportRuns({
         name: `bare worker bundling at start ${name}`,
         unit,
