@@ -16,6 +16,9 @@ export type ProvisionRequest = {
   entitlementKey: string;
 };
 
+/** What reading the target back showed: `unknown` where the connector cannot tell (webhook, manual). */
+export type AccessSeen = 'present' | 'absent' | 'unknown';
+
 /** Provisioning through connectors; each call is idempotent by the grant id. */
 export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
   async function resolve(request: ProvisionRequest) {
@@ -47,6 +50,31 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
       }
     },
 
+    /**
+     * Grants the entitlement and reads the target back, in one activity. `seen` is missing when the
+     * read-back failed: the grant stands, and the workflow reads back on its own (`checkAccess`,
+     * retried), so a flaky read never counts as a failed provisioning.
+     */
+    async provisionAndCheckAccess(
+      request: ProvisionRequest,
+    ): Promise<ProvisionResult & { seen?: AccessSeen }> {
+      let resolved: Awaited<ReturnType<typeof resolve>>;
+      let result: ProvisionResult;
+      try {
+        resolved = await resolve(request);
+        result = await resolved.connector.grant(resolved.input);
+      } catch (error) {
+        throw asFailure(error);
+      }
+      const { connector, input } = resolved;
+      if (!connector.check) return { ...result, seen: 'unknown' };
+      try {
+        return { ...result, seen: await connector.check(input) };
+      } catch {
+        return result;
+      }
+    },
+
     /** Removes the entitlement at the target system. */
     async removeAccess(request: ProvisionRequest): Promise<ProvisionResult> {
       try {
@@ -58,7 +86,7 @@ export function createProvisioningActivities(deps: ProvisioningActivityDeps) {
     },
 
     /** Reads the target back: `unknown` where the connector cannot tell (webhook, manual). */
-    async checkAccess(request: ProvisionRequest): Promise<'present' | 'absent' | 'unknown'> {
+    async checkAccess(request: ProvisionRequest): Promise<AccessSeen> {
       try {
         const { connector, input } = await resolve(request);
         return connector.check ? await connector.check(input) : 'unknown';

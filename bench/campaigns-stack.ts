@@ -3,14 +3,11 @@
 // (no target to reach, nothing to revoke), written by SQL in a few statements; the real
 // `grantflow worker` as a child process of its own, so its memory can be read from /proc; the real
 // API listening on a free port, in this process.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type postgres from 'postgres';
 import { buildServer } from '../api/server.js';
@@ -20,6 +17,7 @@ import { createTeardown, reportToStderr } from '../core/teardown.js';
 import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { connectClient, type TemporalTarget } from '../temporal/connection.js';
 import type { benchDatabase } from './harness.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 /** Grants per holder: every holder holds every bench entitlement. */
 const GRANTS_PER_HOLDER = 20;
@@ -31,9 +29,6 @@ export const BENCH_RESOURCES = ['bench-app-1', 'bench-app-2', 'bench-app-3', 'be
 export const WARMUP_RESOURCE = 'bench-warmup';
 /** Grants on the warm-up resource (one each for the first holders). */
 export const WARMUP_GRANTS = 50;
-
-const BIN = fileURLToPath(new URL('../bin/grantflow.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 type BenchDatabase = Awaited<ReturnType<typeof benchDatabase>>;
 
@@ -102,126 +97,6 @@ export async function adminOf(sql: postgres.Sql): Promise<{ id: string; email: s
     select id, email, name from people where email = 'admin@bench.test'`;
   if (!admin) throw new Error('the seed wrote no admin');
   return admin;
-}
-
-/** Resident memory of a process, from /proc/<pid>/status, in megabytes: now (VmRSS) and peak (VmHWM). */
-type Memory = { rssMb: number; peakMb: number };
-
-/** A `grantflow worker` child process and its resident memory. */
-export type WorkerProcess = {
-  pid: number;
-  /** RSS now, in megabytes. */
-  rssMb(): number;
-  /** Starts the peak again from the current RSS. */
-  resetPeak(): void;
-  /**
-   * The peak RSS since `resetPeak`, in megabytes: VmHWM, restarted by Linux clear_refs; where that
-   * is refused, the highest RSS seen by sampling every 50 ms (which can miss a short spike).
-   */
-  peakMb(): number;
-  stop(): Promise<void>;
-};
-
-function readMemory(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-/**
- * Starts `node bin/grantflow.js worker` with the environment a deployment gives it (as the crash
- * tests do) and resolves once it logs that it polls. Its warnings and errors go to stderr.
- */
-async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grantflow-bench-worker-'));
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'worker'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      GRANTFLOW_DATA_DIR: dataDir,
-      // A checkpoint seal over the growing ledger mid-measurement would be noise, not campaign cost.
-      GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: '86400',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start grantflow worker');
-  let exited: { code: number | null; signal: string | null } | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    }),
-  );
-  let ready: () => void = () => {};
-  const polling = new Promise<void>((resolve) => {
-    ready = resolve;
-  });
-  // Every line is read (a full pipe would stall the worker); only warnings and errors are shown.
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on('line', (line) => {
-      let entry: { level?: number; msg?: string } | undefined;
-      try {
-        entry = JSON.parse(line) as { level?: number; msg?: string };
-      } catch {
-        process.stderr.write(`  worker: ${line}\n`);
-        return;
-      }
-      if (entry.msg?.startsWith('worker polling')) ready();
-      if ((entry.level ?? 0) >= 40) process.stderr.write(`  worker: ${line}\n`);
-    });
-  }
-  let sampledPeak = 0;
-  const sampler = setInterval(() => {
-    try {
-      sampledPeak = Math.max(sampledPeak, readMemory(pid).rssMb);
-    } catch {
-      // Exited between ticks.
-    }
-  }, 50);
-  sampler.unref();
-  const stop = async () => {
-    clearInterval(sampler);
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exit;
-      clearTimeout(killer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const started = await Promise.race([
-    polling.then(() => true),
-    exit.then(() => false),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), 120_000).unref()),
-  ]);
-  if (!started) {
-    await stop();
-    throw new Error(
-      `grantflow worker did not start polling (${exited ? `exited ${exited.code ?? exited.signal}` : 'timed out'})`,
-    );
-  }
-  let kernelPeak = false;
-  return {
-    pid,
-    rssMb: () => readMemory(pid).rssMb,
-    resetPeak() {
-      sampledPeak = readMemory(pid).rssMb;
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        kernelPeak = true;
-      } catch {
-        kernelPeak = false;
-      }
-    },
-    peakMb: () => (kernelPeak ? readMemory(pid).peakMb : sampledPeak),
-    stop,
-  };
 }
 
 /** CPU seconds used so far: this process (API and driver), the worker, PostgreSQL, Temporal, the machine. */

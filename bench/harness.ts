@@ -22,6 +22,41 @@ export function report(figure: Figure): void {
   );
 }
 
+/** A figure measured in several runs, each beside the baseline measured in the same run. */
+export type RepeatedFigure = {
+  name: string;
+  unit: string;
+  baselineName: string;
+  values: readonly number[];
+  baselines: readonly number[];
+};
+
+/**
+ * Prints the median of each run's figure, of its baseline and of the runs' ratios (each run's
+ * figure over that run's baseline), with the spread (lowest–highest) of each in brackets.
+ */
+export function reportRuns(figure: RepeatedFigure): void {
+  const ratios = figure.values.map((value, i) => value / (figure.baselines[i] ?? Number.NaN));
+  const spread = (values: readonly number[], show: (value: number) => string) =>
+    `${show(median(values))} [${show(Math.min(...values))}–${show(Math.max(...values))}]`;
+  const ratio = (value: number) => value.toFixed(2);
+  process.stdout.write(
+    `${figure.name.padEnd(44)} ${spread(figure.values, format)} ${figure.unit.padEnd(6)} ` +
+      `baseline ${figure.baselineName}: ${spread(figure.baselines, format)} ${figure.unit}  ` +
+      `ratio ${spread(ratios, ratio)}  (median [spread] of ${figure.values.length} runs)\n`,
+  );
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 function format(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
 }

@@ -5,6 +5,7 @@ import { runCampaignsBench } from './campaigns.js';
 import { runEvidenceBench } from './evidence.js';
 import { runLifecycleBench } from './lifecycle.js';
 import { runRequestsBench } from './requests.js';
+import { runWorkerBench } from './worker.js';
 
 const suites: Record<string, () => Promise<void>> = {
   audit: runAuditBench,
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   campaigns: runCampaignsBench,
   lifecycle: runLifecycleBench,
   evidence: runEvidenceBench,
+  worker: runWorkerBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -16,11 +16,15 @@ import type postgres from 'postgres';
 import type { Notifier } from '../notifications/port.js';
 import { connectTemporal, connectWorker, type TemporalTarget } from '../temporal/connection.js';
 import { installTemporalRuntime } from '../worker/runtime.js';
-import { benchDatabase, benchTeardown, benchTemporal, percentile, progress, report } from './harness.js';
+import { accessRequestWorkflowId } from '../workflows/ids.js';
+import { benchDatabase, benchTeardown, benchTemporal, percentile, progress, reportRuns } from './harness.js';
 import { type BenchRequester, startRequestBenchStack } from './requests-stack.js';
+import { reportTaskTimings, taskTimings } from './workflow-history.js';
 import { bareDecideUpdate, type bareRequest } from './workflows/bare.js';
 
 const COUNT = Number(process.env.BENCH_REQUESTS ?? 500);
+/** Runs of both sides; each figure is the median of the runs (BENCH_RUNS=1 for a quick look). */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Requests (and bare workflows) run before measuring, so JIT and connection set-up are not measured. */
 const WARMUP = 10;
 /** How often the driver looks at the rows it waits on; bounds the error of every `granted` time. */
@@ -30,6 +34,7 @@ const WAIT_TIMEOUT_MS = 600_000;
 
 /** Times (performance.now(), ms) of one request or bare workflow, from filing to `granted`. */
 type Trace = {
+  workflowId: string;
   start: number;
   filed: number;
   firstNotified: number;
@@ -185,7 +190,8 @@ function runRequests(
       const lastDecided = performance.now();
       const done = await watcher.granted(id);
       tick();
-      return { start, filed, firstNotified, firstDecided, lastNotified, lastDecided, done };
+      const workflowId = accessRequestWorkflowId(id);
+      return { workflowId, start, filed, firstNotified, firstDecided, lastNotified, lastDecided, done };
     }),
   );
 }
@@ -217,6 +223,8 @@ async function startBare(target: TemporalTarget) {
   });
   const running = worker.run();
   return {
+    /** Also reads the request workflows' histories: the same server and namespace. */
+    client,
     run(count: number, label: string): Promise<Trace[]> {
       const tick = counter(label, count);
       const runId = randomUUID();
@@ -239,7 +247,17 @@ async function startBare(target: TemporalTarget) {
           const done = performance.now();
           const lastActivity = await notices.wait(`${workflowId}:recorded`);
           tick();
-          return { start, filed, firstNotified, firstDecided, lastNotified, lastDecided, lastActivity, done };
+          return {
+            workflowId,
+            start,
+            filed,
+            firstNotified,
+            firstDecided,
+            lastNotified,
+            lastDecided,
+            lastActivity,
+            done,
+          };
         }),
       );
     },
@@ -267,10 +285,16 @@ function breakdown(label: string, traces: Trace[], phases: [string, (t: Trace) =
   }
 }
 
+/** One run's traces of both sides. */
+type RunTraces = { bare: Trace[]; requests: Trace[] };
+
 /** Request throughput and approval-to-grant latency, each beside a bare workflow of the same shape. */
 export async function runRequestsBench(): Promise<void> {
   if (!Number.isInteger(COUNT) || COUNT < 1) {
     throw new Error(`BENCH_REQUESTS must be a positive whole number, got "${process.env.BENCH_REQUESTS}"`);
+  }
+  if (!Number.isInteger(RUNS) || RUNS < 1) {
+    throw new Error(`BENCH_RUNS must be a positive whole number, got "${process.env.BENCH_RUNS}"`);
   }
   const teardown = benchTeardown();
 
@@ -283,12 +307,14 @@ export async function runRequestsBench(): Promise<void> {
     progress(`Temporal: ${temporal.describe}`);
     installTemporalRuntime(pino({ level: 'warn' }, pino.destination(2)));
 
-    progress(`building the stack: ${COUNT + WARMUP} requesters, target roles, worker, API…`);
+    // Everyone files once: a second request for access one already holds would be refused.
+    const requesters = COUNT * RUNS + WARMUP;
+    progress(`building the stack: ${requesters} requesters, target roles, worker, API…`);
     const notices = latches();
     const stack = await startRequestBenchStack({
       database,
       temporal: temporal.target,
-      requesters: COUNT + WARMUP,
+      requesters,
       notifier: approvalNotifier(notices),
       terminateLeftovers: temporal.shared,
     });
@@ -300,58 +326,79 @@ export async function runRequestsBench(): Promise<void> {
 
     progress('warming up…');
     await bare.run(WARMUP, 'bare warm-up');
-    await runRequests(stack, notices, watcher, stack.requesters.slice(COUNT), 'requests warm-up');
+    await runRequests(stack, notices, watcher, stack.requesters.slice(COUNT * RUNS), 'requests warm-up');
 
-    progress(`bare workflow: ${COUNT} at once…`);
-    const bareTraces = await bare.run(COUNT, 'bare completed');
-    progress(`requests: ${COUNT} at once through the API…`);
-    const traces = await runRequests(
-      stack,
-      notices,
-      watcher,
-      stack.requesters.slice(0, COUNT),
-      'requests granted',
-    );
+    const runs: RunTraces[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const label = `run ${run + 1}/${RUNS}`;
+      const cohort = stack.requesters.slice(run * COUNT, (run + 1) * COUNT);
+      // Each side goes first in every other run, so a drift over the runs weighs on both alike.
+      const sides = [
+        async () => {
+          progress(`${label}: bare workflow, ${COUNT} at once…`);
+          return { bare: await bare.run(COUNT, 'bare completed') };
+        },
+        async () => {
+          progress(`${label}: requests, ${COUNT} at once through the API…`);
+          return { requests: await runRequests(stack, notices, watcher, cohort, 'requests granted') };
+        },
+      ];
+      if (run % 2 === 1) sides.reverse();
+      const traces = {};
+      for (const side of sides) Object.assign(traces, await side());
+      runs.push(traces as RunTraces);
+      reportBreakdowns(label, traces as RunTraces);
+    }
 
     const members = await stack.countMembers();
-    if (members !== COUNT + WARMUP) {
-      throw new Error(`the target role has ${members} members, expected ${COUNT + WARMUP}`);
+    if (members !== requesters) {
+      throw new Error(`the target role has ${members} members, expected ${requesters}`);
     }
-    breakdown('bare workflow', bareTraces, [
-      ['start', (t) => t.filed - t.start],
-      ['started → step 1 notify ran', (t) => t.firstNotified - t.filed],
-      ['update 1', (t) => t.firstDecided - t.firstNotified],
-      ['update 1 answered → step 2 notify ran', (t) => t.lastNotified - t.firstDecided],
-      ['update 2', (t) => t.lastDecided - t.lastNotified],
-      ['update 2 answered → last activity ran', (t) => (t.lastActivity ?? t.done) - t.lastDecided],
-      ['update 2 answered → completed', (t) => t.done - t.lastDecided],
-    ]);
-    breakdown('requests', traces, [
-      ['POST /requests', (t) => t.filed - t.start],
-      ['filed → manager notified', (t) => t.firstNotified - t.filed],
-      ['manager approval (HTTP)', (t) => t.firstDecided - t.firstNotified],
-      ['approved → owner notified', (t) => t.lastNotified - t.firstDecided],
-      ['owner approval (HTTP)', (t) => t.lastDecided - t.lastNotified],
-      ['owner approval answered → granted seen', (t) => t.done - t.lastDecided],
-    ]);
+    // Where the last run's time went, by the server's clock: a sample of its workflows' histories.
+    const last = runs.at(-1) as RunTraces;
+    const sample = (traces: Trace[]) =>
+      traces.filter((_, i) => i % Math.max(1, Math.floor(traces.length / 50)) === 0).map((t) => t.workflowId);
+    reportTaskTimings('bare workflow', await taskTimings(bare.client, sample(last.bare)));
+    reportTaskTimings('requests', await taskTimings(bare.client, sample(last.requests)));
 
-    report({
+    reportRuns({
       name: `requests granted, ${COUNT} at once (req/s)`,
-      value: perSecond(traces),
       unit: 'req/s',
-      baseline: perSecond(bareTraces),
       baselineName: 'bare workflow',
+      values: runs.map((r) => perSecond(r.requests)),
+      baselines: runs.map((r) => perSecond(r.bare)),
     });
     for (const p of [50, 99]) {
-      report({
+      reportRuns({
         name: `last approval → granted, p${p} (ms)`,
-        value: percentile(decidedToDone(traces), p),
         unit: 'ms',
-        baseline: percentile(decidedToDone(bareTraces), p),
         baselineName: 'bare workflow',
+        values: runs.map((r) => percentile(decidedToDone(r.requests), p)),
+        baselines: runs.map((r) => percentile(decidedToDone(r.bare), p)),
       });
     }
   } finally {
     await teardown.finish();
   }
+}
+
+/** Where one run's time went, per phase, on stderr. */
+function reportBreakdowns(label: string, traces: RunTraces): void {
+  breakdown(`${label}, bare workflow`, traces.bare, [
+    ['start', (t) => t.filed - t.start],
+    ['started → step 1 notify ran', (t) => t.firstNotified - t.filed],
+    ['update 1', (t) => t.firstDecided - t.firstNotified],
+    ['update 1 answered → step 2 notify ran', (t) => t.lastNotified - t.firstDecided],
+    ['update 2', (t) => t.lastDecided - t.lastNotified],
+    ['update 2 answered → last activity ran', (t) => (t.lastActivity ?? t.done) - t.lastDecided],
+    ['update 2 answered → completed', (t) => t.done - t.lastDecided],
+  ]);
+  breakdown(`${label}, requests`, traces.requests, [
+    ['POST /requests', (t) => t.filed - t.start],
+    ['filed → manager notified', (t) => t.firstNotified - t.filed],
+    ['manager approval (HTTP)', (t) => t.firstDecided - t.firstNotified],
+    ['approved → owner notified', (t) => t.lastNotified - t.firstDecided],
+    ['owner approval (HTTP)', (t) => t.lastDecided - t.lastNotified],
+    ['owner approval answered → granted seen', (t) => t.done - t.lastDecided],
+  ]);
 }

@@ -22,7 +22,8 @@
 //
 // MariaDB 10.3+ only. MySQL 8 keeps roles in mysql.role_edges instead; against MySQL the first read
 // fails as `connector_misconfigured`, saying so, rather than listing nothing.
-import mysql from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2/promise';
 import {
   type Connector,
   ConnectorError,
@@ -45,11 +46,16 @@ export type MysqlPoolOptions = {
 /** One small connection pool per target URL, closed together when the worker stops. */
 export type MysqlPools = PoolCache<mysql.Pool>;
 
+// Loaded on the first MariaDB pool, not with the worker: most deployments have no MariaDB target,
+// and the driver is about 17 MB of an idle worker.
+const load = createRequire(import.meta.url);
+
 /** Creates the pool cache; pools open lazily on first use. */
 export function createMysqlPools(options: MysqlPoolOptions = {}): MysqlPools {
   return createPoolCache(
     (url) => {
-      const pool = mysql.createPool({
+      const { createPool } = load('mysql2/promise') as typeof mysql;
+      const pool = createPool({
         uri: url,
         // Provisioning is a handful of statements per grant; two connections keep a target's
         // connection budget safe even with many workers.

@@ -4,7 +4,7 @@
 // dictionary, so pinning the dates to the request's recording time pins both. Only the standard
 // Helvetica and Courier are used: nothing is embedded, so no font subset (or subset tag) varies.
 // (The bytes are pinned for one pdfkit and one zlib: upgrading either may change them, not the text.)
-import PDFDocument from 'pdfkit';
+import type PDFDocumentType from 'pdfkit';
 import {
   headerLines,
   indexTitle,
@@ -32,6 +32,8 @@ export async function renderIndexPdf(model: PackModel, options: IndexPdfOptions 
   const asOf = new Date(model.request.recordedAt);
   if (Number.isNaN(asOf.getTime()))
     throw new RangeError(`recordedAt is not a date: ${model.request.recordedAt}`);
+  // Loaded when a pack is built, not with the worker that may build one: it is about 25 MB idle.
+  const { default: PDFDocument } = (await import('pdfkit')) as { default: typeof PDFDocumentType };
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,

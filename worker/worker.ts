@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities/index.js';
+import { ensureWorkflowBundle } from './workflow-bundle.js';
 
 /** What the worker needs: a Temporal connection and the activities' dependencies. */
 export type WorkerInput = {
@@ -11,18 +10,17 @@ export type WorkerInput = {
   deps: ActivityDeps;
 };
 
-// Resolve the workflows entry next to this file, whether we run from TypeScript sources (tsx)
-// or from the compiled dist/ tree; the SDK bundles it for the workflow sandbox.
-const here = fileURLToPath(import.meta.url);
-const workflowsPath = path.join(path.dirname(here), '..', 'workflows', `index${path.extname(here)}`);
-
-/** Creates (does not run) a worker that hosts grantflow's workflows and activities. */
-export function createWorker(input: WorkerInput): Promise<Worker> {
+/**
+ * Creates (does not run) a worker that hosts grantflow's workflows and activities. The workflows
+ * come from the prebuilt bundle (worker/workflow-bundle.ts), made first if the sources changed.
+ */
+export async function createWorker(input: WorkerInput): Promise<Worker> {
+  const codePath = await ensureWorkflowBundle(input.deps.log);
   return Worker.create({
     connection: input.connection,
     namespace: input.namespace,
     taskQueue: input.taskQueue,
-    workflowsPath,
+    workflowBundle: { codePath },
     activities: createActivities(input.deps),
   });
 }

@@ -6,7 +6,15 @@ import { personActor } from './audit-write.js';
 import type { AccessRequestInput, AccessRequestState } from './messages.js';
 import { approveAllSteps } from './request-approval.js';
 import { registerApprovalHandOver } from './request-approval-hand-over.js';
-import { activities, newRun, notify, type RequestRun, requestAudit, transition } from './request-context.js';
+import {
+  allNotified,
+  newRun,
+  notify,
+  ownDatabase,
+  type RequestRun,
+  requestAudit,
+  transition,
+} from './request-context.js';
 import { cancelled, finish } from './request-ending.js';
 import { registerRequestHandlers } from './request-handlers.js';
 import { handOver, provision } from './request-provisioning.js';
@@ -19,6 +27,7 @@ export async function accessRequest(input: AccessRequestInput): Promise<AccessRe
   await runToEnd(run);
   // A decision accepted just before the end (one racing the expiry) is answered before we return.
   await condition(allHandlersFinished);
+  await allNotified(run);
   return run.state;
 }
 
@@ -27,7 +36,7 @@ async function runToEnd(run: RequestRun): Promise<AccessRequestState> {
   const { input } = run;
   const startedAt = Date.now();
 
-  const decision = await activities.planAccessRequest({ requestId: input.requestId });
+  const decision = await ownDatabase(run).planAccessRequest({ requestId: input.requestId });
   run.state.decision = decision;
   const policyActor = { type: 'policy', id: `${decision.policy.key}@v${decision.policy.version}` } as const;
   if (decision.outcome === 'deny') {
@@ -88,14 +97,14 @@ async function runToEnd(run: RequestRun): Promise<AccessRequestState> {
   const grantId = uuid4();
   run.state.grantId = grantId;
   const provisioned = await provision(run, grantId);
-  if (provisioned === 'cancelled') return cancelled(run);
-  if (provisioned === 'refused') {
+  if (provisioned.outcome === 'cancelled') return cancelled(run);
+  if (provisioned.outcome === 'refused') {
     await finish(run, 'denied', `the resource owner refused to fulfil it`, {
       event_type: 'access.request.denied',
       actor: personActor(run.fulfilment?.by ?? input.resource.owner, undefined, run.fulfilment?.slackId),
     });
     return run.state;
   }
-  await handOver(run, grantId);
+  await handOver(run, grantId, provisioned.seen);
   return run.state;
 }

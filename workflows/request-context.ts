@@ -1,6 +1,6 @@
 // The shared state of one accessRequest run: what handlers and the main flow both read and write,
 // and the helpers that record a transition (row + ledger) and notify people.
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AuditEventInput } from '../audit/events.js';
 import { formatDuration } from '../domain/index.js';
@@ -8,10 +8,23 @@ import type { Notification } from '../notifications/port.js';
 import { auditWrite, type WorkflowAuditDraft } from './audit-write.js';
 import type { AccessRequestInput, AccessRequestState, ActorInput, RequestStatus } from './messages.js';
 
-const activities = proxyActivities<Activities>({
+const options = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+const activities = proxyActivities<Activities>(options);
+// The same activities run by the worker that runs the workflow, with no trip through the task queue
+// and no workflow task of their own: for the main flow's small, idempotent reads and writes of
+// grantflow's own database (the plan, row + ledger intake, the grant record). A retry after a crash
+// repeats them under the same keys, which the database takes once. While one runs, the run takes in
+// no timer or update; so decisions, recorded by the decide update while the policy's timers run, stay
+// ordinary activities (a decision held up by a lock must not hold up the expiry). So do notifications:
+// an ordinary activity runs only once the workflow task before it is committed, so nobody is asked to
+// approve a step the workflow could still roll back (a workflow task that times out under load).
+const localActivities = proxyLocalActivities<Activities>(options);
+
+/** Where this run's own database writes run: local activities on the quick path. */
+export const ownDatabase = (run: Pick<RequestRun, 'quick'>) => (run.quick ? localActivities : activities);
 
 /** Statuses in which the requester (or an admin) may still withdraw the request. */
 export const CANCELLABLE: readonly RequestStatus[] = [
@@ -42,7 +55,18 @@ export type RequestRun = {
   recordingDecision: boolean;
   retryRequested?: ActorInput;
   fulfilment?: ActorInput & { outcome: 'done' | 'refused' };
+  /**
+   * Whether this run takes the quick path: notifications written off the path of its transitions,
+   * and provisioning read back in the same activity. False only for runs begun by an older worker,
+   * which replay their history the way it was written.
+   */
+  quick: boolean;
+  /** This run's notifications so far, written one after another (see `notify`). */
+  notifications: Promise<void>;
 };
+
+/** Temporal's marker for runs begun with the quick path; runs without it in their history replay without it. */
+const QUICK_PATH = 'request-quick-path';
 
 /** Starts a run's shared state. */
 export function newRun(input: AccessRequestInput): RequestRun {
@@ -59,6 +83,8 @@ export function newRun(input: AccessRequestInput): RequestRun {
     decisionsInFlight: new Set(),
     writes: 0,
     recordingDecision: false,
+    quick: patched(QUICK_PATH),
+    notifications: Promise.resolve(),
   };
 }
 
@@ -92,7 +118,7 @@ export async function transition(
   run.state.status = status;
   if (options.outcome) run.state.outcome = options.outcome;
   run.writes += 1;
-  await activities.recordRequestTransition({
+  await ownDatabase(run).recordRequestTransition({
     requestId: run.input.requestId,
     patch: {
       status,
@@ -115,17 +141,30 @@ export async function recordEvent(
   name: string,
   draft: Parameters<typeof requestAudit>[2],
 ): Promise<void> {
-  await activities.recordAudit([requestAudit(run, name, draft)]);
+  await ownDatabase(run).recordAudit([requestAudit(run, name, draft)]);
 }
 
-/** Sends a notification about this request. */
-export function notify(run: RunLike, notification: Omit<Notification, 'requestId'>): Promise<void> {
-  return activities.notify({ ...notification, requestId: run.input.requestId });
+/**
+ * Sends a notification about this request. On the quick path it only queues it: the run's
+ * notifications are written to the outbox one after another, in the order they were sent (so
+ * nobody hears "approved" before "approval needed"), while the run moves on; the outbox is
+ * delivered later anyway, and the run ends only once all of them are written (`allNotified`).
+ */
+export function notify(run: NotifyingRun, notification: Omit<Notification, 'requestId'>): Promise<void> {
+  const send = () => activities.notify({ ...notification, requestId: run.input.requestId });
+  if (!run.quick) return send();
+  run.notifications = run.notifications.then(send);
+  // Observed here so a failure is not an unhandled rejection meanwhile; `allNotified` rethrows it.
+  run.notifications.catch(() => undefined);
+  return Promise.resolve();
 }
-type RunLike = Pick<RequestRun, 'input'>;
+type NotifyingRun = Pick<RequestRun, 'input' | 'quick' | 'notifications'>;
+
+/** Resolves once every notification sent so far is in the outbox. */
+export const allNotified = (run: NotifyingRun): Promise<void> => run.notifications;
 
 /** "Sam Lee asks for Payments DB / read for 8h". */
-export function describeRequest(run: RunLike): string {
+export function describeRequest(run: Pick<RequestRun, 'input'>): string {
   const { requester, resource, entitlement, durationSeconds } = run.input;
   return `${requester.name} asks for ${resource.name} / ${entitlement.name} for ${formatDuration(durationSeconds, { weeks: false })}`;
 }

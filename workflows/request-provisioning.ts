@@ -2,6 +2,7 @@
 // exhausted retries leaves the request in provisioning_failed until an admin retries), or, for
 // manual resources, through a task the resource's owners complete by hand.
 import { condition, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import type { AccessSeen } from '../activities/provisioning.js';
 import { failureMessage } from './activity-failure.js';
 import { personActor, WORKFLOW_ACTOR } from './audit-write.js';
 import { connectorActivities } from './connector-activities.js';
@@ -11,6 +12,7 @@ import {
   activities,
   describeRequest,
   notify,
+  ownDatabase,
   type RequestRun,
   recordEvent,
   requestAudit,
@@ -20,22 +22,30 @@ import {
 /** How provisioning ended: the target has the access, or the request ended without it. */
 export type ProvisionOutcome = 'provisioned' | 'cancelled' | 'refused';
 
+/** How provisioning ended, and what the target showed when read back right after (quick path). */
+type Provisioned = { outcome: ProvisionOutcome; seen?: AccessSeen };
+
 /** Grants the access at the target exactly once (connectors are idempotent by the grant id). */
-export async function provision(run: RequestRun, grantId: string): Promise<ProvisionOutcome> {
+export async function provision(run: RequestRun, grantId: string): Promise<Provisioned> {
   const { input } = run;
-  if (input.resource.connectorKind === 'manual') return fulfilByHand(run);
+  if (input.resource.connectorKind === 'manual') return { outcome: await fulfilByHand(run) };
   const retry = input.provisioningRetry;
-  const { provisionAccess } = connectorActivities(retry, { capped: true });
+  const { provisionAccess, provisionAndCheckAccess } = connectorActivities(retry, { capped: true });
+  const request = {
+    grantId,
+    holder: input.requester,
+    resourceKey: input.resource.key,
+    entitlementKey: input.entitlement.key,
+  };
   for (let attempt = 1; ; attempt++) {
     await transition(run, 'provisioning', []);
     try {
-      await provisionAccess({
-        grantId,
-        holder: input.requester,
-        resourceKey: input.resource.key,
-        entitlementKey: input.entitlement.key,
-      });
-      return 'provisioned';
+      if (run.quick) {
+        const { seen } = await provisionAndCheckAccess(request);
+        return { outcome: 'provisioned', ...(seen ? { seen } : {}) };
+      }
+      await provisionAccess(request);
+      return { outcome: 'provisioned' };
     } catch (error) {
       const reason = failureMessage(error);
       await transition(
@@ -64,7 +74,7 @@ export async function provision(run: RequestRun, grantId: string): Promise<Provi
     await condition(() => !!run.retryRequested || !!run.cancel);
     // Read through a fresh reference: the handler, not this code, set it while we waited.
     const retriedBy = (run as RequestRun).retryRequested?.by;
-    if (!retriedBy) return 'cancelled';
+    if (!retriedBy) return { outcome: 'cancelled' };
     await recordEvent(run, `provisioning:${attempt}:retried`, {
       event_type: 'access.grant.provisioning_retried',
       actor: personActor(retriedBy),
@@ -114,23 +124,31 @@ async function fulfilByHand(run: RequestRun): Promise<ProvisionOutcome> {
   return fulfilment.outcome === 'done' ? 'provisioned' : 'refused';
 }
 
-/** Records the grant and starts its lifetime workflow, which outlives this one. */
-export async function handOver(run: RequestRun, grantId: string): Promise<void> {
+/**
+ * Records the grant and starts its lifetime workflow, which outlives this one. `seen`: what the
+ * target showed when read back with the provisioning, if it could be read then.
+ */
+export async function handOver(
+  run: RequestRun,
+  grantId: string,
+  seenAtProvisioning?: AccessSeen,
+): Promise<void> {
   const { input } = run;
   // Read the target back, so the grant's record says whether the access is really there.
   const seen =
     input.resource.connectorKind === 'manual'
       ? 'unknown'
-      : await activities.checkAccess({
+      : (seenAtProvisioning ??
+        (await activities.checkAccess({
           grantId,
           holder: input.requester,
           resourceKey: input.resource.key,
           entitlementKey: input.entitlement.key,
-        });
+        })));
   const provisionVerified = seen === 'unknown' ? null : seen === 'present';
   const grantedAt = Date.now();
   const expiresAt = grantedAt + input.durationSeconds * 1000;
-  await activities.recordGrant({
+  await ownDatabase(run).recordGrant({
     grantId,
     requestId: input.requestId,
     holder: input.requester.email,

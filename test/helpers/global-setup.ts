@@ -11,6 +11,7 @@ import { migrateDatabase } from '../../db/migrate.js';
 import { connectTemporal } from '../../temporal/connection.js';
 import { startConfiguredDevServer } from '../../temporal/dev-server.js';
 import { ensureSearchAttributes } from '../../temporal/search-attributes.js';
+import { ensureWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { TEST_RUNTIME_ROLE, type TestServices, withDatabase } from './services.js';
 
 declare module 'vitest' {
@@ -21,7 +22,8 @@ declare module 'vitest' {
 
 /**
  * Starts one PostgreSQL and one Temporal dev server for the whole run (or uses DATABASE_URL /
- * TEMPORAL_ADDRESS), and migrates a template database every test file clones.
+ * TEMPORAL_ADDRESS), migrates a template database every test file clones, and bundles the
+ * workflows once (when the sources changed) for every worker the tests create.
  */
 export default async function setup(project: TestProject) {
   const config = loadConfig({
@@ -32,6 +34,7 @@ export default async function setup(project: TestProject) {
   const log = createLogger(config, 'test-setup');
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'grantflow-test-'));
   const teardown = createTeardown({ failed: (error) => log.error(error) });
+  await ensureWorkflowBundle(log);
 
   let adminUrl = config.DATABASE_URL;
   if (!adminUrl) {
