@@ -168,6 +168,7 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'audit.export.created': ['api_activity', 'Read'],
   'audit.verify.performed': ['api_activity', 'Read'],
   'audit.checkpoint.sealed': ['api_activity', 'Create'],
+  'audit.ledger.pruned': ['api_activity', 'Delete'],
   'audit.proof.created': ['api_activity', 'Read'],
   'audit.evidence.requested': ['api_activity', 'Create'],
   'audit.evidence.generated': ['api_activity', 'Create'],

@@ -15,6 +15,7 @@ export const findingCodes = [
   'split_view',
   'payload_rewritten',
   'tail_truncated',
+  'archive_invalid',
   'row_deleted',
   'row_inserted',
   'reordered',

@@ -29,6 +29,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { Database } from '../../db/client.js';
 import { auditExportDir } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
+import { registerAuditArchiveCommand } from './audit-archive.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */
 function cliActor() {
@@ -106,50 +107,60 @@ export function registerAuditCommands(program: Command): void {
       '--export-dir <dir>',
       'the exported checkpoint notes to compare with (default: GRANTFLOW_AUDIT_EXPORT_DIR, else <data dir>/audit-checkpoints)',
     )
+    .option('--archive <dir>', 'also verify the archived (pruned) segments in this directory')
     .option(
       '--key <verifier-key...>',
       "verifier key(s) to check checkpoints with; default: this installation's keys",
     )
-    .action(async (options: { json?: boolean; since?: string; exportDir?: string; key?: string[] }) => {
-      const since = options.since === undefined ? undefined : Number(options.since);
-      if (since !== undefined && (!Number.isInteger(since) || since < 1)) {
-        throw new ValidationError('--since must be a ledger seq (a whole number from 1)');
-      }
-      const context = cliContext();
-      const verifiers = parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key));
-      try {
-        const report = await withRuntimeDatabase(context, async ({ db, sql }) => {
-          let shown = 0;
-          const result = await verifyLedger(sql, {
-            verifiers,
-            exportDir: options.exportDir ?? auditExportDir(context.config),
-            since,
-            onProgress: (done, total) => {
-              if (options.json || total < 100_000 || done - shown < 100_000) return;
-              shown = done;
-              process.stderr.write(
-                `verified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} entries\n`,
-              );
-            },
+    .action(
+      async (options: {
+        json?: boolean;
+        since?: string;
+        exportDir?: string;
+        archive?: string;
+        key?: string[];
+      }) => {
+        const since = options.since === undefined ? undefined : Number(options.since);
+        if (since !== undefined && (!Number.isInteger(since) || since < 1)) {
+          throw new ValidationError('--since must be a ledger seq (a whole number from 1)');
+        }
+        const context = cliContext();
+        const verifiers = parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key));
+        try {
+          const report = await withRuntimeDatabase(context, async ({ db, sql }) => {
+            let shown = 0;
+            const result = await verifyLedger(sql, {
+              verifiers,
+              exportDir: options.exportDir ?? auditExportDir(context.config),
+              ...(options.archive ? { archiveDir: options.archive } : {}),
+              since,
+              onProgress: (done, total) => {
+                if (options.json || total < 100_000 || done - shown < 100_000) return;
+                shown = done;
+                process.stderr.write(
+                  `verified ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} entries\n`,
+                );
+              },
+            });
+            await recordCliRead(
+              db,
+              'audit.verify.performed',
+              'verify',
+              { status: result.status, entries: result.entries, findings: result.findings.length },
+              result.status === 'intact' ? 'success' : 'failure',
+            );
+            return result;
           });
-          await recordCliRead(
-            db,
-            'audit.verify.performed',
-            'verify',
-            { status: result.status, entries: result.entries, findings: result.findings.length },
-            result.status === 'intact' ? 'success' : 'failure',
+          process.stdout.write(
+            options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`,
           );
-          return result;
-        });
-        process.stdout.write(
-          options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`,
-        );
-        process.exitCode = exitCodeFor(report);
-      } catch (error) {
-        process.stderr.write(`grantflow: could not verify the ledger: ${(error as Error).message}\n`);
-        process.exitCode = 2;
-      }
-    });
+          process.exitCode = exitCodeFor(report);
+        } catch (error) {
+          process.stderr.write(`grantflow: could not verify the ledger: ${(error as Error).message}\n`);
+          process.exitCode = 2;
+        }
+      },
+    );
 
   audit
     .command('tail')
@@ -233,9 +244,17 @@ export function registerAuditCommands(program: Command): void {
     .command('prove')
     .description('Print an inclusion proof of one event under the newest signed checkpoint')
     .argument('<event-id>', 'the event_id of the ledger entry')
-    .action(async (eventId: string) => {
+    .option('--archive <dir>', 'read pruned entries from this archive (verified first)')
+    .option('--key <verifier-key...>', "verifier key(s) for the archive; default: this installation's keys")
+    .action(async (eventId: string, options: { archive?: string; key?: string[] }) => {
       const context = cliContext();
-      const bundle = await withRuntimeDatabase(context, ({ sql }) => proveEvent(sql, eventId));
+      const archive = options.archive
+        ? {
+            dir: options.archive,
+            verifiers: parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key)),
+          }
+        : undefined;
+      const bundle = await withRuntimeDatabase(context, ({ sql }) => proveEvent(sql, eventId, archive));
       process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
     });
 
@@ -334,6 +353,8 @@ export function registerAuditCommands(program: Command): void {
         `checkpoint ${sealed.id}: ${sealed.treeSize} entries, written to ${sealed.file}\n`,
       );
     });
+
+  registerAuditArchiveCommand(audit);
 
   audit
     .command('public-key')

@@ -116,6 +116,7 @@ describe('audit event catalogue', () => {
       'audit.verify.performed',
       'audit.proof.created',
       'audit.checkpoint.sealed',
+      'audit.ledger.pruned',
       'audit.evidence.requested',
       'audit.evidence.generated',
       'audit.evidence.annotated',
