@@ -24,6 +24,8 @@ import {
   START_FILE,
 } from './format.js';
 
+const MAX_PROBLEMS = 20;
+
 /** The outcome of verifying one segment folder. */
 export type SegmentCheck = {
   dir: string;
@@ -58,7 +60,10 @@ export async function verifySegment(
   onEntry?: OnArchivedEntry,
 ): Promise<SegmentCheck> {
   const check: SegmentCheck = { dir, ok: false, problems: [], entries: 0 };
-  const problem = (message: string) => check.problems.push(message);
+  const problem = (message: string) => {
+    if (check.problems.length < MAX_PROBLEMS) check.problems.push(message);
+    else if (check.problems.length === MAX_PROBLEMS) check.problems.push('… and more');
+  };
   try {
     const manifestText = readFileSync(path.join(dir, MANIFEST_FILE), 'utf8');
     const manifestSha256 = sha256(manifestText);
@@ -168,10 +173,13 @@ export async function verifySegment(
       if (leaf.toString('hex') !== entry.leaf_hash) {
         problem(`${ENTRIES_FILE}: entry ${entry.seq}'s content no longer hashes to its leaf`);
       }
-      const chain = chainHash(prevChain, leaf);
-      if (chain.toString('hex') !== entry.chain_hash)
+      // Checked against the stored leaf and continued from the stored chain, so an edited entry is
+      // reported once, not again at every later link.
+      const storedChain = Buffer.from(entry.chain_hash, 'hex');
+      if (!chainHash(prevChain, Buffer.from(entry.leaf_hash, 'hex')).equals(storedChain)) {
         problem(`${ENTRIES_FILE}: the chain breaks at entry ${entry.seq}`);
-      prevChain = chain;
+      }
+      prevChain = storedChain;
       frontier.append(leaf);
       compare(frontier.size);
       onEntry?.(entry, leaf);

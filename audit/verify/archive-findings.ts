@@ -25,11 +25,13 @@ export async function reportArchive(
       ...(lastSeq !== undefined && lastSeq !== seq ? { lastSeq } : {}),
       message,
     });
+  // Findings are kept one per code and position: a segment's problems make one finding.
   for (const segment of check.segments) {
-    for (const problem of segment.problems)
-      add(`${path.basename(segment.dir)}: ${problem}`, segment.from, segment.to);
+    if (segment.problems.length > 0) {
+      add(`${path.basename(segment.dir)}: ${segment.problems.join('; ')}`, segment.from, segment.to);
+    }
   }
-  for (const problem of check.problems) add(problem);
+  if (check.problems.length > 0) add(check.problems.join('; '));
   const last = check.segments.at(-1);
   if (start && last?.end) {
     if (last.to !== start.seq - 1) {
