@@ -198,7 +198,7 @@ export async function verifySegment(
 }
 
 /** The segment folders of an archive directory, oldest first. */
-export function segmentDirs(archiveDir: string): string[] {
+function segmentDirs(archiveDir: string): string[] {
   return readdirSync(archiveDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^segment-\d+-\d+$/.test(entry.name))
     .map((entry) => ({ name: entry.name, from: Number(entry.name.split('-')[1]) }))

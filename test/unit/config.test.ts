@@ -64,4 +64,16 @@ describe('loadConfig', () => {
   it('requires the owner URL when a runtime URL is given', () => {
     expect(() => loadConfig({ DATABASE_RUNTIME_URL: 'postgres://app@db/grantflow' })).toThrow(/DATABASE_URL/);
   });
+
+  it('reads the audit retention as a duration, unset keeping the ledger forever', () => {
+    expect(loadConfig({}).GRANTFLOW_AUDIT_RETENTION).toBeUndefined();
+    expect(loadConfig({ GRANTFLOW_AUDIT_RETENTION: '' }).GRANTFLOW_AUDIT_RETENTION).toBeUndefined();
+    expect(loadConfig({ GRANTFLOW_AUDIT_RETENTION: '400d' }).GRANTFLOW_AUDIT_RETENTION).toBe(400 * 86_400);
+    expect(() => loadConfig({ GRANTFLOW_AUDIT_RETENTION: 'a year' })).toThrow(
+      /GRANTFLOW_AUDIT_RETENTION: must be a duration/,
+    );
+    expect(() => loadConfig({ GRANTFLOW_AUDIT_RETENTION: '0d' })).toThrow(
+      /GRANTFLOW_AUDIT_RETENTION: must be longer than zero/,
+    );
+  });
 });
