@@ -44,7 +44,7 @@ export async function writeSegment(
   options: { archiveRoot: string; origin: string; signer: NoteSigner; onProgress?: (done: number) => void },
 ): Promise<WrittenSegment> {
   const dir = path.join(options.archiveRoot, segmentDirName(plan.from, plan.to));
-  if (existsSync(dir)) throw new Error(`${dir} exists already; verify it, or move it away to archive again`);
+  if (existsSync(dir)) throw new Error(`${dir} exists already`);
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });

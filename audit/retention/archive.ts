@@ -3,12 +3,14 @@
 // or Kubernetes CronJob with DATABASE_URL), never by the worker: the worker connects as the
 // runtime role, which can neither delete ledger rows nor call the pruning function, and a
 // compromised service must not be able to dispose of the record.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type postgres from 'postgres';
 import type { AuditActor } from '../events.js';
 import type { LedgerKeys } from '../keys.js';
 import { verifySegment } from './archive-verify.js';
 import { writeSegment } from './archive-write.js';
+import { segmentDirName } from './format.js';
 import { planSegment, type SegmentPlan } from './plan.js';
 import { type PruneResult, pruneSegment } from './prune.js';
 
@@ -60,36 +62,42 @@ export async function archiveAndPrune(
     return { status: 'planned', plan };
   }
   const archiveRoot = archiveDirOf(options.exportDir);
-  const written = await writeSegment(ownerSql, plan, {
-    archiveRoot,
-    origin: options.origin,
-    signer: keys.signer,
-    onProgress: (done) => {
-      if (done % 100_000 === 0 || done === count) say(`archived ${done} of ${count} entries`);
-    },
-  });
-  say(`wrote ${written.dir}; reading it back`);
-  const check = await verifySegment(written.dir, keys.verifiers);
+  const existing = path.join(archiveRoot, segmentDirName(plan.from, plan.to));
+  // A run that archived but stopped before pruning left a finished folder: reused if it verifies.
+  const reused = existsSync(existing);
+  const written = reused
+    ? undefined
+    : await writeSegment(ownerSql, plan, {
+        archiveRoot,
+        origin: options.origin,
+        signer: keys.signer,
+        onProgress: (done) => {
+          if (done % 100_000 === 0 || done === count) say(`archived ${done} of ${count} entries`);
+        },
+      });
+  say(`${reused ? 'found' : 'wrote'} ${existing}; reading it back`);
+  const check = await verifySegment(existing, keys.verifiers);
+  const manifestSha256 = check.manifestSha256 ?? '';
   if (
     !check.ok ||
     check.from !== plan.from ||
     check.to !== plan.to ||
-    check.manifestSha256 !== written.manifestSha256
+    (written && manifestSha256 !== written.manifestSha256)
   ) {
     throw new Error(
-      `the archive ${written.dir} does not verify, so nothing was pruned: ${check.problems.join('; ') || 'wrong range'}`,
+      `the archive ${existing} does not verify, so nothing was pruned: ${check.problems.join('; ') || 'wrong range'}`,
     );
   }
   // The retained ledger continues from the boundary's recorded chain head: the archive must end on it.
   if (!check.end?.chain.equals(plan.boundary.chainHead)) {
     throw new Error(
-      `the archive ${written.dir} ends on another chain hash than checkpoint ${plan.boundary.id} recorded; nothing was pruned`,
+      `the archive ${existing} ends on another chain hash than checkpoint ${plan.boundary.id} recorded; nothing was pruned`,
     );
   }
-  say(`archive verified (${check.entries} entries, manifest ${written.manifestSha256}); pruning`);
-  const pruned = await pruneSegment(ownerSql, plan, written, options.actor);
+  say(`archive verified (${check.entries} entries, manifest ${manifestSha256}); pruning`);
+  const pruned = await pruneSegment(ownerSql, plan, { dir: existing, manifestSha256 }, options.actor);
   say(
     `pruned entries ${pruned.from}..${pruned.to} (${pruned.entriesDeleted} entries, ${pruned.intakeDeleted} intake rows); disposal recorded`,
   );
-  return { status: 'pruned', plan, dir: written.dir, manifestSha256: written.manifestSha256, pruned };
+  return { status: 'pruned', plan, dir: existing, manifestSha256, pruned };
 }

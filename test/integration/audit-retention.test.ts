@@ -9,6 +9,7 @@ import type { LedgerKeys } from '../../audit/keys.js';
 import { checkProofBundle } from '../../audit/proof-verify.js';
 import { proveEvent } from '../../audit/prove.js';
 import { archiveAndPrune, archiveDirOf } from '../../audit/retention/archive.js';
+import { writeSegment } from '../../audit/retention/archive-write.js';
 import { disposalEvent } from '../../audit/retention/prune.js';
 import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify/index.js';
@@ -177,6 +178,26 @@ describe('audit retention with proofs intact', () => {
     expect(checkProofBundle(JSON.parse(JSON.stringify(oldest)), [keys.verifierKey])).toMatchObject({
       ok: true,
     });
+  });
+
+  it('reuses a finished archive a stopped run left behind, and refuses to prune over a damaged one', async () => {
+    const now = await nowKeeping(61);
+    const planned = await archive(now, true);
+    if (planned.status !== 'planned') throw new Error('expected a plan');
+    const written = await writeSegment(database.owner.sql, planned.plan, {
+      archiveRoot: archiveDirOf(exportDir),
+      origin: ORIGIN,
+      signer: keys.signer,
+    });
+    const start = path.join(written.dir, 'start.json');
+    const original = readFileSync(start, 'utf8');
+    writeFileSync(start, original.replace('"seq": 1', '"seq": 2'));
+    await expect(archive(now)).rejects.toThrow(/does not verify, so nothing was pruned: .*start\.json/);
+    expect(await ledgerRange()).toEqual({ oldest: 1, newest: 80, count: 80 });
+
+    writeFileSync(start, original);
+    expect(await archive(now)).toMatchObject({ status: 'pruned', manifestSha256: written.manifestSha256 });
+    expect(await ledgerRange()).toMatchObject({ oldest: 61 });
   });
 
   it('detects a tampered archive file, and refuses to prove from it', async () => {
