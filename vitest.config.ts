@@ -1,5 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
+// SIGKILLs a worker, the API, Temporal and PostgreSQL under load: it starts its own of each, so it
+// needs no global setup but the console build the API serves. It runs only when asked for by name
+// (`npm run test:chaos` = `vitest run --project chaos`, after `npm test` in CI): a plain
+// `vitest run` leaves it out.
+const chaosRequested = process.argv.some(
+  (arg, i, all) => arg === '--project=chaos' || (arg === '--project' && all[i + 1] === 'chaos'),
+);
+const chaosProject = {
+  extends: true as const,
+  test: {
+    name: 'chaos',
+    include: ['test/chaos/**/*.test.ts'],
+    globalSetup: ['test/helpers/console-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 540_000,
+    hookTimeout: 300_000,
+  },
+};
+
 // Unit tests need no services. Integration and e2e tests share one Temporal dev server and one
 // PostgreSQL per run, started once by the global setup (or taken from TEMPORAL_ADDRESS /
 // DATABASE_URL), with a database and task queue of their own per test file. Browser tests add the
@@ -37,6 +56,21 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The production topology (test/topology/): real `grantflow api` and `worker` processes on
+        // the machine's external PostgreSQL and a Temporal server of its own, so no shared services;
+        // `npm run test:topology` runs it (.ci/run when 127.0.0.1:5432 answers). The console is
+        // built first, as a production install does with `npm run build`.
+        extends: true,
+        test: {
+          name: 'topology',
+          include: ['test/topology/**/*.test.ts'],
+          globalSetup: ['test/helpers/console-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
+      ...(chaosRequested ? [chaosProject] : []),
     ],
   },
 });

@@ -23,6 +23,9 @@ export type ApiDeps = {
     | 'GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS'
     | 'GRANTFLOW_LOG_REVIEW_GROUP'
     | 'GRANTFLOW_LOG_REVIEW_DUE_DAYS'
+    // Refused requests per source before 429, and the window their ledger records summarise.
+    | 'GRANTFLOW_REFUSALS_PER_MINUTE'
+    | 'GRANTFLOW_REFUSAL_WINDOW_SECONDS'
     // Where the console is: the passkeys' relying party and the step-up confirm links.
     | 'publicUrl'
   >;

@@ -81,6 +81,7 @@ function consoleDepsOf(config: Config): ConsoleDeps {
     ...(issuer && clientId
       ? { oidc: { issuer, clientId, ...(secret ? { clientSecret: secret } : {}) } }
       : {}),
+    signInPerMinute: config.GRANTFLOW_SIGN_IN_PER_MINUTE,
     policy: {
       adminGroups: groupList(config.GRANTFLOW_CONSOLE_ADMIN_GROUPS),
       auditorGroups: groupList(config.GRANTFLOW_CONSOLE_AUDITOR_GROUPS),

@@ -1,7 +1,7 @@
 // The OpenAPI document at /api/v1/openapi.json: its header (servers, licence, tags), the error
 // answers every /api/v1 operation shares, and a record of every route for the test that holds each
-// one to an operationId. Routes declare what is theirs (their 404s and 409s); the shared 400, 401
-// and 403 are added here, in one place, to every documented /api/v1 operation that does not declare
+// one to an operationId. Routes declare what is theirs (their 404s and 409s); the shared 400, 401,
+// 403 and 429 are added here, in one place, to every documented /api/v1 operation that does not declare
 // its own, so a new route cannot forget them. They are added to the document only: the routes'
 // runtime schemas (and so their validation and serialisation) stay exactly as the routes wrote them.
 import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
@@ -32,6 +32,12 @@ const sharedErrors = {
     description:
       "forbidden or not_allowed: the caller's role may not do this, or the rule refuses it for this caller " +
       '(refusals are recorded in the ledger); csrf_failed: a cookie-authenticated write without its CSRF token',
+  },
+  429: {
+    name: 'TooManyRefusals',
+    description:
+      'rate_limited: too many refused requests (bad or missing credentials) from this address in the last minute; ' +
+      'wait Retry-After seconds. Requests with good credentials are never limited',
   },
 } as const;
 
@@ -172,6 +178,6 @@ function sharedFor(operation: Operation): Record<string, unknown> {
   const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
   return {
     ...(takesInput ? { 400: ref(400) } : {}),
-    ...(isPublic ? {} : { 401: ref(401), 403: ref(403) }),
+    ...(isPublic ? {} : { 401: ref(401), 403: ref(403), 429: ref(429) }),
   };
 }

@@ -10,6 +10,7 @@ import { registerConsole } from './console.js';
 import type { ApiDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { DEFAULT_REFUSAL_LIMITS, registerRefusalGuard } from './refusal-limits.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditCheckpointRoutes } from './routes/audit-checkpoints.js';
@@ -89,7 +90,8 @@ export async function buildServer(
  * Headers and limits for a server that serves a browser console: helmet with a strict CSP (no
  * inline script or style, no eval, nothing framed, nothing from elsewhere), HSTS only when the
  * public URL is https (on http it would be ignored, or pin a dev machine's localhost), cookies,
- * and a per-IP rate limit that only the sign-in routes opt into.
+ * a per-IP rate limit that only the sign-in routes opt into, and the per-IP limit on refused
+ * requests (refusal-limits.ts).
  */
 async function registerWebSecurity(app: ApiServer, deps: ApiDeps): Promise<void> {
   const publicUrl = deps.config.publicUrl;
@@ -123,5 +125,10 @@ async function registerWebSecurity(app: ApiServer, deps: ApiDeps): Promise<void>
         status: 429,
         details: { limit: context.max },
       }),
+  });
+  registerRefusalGuard(app, deps.db, {
+    // The document server has no configuration; it serves no requests either.
+    perMinute: deps.config.GRANTFLOW_REFUSALS_PER_MINUTE ?? DEFAULT_REFUSAL_LIMITS.perMinute,
+    windowSeconds: deps.config.GRANTFLOW_REFUSAL_WINDOW_SECONDS ?? DEFAULT_REFUSAL_LIMITS.windowSeconds,
   });
 }

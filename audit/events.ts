@@ -111,6 +111,8 @@ export const auditEventTypes = {
   'security.slack.signature_rejected':
     'A request claiming to come from Slack had a bad signature or timestamp.',
   'security.auth.denied': 'An API call was refused for a missing, bad or insufficient token.',
+  'security.requests.refused':
+    'More requests of one kind (forged Slack signature, bad API token) were refused from one source within a window than were recorded one by one: one event per API process, kind, source and window, with details.count.',
   'auth.session.started':
     'A person signed in to the console through the identity provider; details give the role and the session end.',
   'auth.session.refused':

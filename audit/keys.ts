@@ -77,7 +77,7 @@ export function readerVerifierKeys(
   given: readonly string[] = [],
 ): string[] {
   if (given.length > 0) return [...given];
-  if (config.GRANTFLOW_AUDIT_SIGNING_KEY || existsSync(path.join(config.dataDir, DEV_KEY_FILE))) {
+  if (config.GRANTFLOW_AUDIT_SIGNING_KEY || existsSync(devSigningKeyFile(config.dataDir))) {
     const keys = loadLedgerKeys(config, log);
     return [keys.verifierKey, ...rotatedKeys(config)];
   }

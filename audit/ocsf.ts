@@ -180,6 +180,7 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'notification.delivery.recovered': ['api_activity', 'Other'],
   'security.slack.signature_rejected': ['authentication', 'Logon'],
   'security.auth.denied': ['authentication', 'Logon'],
+  'security.requests.refused': ['authentication', 'Logon'],
   'auth.session.started': ['authentication', 'Logon'],
   'auth.session.refused': ['authentication', 'Logon'],
   'auth.session.ended': ['authentication', 'Logoff'],

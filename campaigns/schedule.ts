@@ -26,10 +26,11 @@ export async function scheduleQuarterlyCampaign(
   });
 }
 
-/** The campaign schedules in force (today at most the quarterly one), for admins to see. */
+/** This deployment's campaign schedules (today at most the quarterly one), for admins to see. */
 export async function listCampaignSchedules(deps: {
   temporal: Client;
+  taskQueue: string;
 }): Promise<QuarterlyCampaignScheduleView[]> {
-  const quarterly = await describeQuarterlyCampaignSchedule(deps.temporal);
+  const quarterly = await describeQuarterlyCampaignSchedule(deps.temporal, deps.taskQueue);
   return quarterly ? [quarterly] : [];
 }

@@ -153,6 +153,15 @@ const envSchema = z.object({
   GRANTFLOW_CONSOLE_ADMIN_GROUPS: z.string().trim().default('grantflow-admins'),
   /** Directory groups whose members sign in as auditors (admin wins when both match). */
   GRANTFLOW_CONSOLE_AUDITOR_GROUPS: z.string().trim().default('auditors'),
+  /**
+   * Refused requests (a bad Slack signature, a bad or missing API token) per source address per
+   * minute; past it the refusals are answered 429. Good requests are never counted.
+   */
+  GRANTFLOW_REFUSALS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Refusals are recorded once per source, kind and window, the rest as one count at its end. */
+  GRANTFLOW_REFUSAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** Console sign-in attempts (/auth/login, /auth/callback) per source address per minute. */
+  GRANTFLOW_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** A console session ends after this long without a request. */
   GRANTFLOW_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
   /** And after this long in any case: sign in again. */

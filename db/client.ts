@@ -34,3 +34,12 @@ export function connectDatabase(
 export async function pingDatabase(sql: postgres.Sql): Promise<void> {
   await sql`select 1`;
 }
+
+/**
+ * The role this pool logs in as. The API and the CLI connect as the runtime role, so this is the
+ * role whose grants `audit verify` must find narrow, whatever DATABASE_RUNTIME_URL named it.
+ */
+export async function currentRole(sql: postgres.Sql): Promise<string> {
+  const [row] = await sql<{ role: string }[]>`select current_user as role`;
+  return row?.role ?? '';
+}

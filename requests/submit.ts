@@ -9,6 +9,7 @@ import type { Database } from '../db/client.js';
 import { insertAccessRequest, updateAccessRequest } from '../db/queries/access-requests.js';
 import { getEntitlement } from '../db/queries/entitlements.js';
 import { checkRequestInput } from '../policy/request-checks.js';
+import { startOnce } from '../temporal/start-once.js';
 import { accessRequestWorkflowId } from '../workflows/ids.js';
 import type {
   AccessRequestInput,
@@ -127,20 +128,14 @@ export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequest
     );
   });
 
-  const workflowInput: AccessRequestInput = {
-    requestId,
-    requester: { email: input.requester.email, name: input.requester.name },
-    submittedBy: { email: input.submittedBy.email, name: input.submittedBy.name },
-    ...context.target,
-    durationSeconds: input.durationSeconds,
-    ...(input.reason ? { reason: input.reason } : {}),
-    provisioningRetry: deps.provisioningRetry,
-  };
   try {
-    await deps.temporal.workflow.start<AccessRequestWorkflow>('accessRequest', {
-      workflowId: accessRequestWorkflowId(requestId),
-      taskQueue: deps.taskQueue,
-      args: [workflowInput],
+    await startRequestWorkflow(deps, {
+      requestId,
+      requester: input.requester,
+      submittedBy: input.submittedBy,
+      target: context.target,
+      durationSeconds: input.durationSeconds,
+      ...(input.reason ? { reason: input.reason } : {}),
     });
   } catch (error) {
     // Without its workflow nothing would ever move the request: close it, saying why.
@@ -152,4 +147,35 @@ export async function submitAccessRequest(deps: SubmitDeps, input: SubmitRequest
     throw error;
   }
   return requestId;
+}
+
+/**
+ * Starts the workflow of a recorded request, once: a second start (the worker's sweep of stranded
+ * requests and the API racing) finds it running and does nothing. Returns whether it started it.
+ */
+export function startRequestWorkflow(
+  deps: SubmitDeps,
+  request: {
+    requestId: string;
+    requester: PersonRef;
+    submittedBy: PersonRef;
+    target: CheckedRequest['context']['target'];
+    durationSeconds: number;
+    reason?: string;
+  },
+): Promise<boolean> {
+  const workflowInput: AccessRequestInput = {
+    requestId: request.requestId,
+    requester: { email: request.requester.email, name: request.requester.name },
+    submittedBy: { email: request.submittedBy.email, name: request.submittedBy.name },
+    ...request.target,
+    durationSeconds: request.durationSeconds,
+    ...(request.reason ? { reason: request.reason } : {}),
+    provisioningRetry: deps.provisioningRetry,
+  };
+  return startOnce<AccessRequestWorkflow>(deps.temporal, 'accessRequest', {
+    workflowId: accessRequestWorkflowId(request.requestId),
+    taskQueue: deps.taskQueue,
+    args: [workflowInput],
+  });
 }

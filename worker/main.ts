@@ -13,16 +13,18 @@ import { startPendingMovers } from '../identity/mover.js';
 import { type DelivererDeps, type DeliverySettings, startDeliverer } from '../notifications/deliverer.js';
 import { createLogNotifier } from '../notifications/log.js';
 import { createOutboxNotifier } from '../notifications/outbox.js';
+import { startStrandedRequests } from '../requests/start-stranded.js';
 import { createAlertPoster } from '../slack/alerts.js';
 import { createSlackClient, slackSettings } from '../slack/client.js';
 import { createSlackDirectory } from '../slack/identity.js';
 import { createSlackNotifier } from '../slack/notifier.js';
-import { connectClient, connectWorker } from '../temporal/connection.js';
+import { connectClient, connectWorker, type TemporalClient } from '../temporal/connection.js';
 import {
   ensureCheckpointSchedule,
   ensureLogReviewSchedule,
   ensureReconciliationSchedule,
 } from '../temporal/schedules.js';
+import { retireSharedSchedules } from '../temporal/shared-schedules.js';
 import { installTemporalRuntime } from './runtime.js';
 import { createWorker } from './worker.js';
 
@@ -83,7 +85,8 @@ const LIFETIME_POLL_MS = 5_000;
 /**
  * Now and every few seconds, until stopped: grants and revokes birthright access as the rules and
  * the directory now say, hands grants recorded without a lifetime workflow (imported, adopted,
- * birthright) to one, and starts the workflows of leavers and movers not yet handled. Each step
+ * birthright) to one, and starts the workflows of leavers and movers not yet handled and of
+ * requests an API recorded but stopped before starting. Each step
  * finds nothing to do, in a query or two, when nothing changed.
  */
 function startLifetimeLoop(
@@ -118,8 +121,17 @@ function startLifetimeLoop(
       const movers = await startPendingMovers({ ...deps, reviewSeconds: settings.moverReviewSeconds });
       if (movers > 0)
         log.info({ movers }, `started looking again at the access of ${movers} people who moved`);
+      const stranded = await startStrandedRequests(deps);
+      if (stranded > 0)
+        log.warn(
+          { stranded },
+          `started the workflow of ${stranded} requests recorded without one (the API stopped in between)`,
+        );
     } catch (error) {
-      log.warn({ err: error }, 'starting grant lifetimes, leavers or movers failed; trying again shortly');
+      log.warn(
+        { err: error },
+        'starting grant lifetimes, leavers, movers or stranded requests failed; trying again shortly',
+      );
     }
     if (!stopped) timer = setTimeout(() => (running = pass()), LIFETIME_POLL_MS);
   };
@@ -131,6 +143,36 @@ function startLifetimeLoop(
       await running;
     },
   };
+}
+
+/**
+ * Makes sure this deployment's schedules (keyed by its task queue) are as configured. Every worker
+ * of the deployment does this on start; only the first creates them and only a changed
+ * configuration updates them, so several workers never churn them and another deployment in
+ * the namespace is never touched.
+ */
+async function ensureDeploymentSchedules(client: TemporalClient, config: Config, log: Logger): Promise<void> {
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const retired = await retireSharedSchedules(client, taskQueue);
+  if (retired.length > 0)
+    log.info({ retired }, 'retired the schedules shared by every deployment of the namespace');
+  const checkpoint = await ensureCheckpointSchedule(client, {
+    taskQueue,
+    everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
+  });
+  const reconciliation = await ensureReconciliationSchedule(client, {
+    taskQueue,
+    everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
+  });
+  await ensureLogReviewSchedule(client, {
+    taskQueue,
+    cron: config.GRANTFLOW_LOG_REVIEW_CRON,
+    template: {
+      reviewerGroup: config.GRANTFLOW_LOG_REVIEW_GROUP,
+      dueDays: config.GRANTFLOW_LOG_REVIEW_DUE_DAYS,
+    },
+  });
+  log.info({ taskQueue, checkpoint, reconciliation }, 'schedules of this deployment checked');
 }
 
 /**
@@ -177,22 +219,7 @@ export async function startWorker(
       temporal: client,
     },
   });
-  await ensureCheckpointSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    everySeconds: config.GRANTFLOW_AUDIT_CHECKPOINT_SECONDS,
-  });
-  await ensureReconciliationSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    everySeconds: config.GRANTFLOW_RECONCILE_EVERY_SECONDS,
-  });
-  await ensureLogReviewSchedule(client, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    cron: config.GRANTFLOW_LOG_REVIEW_CRON,
-    template: {
-      reviewerGroup: config.GRANTFLOW_LOG_REVIEW_GROUP,
-      dueDays: config.GRANTFLOW_LOG_REVIEW_DUE_DAYS,
-    },
-  });
+  await ensureDeploymentSchedules(client, config, workerLog);
   const sequencer = await startSequencer(database.sql, workerLog.child({ component: 'audit-sequencer' }));
   const lifetimes = startLifetimeLoop(
     {

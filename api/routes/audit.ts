@@ -1,5 +1,6 @@
 // Ledger routes for auditors and admins: search the audit ledger, verify it, and prove two of its
 // checkpoints consistent; each call is itself recorded in the ledger.
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { proveConsistency } from '../../audit/prove.js';
@@ -7,6 +8,7 @@ import { ledgerFilterSchema, searchLedger } from '../../audit/read.js';
 import { recordLedgerRead } from '../../audit/record-read.js';
 import { findingCodes, verifyLedger } from '../../audit/verify/index.js';
 import { GrantflowError } from '../../core/errors.js';
+import { currentRole } from '../../db/client.js';
 import { actorOf, sourceOf } from '../actor.js';
 import type { ApiServer } from '../api-server.js';
 import { principalOf, requireRole } from '../auth.js';
@@ -110,6 +112,7 @@ function verifyRoute(app: ApiServer, deps: ApiDeps): void {
         verifiers: deps.ledger.verifiers,
         exportDir: deps.ledger.exportDir,
         since: request.query.since,
+        runtimeRole: await currentRole(deps.sql),
       });
       await recordLedgerRead(deps.db, {
         eventType: 'audit.verify.performed',

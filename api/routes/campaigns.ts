@@ -148,7 +148,11 @@ function schedulesRoute(app: ApiServer, deps: ApiDeps): void {
         response: { 200: z.object({ items: z.array(scheduleBody) }) },
       },
     },
-    async () => ({ items: (await listCampaignSchedules(deps)).map(toScheduleBody) }),
+    async () => ({
+      items: (await listCampaignSchedules({ ...deps, taskQueue: deps.config.TEMPORAL_TASK_QUEUE })).map(
+        toScheduleBody,
+      ),
+    }),
   );
 }
 

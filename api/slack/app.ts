@@ -36,7 +36,13 @@ export function createSlackApp(deps: ApiDeps, settings: SlackSettings, log: Logg
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   if (settings.appToken) {
-    receiver = new SocketModeReceiver({ appToken: settings.appToken, logger });
+    receiver = new SocketModeReceiver({
+      appToken: settings.appToken,
+      logger,
+      // The Socket Mode client asks apps.connections.open for its WebSocket URL through the same
+      // Web API as the bot (a test fake or a gateway, when SLACK_API_URL is set).
+      ...(settings.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: settings.apiUrl } } } : {}),
+    });
   } else {
     if (!settings.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for the HTTP receiver');
     httpReceiver = new HTTPReceiver({

@@ -26,7 +26,7 @@ import { type LedgerReadEvent, recordLedgerRead } from '../../audit/record-read.
 import { type NoteVerifier, parseVerifierKey } from '../../audit/signed-note.js';
 import { exitCodeFor, formatVerifyReport, verifyLedger } from '../../audit/verify/index.js';
 import { ValidationError } from '../../core/errors.js';
-import type { Database } from '../../db/client.js';
+import { currentRole, type Database } from '../../db/client.js';
 import { auditExportDir } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
 import { registerAuditArchiveCommand } from './audit-archive.js';
@@ -134,6 +134,7 @@ export function registerAuditCommands(program: Command): void {
               exportDir: options.exportDir ?? auditExportDir(context.config),
               ...(options.archive ? { archiveDir: options.archive } : {}),
               since,
+              runtimeRole: await currentRole(sql),
               onProgress: (done, total) => {
                 if (options.json || total < 100_000 || done - shown < 100_000) return;
                 shown = done;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.js';
 import {
@@ -25,6 +25,7 @@ export type AccessRequestView = AccessRequest & {
   requesterName: string;
   requesterSlackUserId: string | null;
   submittedByEmail: string;
+  submittedByName: string;
   resourceKey: string;
   resourceName: string;
   entitlementKey: string;
@@ -72,6 +73,7 @@ function selectViews(db: Executor) {
       requesterName: people.name,
       requesterSlackUserId: people.slackUserId,
       submittedByEmail: submitter.email,
+      submittedByName: submitter.name,
       resourceKey: resources.key,
       resourceName: resources.name,
       entitlementKey: entitlements.key,
@@ -94,6 +96,27 @@ const toView = ({ request, ...names }: ViewRow): AccessRequestView => ({ ...requ
 export async function getAccessRequest(db: Executor, id: string): Promise<AccessRequestView | undefined> {
   const [row] = await selectViews(db).where(eq(accessRequests.id, id));
   return row ? toView(row) : undefined;
+}
+
+/**
+ * Requests still `pending` (the status they are inserted with, before their workflow's first
+ * step) that were filed more than `olderThanSeconds` ago, oldest first: those whose workflow may
+ * never have started, because the API died between recording the request and starting it.
+ */
+export async function listStalePendingRequests(
+  db: Executor,
+  options: { olderThanSeconds: number; limit: number },
+): Promise<AccessRequestView[]> {
+  const rows = await selectViews(db)
+    .where(
+      and(
+        eq(accessRequests.status, 'pending'),
+        lt(accessRequests.createdAt, sql`now() - make_interval(secs => ${options.olderThanSeconds})`),
+      ),
+    )
+    .orderBy(asc(accessRequests.createdAt))
+    .limit(options.limit);
+  return rows.map(toView);
 }
 
 /** Filters for listing requests; `after` pages by the last row shown (its exact time and id). */

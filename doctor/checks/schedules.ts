@@ -3,11 +3,7 @@
 // queue the workers poll, or its work silently never happens.
 import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import type { Config } from '../../core/config.js';
-import {
-  AUDIT_CHECKPOINT_SCHEDULE_ID,
-  LOG_REVIEW_SCHEDULE_ID,
-  RECONCILIATION_SCHEDULE_ID,
-} from '../../temporal/schedules.js';
+import { deploymentScheduleId, SCHEDULE_NAMES } from '../../temporal/schedules.js';
 import { type CheckOutcome, failed, passed } from '../check.js';
 
 type ScheduleConfig = Pick<
@@ -15,13 +11,14 @@ type ScheduleConfig = Pick<
   'TEMPORAL_TASK_QUEUE' | 'GRANTFLOW_RECONCILE_EVERY_SECONDS' | 'GRANTFLOW_LOG_REVIEW_CRON'
 >;
 
-/** The ids of the schedules a worker with this configuration creates. */
+/** The ids of the schedules a worker of this deployment (its task queue) creates. */
 function expectedSchedules(config: ScheduleConfig): string[] {
-  return [
-    AUDIT_CHECKPOINT_SCHEDULE_ID,
-    ...(config.GRANTFLOW_RECONCILE_EVERY_SECONDS > 0 ? [RECONCILIATION_SCHEDULE_ID] : []),
-    ...(config.GRANTFLOW_LOG_REVIEW_CRON !== 'off' ? [LOG_REVIEW_SCHEDULE_ID] : []),
+  const names = [
+    SCHEDULE_NAMES.checkpoint,
+    ...(config.GRANTFLOW_RECONCILE_EVERY_SECONDS > 0 ? [SCHEDULE_NAMES.reconciliation] : []),
+    ...(config.GRANTFLOW_LOG_REVIEW_CRON !== 'off' ? [SCHEDULE_NAMES.logReview] : []),
   ];
+  return names.map((name) => deploymentScheduleId(name, config.TEMPORAL_TASK_QUEUE));
 }
 
 /** Describes each expected schedule and names the missing, paused or misrouted ones. */

@@ -9,7 +9,10 @@ import { openNote, UnverifiedNoteError } from '../../audit/signed-note.js';
 import type { Config } from '../../core/config.js';
 import { type CheckOutcome, failed, messageOf, passed } from '../check.js';
 
-type KeyConfig = Pick<Config, 'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_VERIFIER_KEYS' | 'dataDir'>;
+type KeyConfig = Pick<
+  Config,
+  'GRANTFLOW_AUDIT_SIGNING_KEY' | 'GRANTFLOW_AUDIT_VERIFIER_KEYS' | 'GRANTFLOW_AUDIT_ORIGIN' | 'dataDir'
+>;
 
 const KEY_FIX =
   'set GRANTFLOW_AUDIT_SIGNING_KEY to the signer key (PRIVATE+KEY+<name>+<key id>+<key>) or the path of a ' +

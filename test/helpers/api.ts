@@ -41,6 +41,11 @@ export async function startTestApi(
     /** The console's URL: the passkeys' relying party (default http://localhost:3000). */
     publicUrl?: string;
     /**
+     * Refused requests per source per minute before 429 (default 1,000: tests that send many
+     * 401s on purpose are not about the limit) and the window refusals are summarised over (60 s).
+     */
+    refusals?: { perMinute?: number; windowSeconds?: number };
+    /**
      * Console sign-in: the API listens on `publicUrl`'s port (the IdP redirects the browser there);
      * the policy defaults to the product's groups and timeouts.
      */
@@ -73,6 +78,8 @@ export async function startTestApi(
       GRANTFLOW_EVIDENCE_RUBBER_STAMP_SECONDS: options.rubberStamp?.seconds ?? 60,
       GRANTFLOW_LOG_REVIEW_GROUP: 'security',
       GRANTFLOW_LOG_REVIEW_DUE_DAYS: 10,
+      GRANTFLOW_REFUSALS_PER_MINUTE: options.refusals?.perMinute ?? 1_000,
+      GRANTFLOW_REFUSAL_WINDOW_SECONDS: options.refusals?.windowSeconds ?? 60,
       publicUrl: options.publicUrl ?? 'http://localhost:3000',
     },
     db: database.runtime.db,
@@ -104,12 +111,15 @@ export async function startTestApi(
     slack || consolePort !== undefined
       ? await app.listen({ port: consolePort ?? 0, host: '127.0.0.1' })
       : undefined;
+  // As main.ts does: Socket Mode connects now (the HTTP receiver needs nothing started).
+  await slack?.start();
   return {
     app,
     temporal,
     ledger,
     ...(url ? { url } : {}),
     async close() {
+      await slack?.stop();
       await app.close();
       rmSync(ledger.exportDir, { recursive: true, force: true });
       // Settle any connection attempt still in flight (a dead address), so closing the

@@ -66,6 +66,12 @@ export type FakeSlack = {
   takeRefused(): SlackCall[];
   /** Adds or replaces users. */
   addUser(user: FakeSlackUser): void;
+  /**
+   * Turns Socket Mode on (fake-socket-mode.ts does): `apps.connections.open` answers a fresh
+   * WebSocket URL from `openUrl`, to the app-level token only, as Slack does; before this it is
+   * an unknown method.
+   */
+  enableSocketMode(options: { appToken: string; openUrl: () => string }): void;
   /** Clears the recorded calls and pending failures (users, posted messages and refusals stay). */
   reset(): void;
   /** Stops the server; pending waitForCall promises reject. Rejects, listing them, if `refused` is not empty. */
@@ -73,7 +79,16 @@ export type FakeSlack = {
 };
 
 /** The errors the fake answers on its own, which `refused` keeps. */
-const STRICT_ERRORS = new Set(['unknown_method', 'message_not_found', 'msg_too_long', 'invalid_blocks']);
+const STRICT_ERRORS = new Set([
+  'unknown_method',
+  'message_not_found',
+  'msg_too_long',
+  'invalid_blocks',
+  // apps.connections.open with no token, another kind of token (a bot token), or a wrong one.
+  'not_authed',
+  'not_allowed_token_type',
+  'invalid_auth',
+]);
 
 type Waiter = {
   method: string;
@@ -92,6 +107,17 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
   const waiters = new Set<Waiter>();
   let responseUrls = 0;
   let outage: FakeSlackOutage | undefined;
+  let socketMode: { appToken: string; openUrl: () => string } | undefined;
+
+  // biome-ignore lint/suspicious/noExplicitAny: Slack answers are loosely typed JSON
+  const answer = (method: string, args: Record<string, any>, token: string | undefined) => {
+    if (method !== 'apps.connections.open' || !socketMode) return workspace.answer(method, args);
+    if (!token) return { ok: false, error: 'not_authed' };
+    // Only an app-level token (xapp-, with connections:write) opens a Socket Mode connection.
+    if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+    if (token !== socketMode.appToken) return { ok: false, error: 'invalid_auth' };
+    return { ok: true, url: socketMode.openUrl() };
+  };
 
   const takeFailure = (method: string): FakeSlackFailure | undefined => {
     const queue = failures.get(method);
@@ -150,7 +176,7 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
       } else if (failure) {
         call.response = { status: 200, body: { ok: false, error: failure.error } };
       } else {
-        call.response = { status: 200, body: isResponseUrl ? { ok: true } : workspace.answer(method, args) };
+        call.response = { status: 200, body: isResponseUrl ? { ok: true } : answer(method, args, token) };
         strict = true;
       }
       record(call, strict);
@@ -221,6 +247,9 @@ export async function startFakeSlack(options: { users?: FakeSlackUser[] } = {}):
     },
     takeRefused: () => refused.splice(0),
     addUser: workspace.addUser,
+    enableSocketMode(options) {
+      socketMode = options;
+    },
     reset() {
       calls.length = 0;
       failures.clear();

@@ -184,6 +184,8 @@ export async function startRequestStack(
     delivery?: Partial<DeliverySettings>;
     /** Evidence packs' rubber-stamping threshold, as the API records it in a pack request. */
     rubberStamp?: { items: number; seconds: number };
+    /** The API's refusal limits (test/helpers/api.ts). */
+    refusals?: { perMinute?: number; windowSeconds?: number };
   },
 ): Promise<RequestStack> {
   const services = inject('services');
@@ -295,6 +297,7 @@ export async function startRequestStack(
     ledgerKeys: keys,
     ...(slack ? { slack } : {}),
     ...(options.rubberStamp ? { rubberStamp: options.rubberStamp } : {}),
+    ...(options.refusals ? { refusals: options.refusals } : {}),
   });
 
   return {

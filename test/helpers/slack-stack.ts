@@ -3,12 +3,15 @@
 import { findFreePort } from '../../core/net.js';
 import type { DeliverySettings } from '../../notifications/deliverer.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { type RequestStack, startRequestStack } from './requests.js';
 import type { TestDatabase } from './services.js';
 import { postToSlackApp } from './slack-signing.js';
 
 /** The signing secret the stack's Slack app checks. */
 const SLACK_SECRET = 'test-signing-secret';
+/** The app-level token a Socket Mode stack connects with. */
+export const SLACK_APP_TOKEN = 'xapp-1-AGRANTFLOW-1-test';
 
 /** The Slack user id of each cast member. */
 export const SLACK_IDS = {
@@ -41,7 +44,9 @@ export const buttonsOf = (blocks: any[] | undefined): Button[] =>
 export type SlackStack = {
   stack: RequestStack;
   fake: FakeSlack;
-  /** POSTs a body to /slack/events, signed unless the options forge it. */
+  /** With `socketMode`: the fake Socket Mode endpoint the app is connected to (deliver envelopes there). */
+  socket?: FakeSocketMode;
+  /** POSTs a body to /slack/events, signed unless the options forge it (HTTP mode). */
   post(body: string, options?: Parameters<typeof postToSlackApp>[3]): Promise<Response>;
   close(): Promise<void>;
 };
@@ -49,16 +54,26 @@ export type SlackStack = {
 /** Starts it; two people are linked in the directory, everyone else is found by email. */
 export async function startSlackStack(
   database: TestDatabase,
-  options: { alertChannel?: string; delivery?: Partial<DeliverySettings> } = {},
+  options: {
+    alertChannel?: string;
+    delivery?: Partial<DeliverySettings>;
+    refusals?: Parameters<typeof startRequestStack>[1]['refusals'];
+    /** Socket Mode (SLACK_APP_TOKEN) instead of the HTTP receiver: no signing secret, no /slack/events. */
+    socketMode?: boolean;
+  } = {},
 ): Promise<SlackStack> {
   const fake = await startFakeSlack();
+  const socket = options.socketMode
+    ? await startFakeSocketMode(fake, { appToken: SLACK_APP_TOKEN })
+    : undefined;
   const stack = await startRequestStack(database, {
     webhookPort: await findFreePort(),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.refusals ? { refusals: options.refusals } : {}),
     slack: {
       settings: {
         botToken: 'xoxb-test',
-        signingSecret: SLACK_SECRET,
+        ...(socket ? { appToken: SLACK_APP_TOKEN } : { signingSecret: SLACK_SECRET }),
         apiUrl: fake.apiUrl,
         ...(options.alertChannel ? { alertChannel: options.alertChannel } : {}),
       },
@@ -72,9 +87,11 @@ export async function startSlackStack(
   return {
     stack,
     fake,
+    ...(socket ? { socket } : {}),
     post: (body, postOptions) => postToSlackApp(events, SLACK_SECRET, body, postOptions),
     async close() {
       await stack.close();
+      await socket?.close();
       await fake.close();
     },
   };

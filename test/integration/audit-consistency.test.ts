@@ -131,7 +131,7 @@ describe('consistency proofs', () => {
 
     const operation = document.paths['/api/v1/audit/consistency'].get;
     expect(operation.operationId).toBe('proveAuditConsistency');
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429']);
   });
 
   it('gives a proof that fails offline once an entry under the older checkpoint is rewritten', async () => {

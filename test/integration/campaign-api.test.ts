@@ -9,7 +9,7 @@ import { sequenceAll } from '../../audit/sequencer.js';
 import { verifyLedger } from '../../audit/verify/index.js';
 import { quarterOf } from '../../campaigns/launch-input.js';
 import { findFreePort, waitUntil } from '../../core/net.js';
-import { QUARTERLY_CAMPAIGN_SCHEDULE_ID } from '../../temporal/schedules.js';
+import { deploymentScheduleId, SCHEDULE_NAMES } from '../../temporal/schedules.js';
 import { bearer } from '../helpers/api.js';
 import { type RequestStack, startRequestStack } from '../helpers/requests.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
@@ -25,7 +25,7 @@ describe('campaigns over the API', () => {
   });
   afterAll(async () => {
     await stack.api.temporal.schedule
-      .getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID)
+      .getHandle(deploymentScheduleId(SCHEDULE_NAMES.quarterlyCampaign, stack.taskQueue))
       .delete()
       .catch(() => undefined);
     await stack?.close();
@@ -266,7 +266,7 @@ describe('campaigns over the API', () => {
     const listed = await call(stack.cast.admin, 'GET', '/campaigns/schedules');
     expect(listed.json().items).toEqual([
       expect.objectContaining({
-        scheduleId: QUARTERLY_CAMPAIGN_SCHEDULE_ID,
+        scheduleId: deploymentScheduleId(SCHEDULE_NAMES.quarterlyCampaign, stack.taskQueue),
         name: 'Paper review',
         defaultAction: 'keep',
         dueInSeconds: 3_600,
@@ -282,7 +282,9 @@ describe('campaigns over the API', () => {
 
     // A second run in the same quarter (a retry, a catch-up) launches nothing new. Runs started in
     // the same second share a workflow id, so the second waits for the first.
-    const handle = stack.api.temporal.schedule.getHandle(QUARTERLY_CAMPAIGN_SCHEDULE_ID);
+    const handle = stack.api.temporal.schedule.getHandle(
+      deploymentScheduleId(SCHEDULE_NAMES.quarterlyCampaign, stack.taskQueue),
+    );
     const runs = async (count: number) => {
       await waitUntil(async () => (await handle.describe()).info.recentActions.length >= count, {
         timeoutMs: 15_000,

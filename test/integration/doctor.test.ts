@@ -19,12 +19,11 @@ import type { CheckResult } from '../../doctor/check.js';
 import { type DoctorReport, runDoctor } from '../../doctor/run.js';
 import { connectTemporal } from '../../temporal/connection.js';
 import {
-  AUDIT_CHECKPOINT_SCHEDULE_ID,
+  deploymentScheduleId,
   ensureCheckpointSchedule,
   ensureLogReviewSchedule,
   ensureReconciliationSchedule,
-  LOG_REVIEW_SCHEDULE_ID,
-  RECONCILIATION_SCHEDULE_ID,
+  SCHEDULE_NAMES,
 } from '../../temporal/schedules.js';
 import { ensureSearchAttributes } from '../../temporal/search-attributes.js';
 import { sampleEvent, testLedgerKeys } from '../helpers/audit.js';
@@ -145,9 +144,9 @@ describe('grantflow doctor', () => {
 
   afterAll(async () => {
     const client = new Client({ connection, namespace });
-    for (const id of [AUDIT_CHECKPOINT_SCHEDULE_ID, RECONCILIATION_SCHEDULE_ID, LOG_REVIEW_SCHEDULE_ID]) {
+    for (const name of [SCHEDULE_NAMES.checkpoint, SCHEDULE_NAMES.reconciliation, SCHEDULE_NAMES.logReview]) {
       await client.schedule
-        .getHandle(id)
+        .getHandle(deploymentScheduleId(name, config.TEMPORAL_TASK_QUEUE))
         .delete()
         .catch(() => undefined);
     }

@@ -13,7 +13,7 @@ import { CHECKS } from '../../evidence/checks.js';
 import { parsePeriod } from '../../evidence/period.js';
 import { bindParams } from '../../evidence/query-params.js';
 import { previousMonth } from '../../logreview/open.js';
-import { ensureLogReviewSchedule, LOG_REVIEW_SCHEDULE_ID } from '../../temporal/schedules.js';
+import { deploymentScheduleId, ensureLogReviewSchedule, SCHEDULE_NAMES } from '../../temporal/schedules.js';
 import { bearer, personWithToken } from '../helpers/api.js';
 import { grantflow } from '../helpers/cli.js';
 import { useRequestStack } from '../helpers/requests.js';
@@ -27,7 +27,7 @@ describe('monthly log review', () => {
   });
   afterAll(async () => {
     await fixture.stack.api.temporal.schedule
-      .getHandle(LOG_REVIEW_SCHEDULE_ID)
+      .getHandle(deploymentScheduleId(SCHEDULE_NAMES.logReview, fixture.stack.taskQueue))
       .delete()
       .catch(() => undefined);
     await sequencer?.stop();
@@ -318,7 +318,9 @@ describe('monthly log review', () => {
     const nextRuns = await ensureLogReviewSchedule(api.temporal, { taskQueue, cron: '0 9 1 * *', template });
     expect(nextRuns.length).toBeGreaterThan(0);
     for (const at of nextRuns) expect(at.toISOString()).toMatch(/^\d{4}-\d{2}-01T09:00:00\.000Z$/);
-    const described = await api.temporal.schedule.getHandle(LOG_REVIEW_SCHEDULE_ID).describe();
+    const described = await api.temporal.schedule
+      .getHandle(deploymentScheduleId(SCHEDULE_NAMES.logReview, fixture.stack.taskQueue))
+      .describe();
     expect(described.action).toMatchObject({ workflowType: 'scheduledLogReview', args: [template] });
 
     // A run, as the schedule starts it, twice (a retry or a catch-up): one review of last month.

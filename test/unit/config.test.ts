@@ -15,6 +15,23 @@ describe('loadConfig', () => {
     expect(config.TEMPORAL_ADDRESS).toBeUndefined();
   });
 
+  it('limits refused requests and sign-ins per source, and refuses a limit of nothing', () => {
+    const config = loadConfig({});
+    expect(config.GRANTFLOW_REFUSALS_PER_MINUTE).toBe(60);
+    expect(config.GRANTFLOW_REFUSAL_WINDOW_SECONDS).toBe(60);
+    expect(config.GRANTFLOW_SIGN_IN_PER_MINUTE).toBe(20);
+    expect(loadConfig({ GRANTFLOW_REFUSALS_PER_MINUTE: '500' }).GRANTFLOW_REFUSALS_PER_MINUTE).toBe(500);
+    try {
+      loadConfig({ GRANTFLOW_REFUSALS_PER_MINUTE: '0', GRANTFLOW_REFUSAL_WINDOW_SECONDS: 'soon' });
+      expect.unreachable('a limit of 0 and a window of "soon" were accepted');
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+        'GRANTFLOW_REFUSALS_PER_MINUTE',
+        'GRANTFLOW_REFUSAL_WINDOW_SECONDS',
+      ]);
+    }
+  });
+
   it('treats empty values as unset, as .env files write them', () => {
     const config = loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '  ' });
 

@@ -101,16 +101,17 @@ describe('the OpenAPI document', () => {
     expect(lacking, 'operations missing answers (errorBody.describe(...) in the route schema)').toEqual([]);
   });
 
-  it('adds the shared 400, 401 and 403 to each /api/v1 operation, keeping what a route declares itself', () => {
+  it('adds the shared 400, 401, 403 and 429 to each /api/v1 operation, keeping what a route declares itself', () => {
     const requests = document.paths['/api/v1/requests']?.post?.responses ?? {};
     const consistency = document.paths['/api/v1/audit/consistency']?.get?.responses ?? {};
     const health = document.paths['/api/v1/dashboard']?.get?.responses ?? {};
 
-    expect(Object.keys(requests)).toEqual(['201', '400', '401', '403', '404', '409']);
+    expect(Object.keys(requests)).toEqual(['201', '400', '401', '403', '404', '409', '429']);
     expect(requests['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
+    expect(requests['429']).toEqual({ $ref: '#/components/responses/TooManyRefusals' });
     expect(consistency['403']).toMatchObject({ description: 'The token is neither an admin nor an auditor' });
     // No input, so no 400.
-    expect(Object.keys(health)).toEqual(['200', '401', '403']);
+    expect(Object.keys(health)).toEqual(['200', '401', '403', '429']);
   });
 
   it('names where the API is served and describes its tags', () => {

@@ -127,6 +127,7 @@ describe('audit event catalogue', () => {
       'notification.delivery.recovered',
       'security.slack.signature_rejected',
       'security.auth.denied',
+      'security.requests.refused',
       'auth.session.started',
       'auth.session.refused',
       'auth.session.ended',

@@ -686,6 +686,23 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     reason: 'signature mismatch',
     details: { bytes: 512 },
   },
+  'security.requests.refused': {
+    actor: { type: 'system', id: 'unverified-slack-caller' },
+    source: { service: 'grantflow-slack', host: 'api-1', ip: '192.0.2.44' },
+    target: { type: 'endpoint', id: '/slack/events' },
+    action: 'verify_signature',
+    result: 'denied',
+    reason:
+      '9999 requests refused (slack.signature_mismatch) from 192.0.2.44 between 2026-12-04T10:00:00.000Z and 2026-12-04T10:01:00.000Z',
+    details: {
+      refusal_kind: 'slack.signature_mismatch',
+      count: 9_999,
+      window_start: '2026-12-04T10:00:00.000Z',
+      window_end: '2026-12-04T10:01:00.000Z',
+      first_event_type: 'security.slack.signature_rejected',
+      instance: '6f1c2d3e-0000-4000-8000-000000000001',
+    },
+  },
   'security.auth.denied': {
     actor: hannahInSlack,
     source: fromSlack,

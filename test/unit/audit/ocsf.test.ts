@@ -114,6 +114,7 @@ describe('toOcsf', () => {
     ['config.token.created', 300401],
     ['security.auth.denied', 300201],
     ['security.slack.signature_rejected', 300201],
+    ['security.requests.refused', 300201],
     ['audit.search.performed', 600302],
     ['access.request.created', 600301],
   ] as const)('files %s under type_uid %i', (type, typeUid) => {

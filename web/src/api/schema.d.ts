@@ -1052,6 +1052,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description rate_limited: too many refused requests (bad or missing credentials) from this address in the last minute; wait Retry-After seconds. Requests with good credentials are never limited */
+        TooManyRefusals: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1294,6 +1303,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listPeople: {
@@ -1340,6 +1350,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getPersonOverview: {
@@ -1411,6 +1422,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getPerson: {
@@ -1463,6 +1475,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listGroups: {
@@ -1493,6 +1506,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listResources: {
@@ -1541,6 +1555,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getResource: {
@@ -1600,6 +1615,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listPolicies: {
@@ -1630,6 +1646,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     searchAuditEvents: {
@@ -1671,6 +1688,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     verifyAuditLedger: {
@@ -1727,6 +1745,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
             /** @description verify_failed: the ledger could not be read to the end to verify it */
             503: {
                 headers: {
@@ -1833,6 +1852,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listRequests: {
@@ -1883,6 +1903,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     createRequest: {
@@ -1966,6 +1987,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getRequest: {
@@ -2046,6 +2068,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     createDecisionChallenge: {
@@ -2157,6 +2180,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     decideRequest: {
@@ -2271,6 +2295,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     cancelRequest: {
@@ -2346,6 +2371,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     retryRequestProvisioning: {
@@ -2421,6 +2447,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     reportRequestFulfilment: {
@@ -2498,6 +2525,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listGrants: {
@@ -2546,6 +2574,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getGrant: {
@@ -2603,6 +2632,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     extendGrant: {
@@ -2670,6 +2700,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     reportGrantRemoval: {
@@ -2737,6 +2768,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     releaseGrant: {
@@ -2803,6 +2835,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     revokeGrant: {
@@ -2869,6 +2902,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listCampaigns: {
@@ -2932,6 +2966,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     launchCampaign: {
@@ -3046,6 +3081,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listCampaignSchedules: {
@@ -3079,6 +3115,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     scheduleCampaign: {
@@ -3111,6 +3148,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getCampaign: {
@@ -3229,6 +3267,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listCampaignItems: {
@@ -3275,6 +3314,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     decideCampaignItems: {
@@ -3339,6 +3379,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     delegateCampaignItems: {
@@ -3402,6 +3443,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     signOffCampaign: {
@@ -3463,6 +3505,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getCampaignReport: {
@@ -3506,6 +3549,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listReconciliations: {
@@ -3559,6 +3603,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     reconcileResource: {
@@ -3640,6 +3685,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     checkSeparationOfDuties: {
@@ -3667,6 +3713,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listFindings: {
@@ -3728,6 +3775,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getFinding: {
@@ -3784,6 +3832,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     resolveFinding: {
@@ -3861,6 +3910,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listEvidencePacks: {
@@ -3903,6 +3953,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     requestEvidencePack: {
@@ -3966,6 +4017,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getEvidencePack: {
@@ -4024,6 +4076,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     downloadEvidencePack: {
@@ -4079,6 +4132,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     annotateEvidenceException: {
@@ -4118,6 +4172,7 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listLogReviews: {
@@ -4190,6 +4245,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     openLogReview: {
@@ -4304,6 +4360,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listLogReviewItems: {
@@ -4405,6 +4462,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     markLogReviewItemsReviewed: {
@@ -4514,6 +4572,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     signOffLogReview: {
@@ -4614,6 +4673,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listScimConnections: {
@@ -4650,6 +4710,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     createScimConnection: {
@@ -4709,6 +4770,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     revokeScimConnection: {
@@ -4763,6 +4825,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     createPasskeyRegistrationOptions: {
@@ -4836,6 +4899,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listPasskeys: {
@@ -4880,6 +4944,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     registerPasskey: {
@@ -4978,6 +5043,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listApprovals: {
@@ -5070,6 +5136,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listMyReviews: {
@@ -5169,6 +5236,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     getDashboard: {
@@ -5286,6 +5354,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listAuditCheckpoints: {
@@ -5366,6 +5435,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     downloadAuditCheckpointNote: {
@@ -5448,6 +5518,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     proveAuditEvent: {
@@ -5541,6 +5612,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
     listPolicyVersions: {
@@ -5622,6 +5694,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRefusals"];
         };
     };
 }
