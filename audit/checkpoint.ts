@@ -36,6 +36,7 @@ type CheckpointRow = {
   root_hash: Buffer;
   frontier: MerkleFrontierState;
   note: string;
+  chain_head: Buffer;
 };
 
 /**
@@ -53,7 +54,7 @@ export async function sealCheckpoint(
   const sealed = await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${CHECKPOINT_LOCK_KEY})`;
     const [previous] = await tx<CheckpointRow[]>`
-      select id, tree_size, root_hash, frontier, note from audit_checkpoint
+      select id, tree_size, root_hash, frontier, note, chain_head from audit_checkpoint
       order by tree_size desc, id desc limit 1`;
     const frontier = previous ? trustedFrontier(previous, keys) : new MerkleFrontier();
 
@@ -61,11 +62,7 @@ export async function sealCheckpoint(
     if (previous && Number(previous.tree_size) > 0) {
       const [head] = await tx<{ chain_hash: Buffer }[]>`
         select chain_hash from audit_ledger where seq = ${previous.tree_size}`;
-      if (!head)
-        throw new CheckpointBaseError(
-          `ledger entry ${previous.tree_size} under the last checkpoint is missing`,
-        );
-      chainHead = head.chain_hash;
+      chainHead = head?.chain_hash ?? (await prunedChainHead(tx, previous));
     }
     for (;;) {
       const page = await tx<{ seq: string; leaf_hash: Buffer; chain_hash: Buffer }[]>`
@@ -121,6 +118,14 @@ export async function sealCheckpoint(
   const file = path.join(options.exportDir, `checkpoint-${String(sealed.id).padStart(10, '0')}.note`);
   writeFileSync(file, cosigned.note, { flag: 'wx' });
   return { ...cosigned, file };
+}
+
+// Retention pruned the entry the last checkpoint ends on (audit/retention/): the chain continues
+// from the head that checkpoint recorded, which `audit verify` holds to the first retained entry.
+async function prunedChainHead(tx: postgres.TransactionSql, previous: CheckpointRow): Promise<Buffer> {
+  const [oldest] = await tx<{ seq: string | null }[]>`select min(seq) as seq from audit_ledger`;
+  if (oldest?.seq && Number(oldest.seq) === Number(previous.tree_size) + 1) return previous.chain_head;
+  throw new CheckpointBaseError(`ledger entry ${previous.tree_size} under the last checkpoint is missing`);
 }
 
 function trustedFrontier(previous: CheckpointRow, keys: LedgerKeys): MerkleFrontier {

@@ -94,6 +94,8 @@ export const auditEventTypes = {
   'audit.checkpoint.sealed': 'A signed checkpoint over the ledger was sealed.',
   'audit.checkpoint.witness_refused':
     'A witness refused to cosign a checkpoint (a rollback, a fork, or a proof that does not verify); details give both sizes.',
+  'audit.ledger.pruned':
+    'Entries past the retention period were archived, verified there, and deleted below a checkpoint; details hold the range, the checkpoint, the archive manifest hash and where it is.',
   'audit.evidence.requested':
     'Someone asked for an evidence pack: framework, period, controls and sampling rule, fixed before the seed exists.',
   'audit.evidence.generated': 'An evidence pack was built; details hold its SHA-256 and what it covers.',

@@ -169,6 +169,7 @@ const ROUTES: Record<AuditEventType, Route | ((event: Event) => Route)> = {
   'audit.verify.performed': ['api_activity', 'Read'],
   'audit.checkpoint.sealed': ['api_activity', 'Create'],
   'audit.checkpoint.witness_refused': ['api_activity', 'Create'],
+  'audit.ledger.pruned': ['api_activity', 'Delete'],
   'audit.proof.created': ['api_activity', 'Read'],
   'audit.evidence.requested': ['api_activity', 'Create'],
   'audit.evidence.generated': ['api_activity', 'Create'],

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isValidOrigin } from '../audit/signed-note.js';
 import { parseWitnessList } from '../audit/witness/endpoints.js';
+import { durationProblem, parseDuration } from '../domain/durations.js';
 import { ConfigError } from './errors.js';
 
 const optionalString = z
@@ -81,6 +82,15 @@ const envSchema = z.object({
       }
     }),
   GRANTFLOW_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * How long ledger entries stay in the database (a duration such as `400d`), after which
+   * `grantflow audit archive` archives and prunes them; unset keeps them forever. Seconds once parsed.
+   */
+  GRANTFLOW_AUDIT_RETENTION: optionalString
+    .refine((value) => value === undefined || durationProblem(value) === undefined, {
+      error: (issue) => durationProblem(String(issue.input)) ?? 'must be a duration',
+    })
+    .transform((value) => (value === undefined ? undefined : parseDuration(value))),
   /** Where evidence packs are built and kept; the API and the worker must both reach it. */
   GRANTFLOW_EVIDENCE_DIR: optionalString,
   /** Rubber-stamping, per evidence test: a reviewer deciding more than this many items ... */

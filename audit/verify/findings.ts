@@ -18,6 +18,7 @@ export const findingCodes = [
   'witness_gap',
   'payload_rewritten',
   'tail_truncated',
+  'archive_invalid',
   'row_deleted',
   'row_inserted',
   'reordered',

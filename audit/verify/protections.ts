@@ -17,14 +17,22 @@ type Protection = {
   columns?: readonly string[];
   /** The only WHEN condition allowed, as pg_get_triggerdef prints it. */
   when?: string;
+  /** Runs the retention guard instead of grantflow_append_only(). */
+  pruneGuard?: true;
 };
 
-// What migrations 0002, 0003 and 0017 install, all running grantflow_append_only(); keep in step with
+// What migrations 0002, 0003, 0017 and 0018 install, running grantflow_append_only() (or the retention
+// guard, where marked); keep in step with
 // them. Each is checked structurally, because a trigger can be neutered while still enabled:
 // `create or replace function` can make the function return instead of raise, a recreated
 // trigger can fire on fewer events or columns, and a WHEN clause can make it never fire.
 const PROTECTIONS: readonly Protection[] = [
-  { table: 'audit_ledger', name: 'audit_ledger_no_update_delete', type: ROW | UPDATE | DELETE },
+  {
+    table: 'audit_ledger',
+    name: 'audit_ledger_no_update_delete',
+    type: ROW | UPDATE | DELETE,
+    pruneGuard: true,
+  },
   { table: 'audit_ledger', name: 'audit_ledger_no_truncate', type: TRUNCATE },
   { table: 'audit_checkpoint', name: 'audit_checkpoint_no_update_delete', type: ROW | UPDATE | DELETE },
   { table: 'audit_checkpoint', name: 'audit_checkpoint_no_truncate', type: TRUNCATE },
@@ -43,11 +51,24 @@ const PROTECTIONS: readonly Protection[] = [
     columns: ['seq'],
     when: '(old.seq IS NOT NULL)',
   },
-  { table: 'audit_intake', name: 'audit_intake_no_delete', type: ROW | DELETE },
+  { table: 'audit_intake', name: 'audit_intake_no_delete', type: ROW | DELETE, pruneGuard: true },
   { table: 'audit_intake', name: 'audit_intake_no_truncate', type: TRUNCATE },
 ];
 const PROTECTION_FUNCTION = 'grantflow_append_only';
 const PROTECTED_TABLES = ['audit_ledger', 'audit_checkpoint', 'audit_cosignature', 'audit_intake'];
+// The DELETE triggers let audit_prune_below() (migration 0018) delete below the boundary it
+// marks; any other body than this one (whitespace aside) may let more through.
+const PRUNE_GUARD_FUNCTION = 'grantflow_append_only_unless_pruned';
+const PRUNE_GUARD_SOURCE = `BEGIN
+  IF TG_OP = 'DELETE' AND OLD.seq IS NOT NULL
+     AND OLD.seq <= coalesce(nullif(current_setting('grantflow.prune_through', true), ''), '0')::bigint THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'grantflow: % is append-only; % refused (only audit_prune_below deletes, below a checkpoint)',
+    TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END;`;
+/** The owner-only deletion path, which the runtime role must not be able to call. */
+const PRUNE_FUNCTION = 'audit_prune_below(bigint, text, text, jsonb)';
 
 type TriggerRow = {
   table: string;
@@ -112,7 +133,10 @@ function protectionProblems(expected: Protection, trigger: TriggerRow): string[]
   const when = /\bWHEN \((.*)\) EXECUTE /.exec(trigger.definition)?.[1];
   if (when !== expected.when)
     problems.push(`has WHEN ${when ?? '(none)'}, so it may not fire when it should`);
-  if (trigger.fn !== PROTECTION_FUNCTION || !raisesOnly(trigger.source)) {
+  const refuses = expected.pruneGuard
+    ? trigger.fn === PRUNE_GUARD_FUNCTION && squash(trigger.source) === squash(PRUNE_GUARD_SOURCE)
+    : trigger.fn === PROTECTION_FUNCTION && raisesOnly(trigger.source);
+  if (!refuses) {
     problems.push(`runs ${trigger.fn}(), which no longer refuses the change`);
   }
   return problems;
@@ -122,6 +146,10 @@ function describeEvents(type: number): string {
   return [type & UPDATE ? 'UPDATE' : '', type & DELETE ? 'DELETE' : '', type & TRUNCATE ? 'TRUNCATE' : '']
     .filter(Boolean)
     .join(' and ');
+}
+
+function squash(source: string): string {
+  return source.replace(/\s+/g, ' ').trim();
 }
 
 // Structural, not textual: a body that raises and never returns a row refuses every change.
@@ -157,7 +185,11 @@ export async function checkPrivileges(
     from pg_attribute a
     where a.attrelid = 'audit_intake'::regclass and a.attnum > 0 and not a.attisdropped
       and a.attname <> 'seq'`;
+  const [prune] = await tx<{ granted: boolean | null }[]>`
+    select case when to_regprocedure(${PRUNE_FUNCTION}) is null then null
+                else has_function_privilege(${role}::name, ${PRUNE_FUNCTION}, 'EXECUTE') end as granted`;
   const widened = [
+    ...(prune?.granted ? ['EXECUTE audit_prune_below (delete ledger entries)'] : []),
     ...rows
       // UPDATE on the intake is judged per column below: the sequencer legitimately stamps seq.
       .filter((row) => row.granted && !(row.table === 'audit_intake' && row.privilege === 'UPDATE'))

@@ -58,6 +58,24 @@ export function formatVerifyReport(report: VerifyReport): string {
         `${uncosigned.length > 0 ? `; recent checkpoints without cosignatures: ${uncosigned.slice(0, 20).join(', ')}` : ''}`,
     );
   }
+  if (report.retained) {
+    const kept = report.retained;
+    const disposal =
+      kept.disposalSeq !== undefined ? `entry ${count(kept.disposalSeq)}` : 'an intake row not yet sequenced';
+    lines.push(
+      `  retention: verified from entry ${count(kept.fromSeq)} on, from checkpoint ${kept.checkpointId}; ` +
+        `entries 1..${count(kept.fromSeq - 1)} were pruned, recorded by ${disposal} ` +
+        `(archive ${kept.archive}, manifest sha256 ${kept.manifestSha256.slice(0, 16)}…)` +
+        `${report.archive ? '' : '; pass --archive <dir> to verify the archived entries too'}`,
+    );
+  }
+  if (report.archive) {
+    const archive = report.archive;
+    lines.push(
+      `  archive: ${plural(archive.segments, 'segment')}, ${entries(archive.entries)} in ${archive.path}` +
+        `${archive.ok ? ' verified' : ' did NOT verify (see archive_invalid)'}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,6 +11,8 @@ export interface VerifyOptions {
   verifiers: readonly NoteVerifier[];
   /** Directory of exported checkpoint `.note` files (the copy outside the database) to compare. */
   exportDir?: string;
+  /** Archive directory (`<export dir>/archive`) whose pruned segments are verified too. */
+  archiveDir?: string;
   /**
    * Report row-level findings (payload, chain, dates, intake, duplicates, moves) only for entries
    * ≥ since. Every leaf from seq 1 is still fed into the Merkle tree, so checkpoints are compared
@@ -58,6 +60,19 @@ export interface VerifyReport {
   latestCheckpoint?: CheckpointSummary;
   /** Entries after the latest verified checkpoint, not yet covered by any signature. */
   unsignedEntries: number;
+  /**
+   * Set when retention pruned the ledger: the walk started at this entry from the boundary
+   * checkpoint a recorded disposal names, instead of genesis.
+   */
+  retained?: {
+    fromSeq: number;
+    checkpointId: number;
+    disposalSeq?: number;
+    manifestSha256: string;
+    archive: string;
+  };
+  /** The archived segments verified, when archiveDir was given. */
+  archive?: { path: string; segments: number; entries: number; ok: boolean };
   /** Row-level checks started at this seq (see VerifyOptions.since). */
   since?: number;
   /** The witnesses' cosignatures, when witness keys were given. */

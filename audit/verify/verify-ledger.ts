@@ -29,11 +29,13 @@
 // range rather than row_inserted. With the signing key and no exported copies, a rewrite that is
 // resealed leaves only the intake row as evidence, reported as intake_orphaned.
 import type postgres from 'postgres';
+import { reportArchive } from './archive-findings.js';
 import { type ExportedNote, exportedClaims, loadCheckpoints, readExportDir } from './checkpoints.js';
 import { reportClaims, reportStructure } from './claim-findings.js';
 import { FindingList, sortFindings } from './findings.js';
 import { analyseMoves } from './move-findings.js';
 import { checkPrivileges, checkProtection } from './protections.js';
+import { findRetainedStart } from './retained.js';
 import { reportDuplicates, reportIntake, reportMissingIntake, reportRows } from './row-findings.js';
 import type { Settings, VerifyOptions, VerifyReport } from './types.js';
 import { walkLedger } from './walk.js';
@@ -64,6 +66,10 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
     const outcome = await sql.begin('isolation level repeatable read read only', (tx) =>
       verifySnapshot(tx, settings, exported),
     );
+    const archive = options.archiveDir
+      ? await reportArchive(options.archiveDir, settings.verifiers, outcome.start, outcome.findings)
+      : undefined;
+    const start = outcome.start;
     const findings = sortFindings(outcome.findings.list);
     const tampered = findings.some((finding) => finding.severity === 'error');
     return {
@@ -74,6 +80,18 @@ export async function verifyLedger(sql: postgres.Sql, options: VerifyOptions): P
       exportedCheckpoints: exported.length,
       ...(options.exportDir ? { exportDir: { path: options.exportDir, found: found !== undefined } } : {}),
       ...(outcome.latest ? { latestCheckpoint: outcome.latest } : {}),
+      ...(start
+        ? {
+            retained: {
+              fromSeq: start.seq,
+              checkpointId: start.checkpointId,
+              ...(start.disposalSeq !== undefined ? { disposalSeq: start.disposalSeq } : {}),
+              manifestSha256: start.manifestSha256,
+              archive: start.archive,
+            },
+          }
+        : {}),
+      ...(archive ? { archive } : {}),
       unsignedEntries: outcome.unsignedEntries,
       ...(options.since !== undefined ? { since: settings.since } : {}),
       ...(outcome.witnesses ? { witnesses: outcome.witnesses } : {}),
@@ -108,7 +126,8 @@ async function verifySnapshot(tx: postgres.TransactionSql, settings: Settings, e
     ...exportedClaims(exported, checkpoints, settings.verifiers, findings),
   ].sort((a, b) => a.size - b.size);
 
-  const walk = await walkLedger(tx, claims, settings);
+  const start = await findRetainedStart(tx, checkpoints);
+  const walk = await walkLedger(tx, claims, settings, start);
   // The longest prefix every signed claim up to it agrees with: intake evidence about moved
   // entries is believed only past it, since inside it the ledger is proven and the intake is not.
   // A claim that disagrees (even one a larger checkpoint contradicts) ends it: in a split view,
@@ -141,6 +160,8 @@ async function verifySnapshot(tx: postgres.TransactionSql, settings: Settings, e
     checkpoints: checkpoints.length,
     checkpointsVerified: verified.length,
     latest,
-    unsignedEntries: Math.max(0, walk.entries - (latest?.treeSize ?? 0)),
+    // Pruned entries are neither read nor unsigned.
+    unsignedEntries: Math.max(0, walk.entries + (start ? start.seq - 1 : 0) - (latest?.treeSize ?? 0)),
+    start,
   };
 }

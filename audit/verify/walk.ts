@@ -7,6 +7,7 @@ import { MerkleFrontier } from '../merkle.js';
 import type { Claim } from './checkpoints.js';
 import { MAX_ISSUES, MAX_SHIFT_SEARCHES, MAX_SUSPECTS } from './limits.js';
 import { MoveSet } from './move-set.js';
+import type { RetainedStart } from './retained.js';
 import type { Settings } from './types.js';
 
 const PAGE_SIZE = 2_000;
@@ -52,6 +53,7 @@ export async function walkLedger(
   tx: postgres.TransactionSql,
   claims: Claim[],
   settings: Settings,
+  start?: RetainedStart,
 ): Promise<Walk> {
   const { since } = settings;
   const [counted] = await tx<{ total: string }[]>`select count(*) as total from audit_ledger`;
@@ -72,17 +74,20 @@ export async function walkLedger(
     moves: new MoveSet(),
     suspects: new Map(),
   };
-  const frontier = new MerkleFrontier();
-  let next = 1;
-  let lastSeq = 0;
-  let prevChain: Buffer = GENESIS_CHAIN;
+  // A pruned ledger continues from its boundary checkpoint (retained.ts), else from genesis.
+  const frontier = start ? MerkleFrontier.fromJSON(start.frontier.toJSON()) : new MerkleFrontier();
+  let next = start?.seq ?? 1;
+  let lastSeq = next - 1;
+  let prevChain: Buffer = start?.chainHead ?? GENESIS_CHAIN;
   // What the previous row's chain should have been: lets the row after a corrupted chain value
   // verify, so one altered chain_hash is reported once, not twice.
-  let prevChainExpected: Buffer | undefined = GENESIS_CHAIN;
+  let prevChainExpected: Buffer | undefined = prevChain;
   let prevRecordedAt: number | undefined;
   let lastOffset: number | undefined;
   let shiftSearches = 0;
-  let claimIndex = 0;
+  // Claims below the boundary sign pruned entries: `audit verify --archive` checks those.
+  let claimIndex = claims.findIndex((claim) => claim.size >= lastSeq);
+  if (claimIndex < 0) claimIndex = claims.length;
 
   const evaluateClaims = (upTo: number) => {
     while (claimIndex < claims.length && claims[claimIndex]!.size <= upTo) {
@@ -93,7 +98,7 @@ export async function walkLedger(
         claim.chainHeadMatches = prevChain.equals(claim.chainHead);
     }
   };
-  evaluateClaims(0);
+  evaluateClaims(lastSeq);
 
   // A declared cursor, not a paged portal: PostgreSQL then plans for the first rows (index scan
   // in seq order, intake looked up per row) instead of sorting a million-row join up front.

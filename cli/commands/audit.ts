@@ -31,6 +31,7 @@ import { ValidationError } from '../../core/errors.js';
 import { currentRole, type Database } from '../../db/client.js';
 import { auditExportDir, auditWitnessing } from '../../worker/main.js';
 import { cliContext, withRuntimeDatabase } from '../context.js';
+import { registerAuditArchiveCommand } from './audit-archive.js';
 
 /** Who ran a CLI command, as recorded in the ledger when they read it. */
 function cliActor() {
@@ -108,6 +109,7 @@ export function registerAuditCommands(program: Command): void {
       '--export-dir <dir>',
       'the exported checkpoint notes to compare with (default: GRANTFLOW_AUDIT_EXPORT_DIR, else <data dir>/audit-checkpoints)',
     )
+    .option('--archive <dir>', 'also verify the archived (pruned) segments in this directory')
     .option(
       '--key <verifier-key...>',
       "verifier key(s) to check checkpoints with; default: this installation's keys",
@@ -134,6 +136,7 @@ export function registerAuditCommands(program: Command): void {
           const result = await verifyLedger(sql, {
             verifiers,
             exportDir: options.exportDir ?? auditExportDir(context.config),
+            ...(options.archive ? { archiveDir: options.archive } : {}),
             since,
             runtimeRole: await currentRole(sql),
             ...(witnesses ? { witnesses } : {}),
@@ -246,9 +249,17 @@ export function registerAuditCommands(program: Command): void {
     .command('prove')
     .description('Print an inclusion proof of one event under the newest signed checkpoint')
     .argument('<event-id>', 'the event_id of the ledger entry')
-    .action(async (eventId: string) => {
+    .option('--archive <dir>', 'read pruned entries from this archive (verified first)')
+    .option('--key <verifier-key...>', "verifier key(s) for the archive; default: this installation's keys")
+    .action(async (eventId: string, options: { archive?: string; key?: string[] }) => {
       const context = cliContext();
-      const bundle = await withRuntimeDatabase(context, ({ sql }) => proveEvent(sql, eventId));
+      const archive = options.archive
+        ? {
+            dir: options.archive,
+            verifiers: parseVerifierKeys(readerVerifierKeys(context.config, context.log, options.key)),
+          }
+        : undefined;
+      const bundle = await withRuntimeDatabase(context, ({ sql }) => proveEvent(sql, eventId, archive));
       process.stdout.write(`${JSON.stringify(bundle, null, 2)}\n`);
     });
 
@@ -354,6 +365,8 @@ export function registerAuditCommands(program: Command): void {
       if (sealed.witnesses.some((answer) => answer.outcome === 'refused')) process.exitCode = 1;
     });
 
+  registerAuditArchiveCommand(audit);
+
   audit
     .command('public-key')
     .description('Print the verifier key auditors use to check checkpoints and proofs')
@@ -367,6 +380,7 @@ type VerifyCommandOptions = {
   json?: boolean;
   since?: string;
   exportDir?: string;
+  archive?: string;
   key?: string[];
   witnesses?: string;
   witnessKey?: string[];

@@ -592,15 +592,21 @@ describe('audit ledger verifier', () => {
       ],
       ['a trigger dropped', 'drop trigger audit_intake_no_delete on audit_intake', 1],
       [
-        'the trigger function neutered (all 10 triggers run it)',
+        'the trigger function neutered (the 8 triggers that run it)',
         'create or replace function grantflow_append_only() returns trigger language plpgsql ' +
           'as $$ begin return old; end; $$',
-        10,
+        8,
       ],
       [
         'a witness cosignature trigger dropped',
         'drop trigger audit_cosignature_no_update_delete on audit_cosignature',
         1,
+      ],
+      [
+        'the retention guard neutered (the 2 DELETE triggers that run it)',
+        'create or replace function grantflow_append_only_unless_pruned() returns trigger language plpgsql ' +
+          "as $$ begin if tg_op = 'DELETE' then return old; end if; raise exception 'no'; end; $$",
+        2,
       ],
       [
         'a trigger recreated for fewer columns',

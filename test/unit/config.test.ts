@@ -93,4 +93,16 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ GRANTFLOW_AUDIT_WITNESSES: bad })).toThrow(/GRANTFLOW_AUDIT_WITNESSES/);
     }
   });
+
+  it('reads the audit retention as a duration, unset keeping the ledger forever', () => {
+    expect(loadConfig({}).GRANTFLOW_AUDIT_RETENTION).toBeUndefined();
+    expect(loadConfig({ GRANTFLOW_AUDIT_RETENTION: '' }).GRANTFLOW_AUDIT_RETENTION).toBeUndefined();
+    expect(loadConfig({ GRANTFLOW_AUDIT_RETENTION: '400d' }).GRANTFLOW_AUDIT_RETENTION).toBe(400 * 86_400);
+    expect(() => loadConfig({ GRANTFLOW_AUDIT_RETENTION: 'a year' })).toThrow(
+      /GRANTFLOW_AUDIT_RETENTION: must be a duration/,
+    );
+    expect(() => loadConfig({ GRANTFLOW_AUDIT_RETENTION: '0d' })).toThrow(
+      /GRANTFLOW_AUDIT_RETENTION: must be longer than zero/,
+    );
+  });
 });

@@ -117,6 +117,7 @@ describe('audit event catalogue', () => {
       'audit.proof.created',
       'audit.checkpoint.sealed',
       'audit.checkpoint.witness_refused',
+      'audit.ledger.pruned',
       'audit.evidence.requested',
       'audit.evidence.generated',
       'audit.evidence.annotated',

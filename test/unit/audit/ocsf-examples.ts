@@ -655,6 +655,20 @@ export const EXAMPLES: Record<AuditEventType, ExampleEvent> = {
     reason: 'witness witness.example/w1 has cosigned size 140, larger than this checkpoint (120)',
     details: { witness: 'witness.example/w1', status: 409, size: 120, witness_size: 140 },
   },
+  'audit.ledger.pruned': {
+    actor: { type: 'system', id: 'cli:ops@db-admin-1' },
+    source: { service: 'grantflow', host: 'db-admin-1' },
+    target: { type: 'audit_ledger', id: 'seq 1..5000' },
+    action: 'prune',
+    result: 'success',
+    details: {
+      from_seq: 1,
+      to_seq: 5000,
+      checkpoint_id: 17,
+      manifest_sha256: '45'.repeat(32),
+      archive: '/var/lib/grantflow/audit-checkpoints/archive/segment-1-5000',
+    },
+  },
   'notification.delivery.degraded': {
     actor: { type: 'system', id: 'grantflow-notifications' },
     source: { service: 'grantflow', host: 'worker-1' },
