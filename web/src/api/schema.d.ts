@@ -1726,7 +1726,7 @@ export interface operations {
                         since?: number;
                         findings: {
                             /** @enum {string} */
-                            code: "protection_disabled" | "privileges_widened" | "runtime_role_missing" | "checkpoint_malformed" | "checkpoint_unknown_key" | "checkpoint_signature_invalid" | "checkpoint_mismatch" | "split_view" | "cosignature_invalid" | "witnesses_insufficient" | "witness_gap" | "payload_rewritten" | "tail_truncated" | "row_deleted" | "row_inserted" | "reordered" | "payload_edited" | "chain_broken" | "backdated" | "duplicate_event" | "intake_orphaned" | "intake_stalled";
+                            code: "protection_disabled" | "privileges_widened" | "runtime_role_missing" | "checkpoint_malformed" | "checkpoint_unknown_key" | "checkpoint_signature_invalid" | "checkpoint_mismatch" | "split_view" | "cosignature_invalid" | "witnesses_insufficient" | "witness_gap" | "payload_rewritten" | "tail_truncated" | "archive_invalid" | "row_deleted" | "row_inserted" | "reordered" | "payload_edited" | "chain_broken" | "backdated" | "duplicate_event" | "intake_orphaned" | "intake_stalled";
                             /** @enum {string} */
                             severity: "error" | "warning";
                             seq?: number;
