@@ -23,7 +23,7 @@ export type CheckpointSummary = {
   id: number;
   treeSize: number;
   rootHash: string;
-  /** The signed `time` line of a checkpoint sealed before that moved to the row; else null (see createdAt). */
+  /** When it was sealed: the signed `time` line of an older checkpoint, else the time its row records. */
   time: string | null;
   createdAt: Date;
   keyId: string;
@@ -60,7 +60,7 @@ function summarize(row: Row, verifiers: readonly NoteVerifier[]): CheckpointSumm
     id: Number(row.id),
     treeSize: Number(row.tree_size),
     rootHash: row.root_hash.toString('hex'),
-    time,
+    time: time ?? new Date(row.created_at).toISOString(),
     createdAt: row.created_at,
     keyId: row.key_id,
     signedBy,

@@ -6,7 +6,7 @@ import { signOffCampaign } from '../../campaigns/signoff.js';
 import { personHasRole } from '../../db/queries/api-tokens.js';
 import { getCampaign } from '../../db/queries/campaigns.js';
 import { escapeMrkdwn } from '../../slack/blocks/kit.js';
-import { isRefused, SLACK_SOURCE, type SlackContext, slackAuditActor } from './context.js';
+import { isRefused, quoted, SLACK_SOURCE, type SlackContext, slackAuditActor } from './context.js';
 import type { SlackReviewer } from './reviews.js';
 
 /** Whether the person may act as an admin in Slack. */
@@ -22,12 +22,14 @@ export async function refuseNonAdmin(
   target: { type: 'campaign'; id: string },
 ): Promise<string> {
   const reason = 'only admins may launch or sign off certification campaigns';
+  // The id is whatever followed `/access campaign signoff`: cut to what the ledger takes.
+  const id = quoted(target.id, 200);
   await recordAuthRefusal(ctx.db, {
     actor: slackAuditActor(who.person, who.slackId),
-    target,
+    target: { ...target, id },
     action,
     reason,
-    ...(target.id !== 'new' ? { correlation: { campaign_id: target.id } } : {}),
+    ...(target.id !== 'new' ? { correlation: { campaign_id: id } } : {}),
     source: SLACK_SOURCE,
   });
   return `Sorry: ${reason}. Ask an admin.`;

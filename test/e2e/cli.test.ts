@@ -97,7 +97,8 @@ describe('the grantflow command', () => {
     expect(publicKey).toMatch(/^grantflow\.local\/audit\+[0-9a-f]{8}\+/);
     const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'gf-auditor-'));
     const auditor = { PATH: env.PATH, HOME: env.HOME, LOG_LEVEL: 'warn', GRANTFLOW_DATA_DIR: elsewhere };
-    const withUrl = { ...auditor, DATABASE_URL: database.ownerUrl };
+    // The auditor's login reads the ledger; it is not a superuser (verify checks the role it connects as).
+    const withUrl = { ...auditor, DATABASE_URL: database.runtimeUrl };
 
     const keyless = await grantflow(['audit', 'verify'], withUrl);
     expect(keyless.code).not.toBe(0);

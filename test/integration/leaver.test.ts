@@ -136,7 +136,14 @@ describe('a leaver loses everything, verified', () => {
       // Closed: by the leaver's cancel, or by the policy finding the requester inactive first
       // (then the leaver found nothing open to cancel).
       expect(['cancelled', 'denied']).toContain(request?.status);
-      expect(result.requestsCancelled).toBe(request?.status === 'cancelled' ? 1 : 0);
+      // Cancelled once, whichever try of the leaver's activity did it: one killed with the worker
+      // may have cancelled it before its retry found nothing open (and counted 0).
+      const cancellations = await fixture.database.runtime.sql`
+        select count(*)::int as n from audit_intake i join access_requests r on r.id::text = i.event->'correlation'->>'request_id'
+        join people p on p.id = r.requester_id
+        where p.email = ${cast.dev} and i.event->>'event_type' = 'access.request.cancelled'`;
+      expect(cancellations[0]?.n).toBe(request?.status === 'cancelled' ? 1 : 0);
+      expect(result.requestsCancelled).toBeLessThanOrEqual(request?.status === 'cancelled' ? 1 : 0);
     });
 
     await step(
