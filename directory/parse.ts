@@ -12,6 +12,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
 } from 'yaml';
 import { GrantflowError } from '../core/errors.js';
 import { type DirectoryFile, directoryFileSchema } from './file-schema.js';
@@ -94,6 +95,24 @@ export function parseDirectorySource(text: string, fileName: string): ParsedDire
     );
   }
 
+  // A "\uD800" escape makes a lone surrogate: not text, and nothing downstream (canonical JSON,
+  // PostgreSQL) can store it. Refused here, where its position is still known.
+  const broken: DirectoryProblem[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && LONE_SURROGATE.test(node.value)) {
+        broken.push({
+          file: fileName,
+          ...at(node.range?.[0] ?? 0),
+          field: '',
+          message:
+            'text must be valid Unicode: it holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape)',
+        });
+      }
+    },
+  });
+  if (broken.length > 0) throw new DirectoryFileError(broken);
+
   let value: unknown;
   try {
     // The default alias limit stops "billion laughs" expansion.
@@ -121,6 +140,8 @@ export function parseDirectorySource(text: string, fileName: string): ParsedDire
     directory: result.data,
   };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** `['people', 3, 'manager']` → `people[3].manager`. */
 function formatPath(path: Path): string {

@@ -612,3 +612,15 @@ describe('DirectoryFileError', () => {
     expect(parsed.directory.people).toHaveLength(31);
   });
 });
+
+describe('parseDirectorySource on text that is not Unicode', () => {
+  it('refuses a lone surrogate escape where it is, instead of failing later', () => {
+    const text = edit(ACME, 'name: Tom Becker', 'name: "Tom Becker \\ud800"');
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      ...positionOf(text, '"Tom Becker \\ud800"'),
+      message: expect.stringContaining('lone surrogate'),
+    });
+  });
+});
